@@ -1,0 +1,40 @@
+# The two commands a new user needs: `make digest` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: digest test lint types unit bench-cleaning bench-summaries bench-clusters bench-feeds clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+digest: $(STAMP)
+	$(BIN)/digest build
+
+test: lint types unit
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check digest tests benchmarks
+	$(BIN)/ruff check digest tests benchmarks
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+bench-cleaning: $(STAMP)
+	$(BIN)/python benchmarks/cleaning.py
+
+bench-summaries: $(STAMP)
+	$(BIN)/python benchmarks/summaries.py
+
+bench-clusters: $(STAMP)
+	$(BIN)/python benchmarks/clusters.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

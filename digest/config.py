@@ -1,0 +1,170 @@
+"""Configuration: `load_config(path) -> Config`, validated once; the only home of defaults.
+
+Relative paths in a config file are taken relative to the folder that holds the file, so a
+build started by cron or systemd from any working directory reads the same sources.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from digest.errors import ConfigError
+
+__all__ = [
+    "ALGORITHM_NAMES",
+    "ClusterConfig",
+    "CollectConfig",
+    "Config",
+    "EmailConfig",
+    "FeedSource",
+    "OutputConfig",
+    "ScheduleConfig",
+    "SourcesConfig",
+    "StoreConfig",
+    "SummaryConfig",
+    "load_config",
+]
+
+log = logging.getLogger(__name__)
+
+# Kept in step with the summarizer registry by tests/test_config.py.
+AlgorithmName = Literal[
+    "digest", "lexrank", "textrank", "lsa", "luhn", "edmundson", "kl", "sumbasic", "reduction"
+]
+ALGORITHM_NAMES: tuple[str, ...] = AlgorithmName.__args__
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FeedSource(_Section):
+    url: str
+    name: str | None = None
+    full_text: bool = False
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    category: str | None = None
+
+
+class SourcesConfig(_Section):
+    files: tuple[str, ...] = ("seeds",)
+    feeds: tuple[FeedSource, ...] = ()
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _feed_urls_as_strings(cls, value: Any) -> Any:
+        # `feeds: [https://...]` is the natural short form; expand it to `{url: ...}`.
+        if isinstance(value, list):
+            return [{"url": v} if isinstance(v, str) else v for v in value]
+        return value
+
+
+class CollectConfig(_Section):
+    connect_timeout: float = Field(default=5.0, gt=0)
+    total_timeout: float = Field(default=20.0, gt=0)
+    max_bytes: int = Field(default=10_000_000, gt=0)
+    concurrency: int = Field(default=16, ge=1)
+    per_host: int = Field(default=2, ge=1)
+    retries: int = Field(default=2, ge=0)
+    first_window_days: int = Field(default=2, ge=1)
+
+
+class OutputConfig(_Section):
+    dir: Path = Path("briefings")
+    templates: Path | None = None
+
+
+class SummaryConfig(_Section):
+    algorithm: AlgorithmName = "digest"
+    words: int | None = Field(default=120, ge=10)
+    sentences: int | None = Field(default=None, ge=1)
+    language: str = "english"
+
+
+class ClusterConfig(_Section):
+    similarity: float = Field(default=0.3, gt=0, lt=1)
+    max_gap_days: int = Field(default=7, ge=0)
+
+
+class StoreConfig(_Section):
+    path: Path = Path(".digest/digest.sqlite3")
+
+
+class EmailConfig(_Section):
+    enabled: bool = False
+    host: str = "localhost"
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "plain"] = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    sender: str = "digest@localhost"
+    recipients: tuple[str, ...] = ()
+    subject: str = "News digest for {{ date }}"
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class ScheduleConfig(_Section):
+    cron: str = "0 7 * * *"
+    timezone: str = "UTC"
+    misfire_grace_hours: float = Field(default=6.0, gt=0)
+
+
+class Config(_Section):
+    sources: SourcesConfig = SourcesConfig()
+    collect: CollectConfig = CollectConfig()
+    output: OutputConfig = OutputConfig()
+    summary: SummaryConfig = SummaryConfig()
+    cluster: ClusterConfig = ClusterConfig()
+    store: StoreConfig = StoreConfig()
+    email: EmailConfig = EmailConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    base_dir: Path = Field(default=Path(), exclude=True)
+
+    def resolve(self, path: Path | str) -> Path:
+        """A path from the config, made absolute against the config file's folder."""
+        path = Path(path).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def load_config(path: Path, *, required: bool = True) -> Config:
+    """Read and validate a config file; every problem is a ConfigError naming file and key.
+
+    With `required=False` a missing file means the built-in defaults (for the commands that
+    work on explicit input and need no sources).
+    """
+    if not path.exists():
+        if required:
+            raise ConfigError(f"{path}: config file not found")
+        log.debug("%s not found; using built-in defaults", path)
+        return Config(base_dir=Path.cwd())
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise ConfigError(f"{path}: not valid YAML{line}") from exc
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    try:
+        return Config.model_validate({**raw, "base_dir": path.resolve().parent})
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_first_problem(exc)}") from exc
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    return f"{key}: {message}"

@@ -1,0 +1,3 @@
+"""Imports every store module so that each registers its schema (see `open_store`)."""
+
+from __future__ import annotations
