@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -24,6 +24,7 @@ __all__ = [
     "FeedSource",
     "OutputConfig",
     "ScheduleConfig",
+    "SectionConfig",
     "SourcesConfig",
     "StoreConfig",
     "SummaryConfig",
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 AlgorithmName = Literal[
     "digest", "lexrank", "textrank", "lsa", "luhn", "edmundson", "kl", "sumbasic", "reduction"
 ]
-ALGORITHM_NAMES: tuple[str, ...] = AlgorithmName.__args__
+ALGORITHM_NAMES: tuple[str, ...] = get_args(AlgorithmName)
 
 
 class _Section(BaseModel):
@@ -73,11 +74,21 @@ class CollectConfig(_Section):
     per_host: int = Field(default=2, ge=1)
     retries: int = Field(default=2, ge=0)
     first_window_days: int = Field(default=2, ge=1)
+    retry_backoff: float = Field(default=1.0, ge=0)
+    max_redirects: int = Field(default=5, ge=0)
+    silent_days: int = Field(default=14, ge=1)
+
+
+class SectionConfig(_Section):
+    title: str
+    keywords: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
 
 
 class OutputConfig(_Section):
     dir: Path = Path("briefings")
     templates: Path | None = None
+    sections: tuple[SectionConfig, ...] = ()
 
 
 class SummaryConfig(_Section):
@@ -88,7 +99,7 @@ class SummaryConfig(_Section):
 
 
 class ClusterConfig(_Section):
-    similarity: float = Field(default=0.3, gt=0, lt=1)
+    similarity: float = Field(default=0.06, gt=0, lt=1)
     max_gap_days: int = Field(default=7, ge=0)
 
 

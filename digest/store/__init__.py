@@ -46,12 +46,11 @@ def open_store(path: Path | str) -> Iterator[Store]:
 
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+    connection = sqlite3.connect(str(path), timeout=30.0)
     connection.row_factory = sqlite3.Row
     # A busy timeout and WAL let a build and `digest schedule` share the file safely.
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA foreign_keys=ON")
-    connection.isolation_level = ""  # back to implicit transactions, committed by `with`
     with connection:
         for schema in _SCHEMAS:
             connection.executescript(schema)

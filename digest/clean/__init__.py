@@ -1,0 +1,114 @@
+"""clean: raw scraped text -> `Article` (pure; no I/O, no clock).
+
+The text is plain: paragraphs separated by blank lines, or one paragraph a line. The cleaner
+keeps the article's prose paragraphs (dropping menus, lists of other stories, "READ MORE" and
+"Loading..." lines, photo credits, comments, repeated headlines and decks), and finds the
+headline, the outlet and the publication date where the text states them. Values the source
+stated in the `RawDocument` take precedence over what is found. docs/cleaning.md has the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from digest.clean._text import is_boilerplate_line, normalize, split_lines
+from digest.clean.body import body_indices, drop_repeats
+from digest.clean.dates import TIMEZONES, is_date_line
+from digest.clean.meta import fallback_headline, locate_headline, outlet_from, published_from
+from digest.model import Article, RawDocument
+
+__all__ = [
+    "TIMEZONES",
+    "clean",
+    "extract_paragraphs",
+    "find_headline",
+    "find_outlet",
+    "find_published",
+    "is_boilerplate_line",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """A page split into lines, with the landmarks every finder uses."""
+
+    lines: tuple[str, ...]
+    body_start: int
+    head: int | None
+    headline: str
+    paragraphs: tuple[str, ...]
+
+
+def _read(text: str, title: str | None = None) -> _Page:
+    lines = tuple(split_lines(text))
+    body = body_indices(lines)
+    body_start = body[0] if body else len(lines)
+    if title:
+        wanted = normalize(title)
+        head = next((i for i, line in enumerate(lines) if normalize(line) == wanted), None)
+        headline_key = wanted
+        headline = title
+    else:
+        found = locate_headline(lines, body_start)
+        head, headline = found if found is not None else (None, "")
+        headline_key = normalize(headline)
+    kept = [
+        lines[i] for i in body if normalize(lines[i]) != headline_key and not is_date_line(lines[i])
+    ]
+    return _Page(lines, body_start, head, headline, tuple(drop_repeats(kept)))
+
+
+def clean(document: RawDocument, *, article_id: str) -> Article:
+    """The article in `document`: prose paragraphs plus headline, outlet and date.
+
+    The headline falls back to the first prose sentence, shortened, when none can be found.
+    """
+    page = _read(document.text, document.title)
+    title = document.title or _headline(page)
+    outlet = document.outlet or outlet_from(page.lines, page.head, page.body_start, page.paragraphs)
+    published = document.published or published_from(
+        page.lines, page.head, page.body_start, page.paragraphs
+    )
+    if not page.paragraphs:
+        logger.info("%s: no article prose found", document.origin)
+    return Article(
+        id=article_id,
+        origin=document.origin,
+        title=" ".join(title.split()),
+        paragraphs=page.paragraphs,
+        url=document.url,
+        outlet=outlet,
+        published=published,
+        guid=document.guid,
+        category=document.category,
+    )
+
+
+def _headline(page: _Page) -> str:
+    return page.headline or fallback_headline(page.paragraphs)
+
+
+def extract_paragraphs(text: str) -> tuple[str, ...]:
+    """The article prose paragraphs of a scraped text, headline excluded."""
+    return _read(text).paragraphs
+
+
+def find_headline(text: str) -> str | None:
+    """The headline the text states, or None (no fallback to the first sentence)."""
+    return _read(text).headline or None
+
+
+def find_outlet(text: str) -> str | None:
+    """The outlet a byline, dateline or page title of the text names, or None."""
+    page = _read(text)
+    return outlet_from(page.lines, page.head, page.body_start, page.paragraphs)
+
+
+def find_published(text: str) -> dt.date | None:
+    """The publication date or time the text states (a date, naive or aware datetime), or None."""
+    page = _read(text)
+    return published_from(page.lines, page.head, page.body_start, page.paragraphs)

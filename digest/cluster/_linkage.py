@@ -1,0 +1,92 @@
+"""Average-link agglomerative clustering over candidate edges only."""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+import numpy.typing as npt
+
+from digest.cluster._vectors import Edges
+
+__all__ = ["average_link"]
+
+
+def average_link(
+    edges: Edges, days: npt.NDArray[np.float64], *, threshold: float, max_gap_days: int
+) -> list[list[int]]:
+    """Merge the most similar pair of clusters while their average similarity ≥ `threshold`.
+
+    A pair of articles that is not a candidate edge counts as similarity 0, so a chain of
+    weak links never adds up to one story. Two clusters whose known days would span more than
+    `max_gap_days` are never merged. Returns the groups of row indices, each sorted.
+    """
+    return _Agglomeration(edges, days, max_gap_days).run(threshold)
+
+
+class _Agglomeration:
+    def __init__(self, edges: Edges, days: npt.NDArray[np.float64], max_gap_days: int) -> None:
+        n = len(days)
+        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
+        # links[a][b]: summed similarity of the candidate pairs between clusters a and b.
+        self.links: dict[int, dict[int, float]] = {i: {} for i in range(n)}
+        self.first = [float(d) for d in days]
+        self.last = list(self.first)
+        self.version = [0] * n
+        self.max_gap_days = max_gap_days
+        self.heap: list[tuple[float, int, int, int, int]] = []
+        for a, b, s in zip(
+            edges.low.tolist(), edges.high.tolist(), edges.weight.tolist(), strict=True
+        ):
+            self.links[a][b] = s
+            self.links[b][a] = s
+            self.heap.append((-s, a, b, 0, 0))
+        heapq.heapify(self.heap)
+
+    def run(self, threshold: float) -> list[list[int]]:
+        while self.heap:
+            _, a, b, version_a, version_b = heapq.heappop(self.heap)
+            if self.version[a] != version_a or self.version[b] != version_b:
+                continue  # stale: one side has merged since this entry was pushed
+            if a not in self.members or b not in self.members or not self._close_in_time(a, b):
+                continue
+            if len(self.links[a]) < len(self.links[b]):
+                a, b = b, a  # fold the cluster with fewer neighbours into the other
+            self._merge(a, b)
+            self._push_neighbours(a, threshold)
+        return sorted((sorted(group) for group in self.members.values()), key=lambda g: g[0])
+
+    def _close_in_time(self, a: int, b: int) -> bool:
+        """False when the days of a and b are known and lie more than max_gap_days apart.
+
+        The gap is between the two date ranges, not the span of their union: a story that is
+        covered day after day may run longer than max_gap_days, but coverage that resumes
+        weeks later is a new event.
+        """
+        gap = max(self.first[b] - self.last[a], self.first[a] - self.last[b])
+        # A NaN (no known day on a side) makes the comparison False: no objection.
+        return not gap > self.max_gap_days
+
+    def _merge(self, a: int, b: int) -> None:
+        """Fold cluster b into a, adding up their links to every neighbour."""
+        self.members[a].extend(self.members.pop(b))
+        self.links[a].pop(b, None)
+        for c, total in self.links.pop(b).items():
+            if c == a:
+                continue
+            self.links[a][c] = self.links[a].get(c, 0.0) + total
+            del self.links[c][b]
+            self.links[c][a] = self.links[a][c]
+        self.first[a] = float(np.fmin(self.first[a], self.first[b]))
+        self.last[a] = float(np.fmax(self.last[a], self.last[b]))
+        self.version[a] += 1
+        self.version[b] += 1
+
+    def _push_neighbours(self, a: int, threshold: float) -> None:
+        size = len(self.members[a])
+        for c, total in self.links[a].items():
+            score = total / (size * len(self.members[c]))
+            if score >= threshold:
+                low, high = (a, c) if a < c else (c, a)
+                entry = (-score, low, high, self.version[low], self.version[high])
+                heapq.heappush(self.heap, entry)

@@ -1,0 +1,197 @@
+"""Sparse TF-IDF vectors, their nearest neighbours and candidate edges (never an n×n matrix)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
+
+from digest.model import Article
+
+__all__ = ["Edges", "TermSpace", "candidate_edges", "document", "project", "vectorize"]
+
+# Candidate neighbours kept per article: articles of one event are each other's nearest
+# neighbours, so a few dozen is plenty; it bounds the candidate edges at k·n.
+CANDIDATES = 30
+# The neighbourhood whose overlap weighs an edge (shared-nearest-neighbour similarity).
+SHARED = 8
+# An edge keeps this share of its cosine whatever its neighbourhoods; the rest scales with
+# how many of the two articles' nearest neighbours they share.
+SHARED_BASE = 0.2
+# Cells of the similarity product computed at once (a dense block of rows × n, plus the
+# partition's indices): about 64 MB, whatever n.
+BLOCK_CELLS = 4_000_000
+# Edges whose neighbourhood overlap is counted at once (EDGE_CHUNK × (SHARED+1)² booleans).
+EDGE_CHUNK = 65536
+HASH_FEATURES = 2**22
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+class Edges(NamedTuple):
+    """Candidate pairs (low < high), each with its weight."""
+
+    low: IntArray
+    high: IntArray
+    weight: FloatArray
+
+
+def document(article: Article) -> str:
+    """The text an article is compared by: its title twice (it names the event in the
+    fewest words), then the body."""
+    title = article.title.strip()
+    return f"{title}\n{title}\n{article.text}"
+
+
+class TermSpace(NamedTuple):
+    """The terms (hashed columns, sorted) of a set of documents and each one's weight."""
+
+    terms: IntArray
+    weights: npt.NDArray[np.float32]
+    pairs: bool
+
+
+def vectorize(
+    docs: Sequence[str],
+    *,
+    min_df: int = 2,
+    pairs: bool = True,
+    sharpen: bool = False,
+    max_terms: int | None = None,
+) -> tuple[sparse.csr_matrix, TermSpace] | None:
+    """L2-normalised sparse TF-IDF rows (sublinear tf, smooth idf) and their term space, or
+    None when no document has a usable term.
+
+    `pairs` adds word pairs; `sharpen` weighs each term by its idf once more, so the rare
+    names and details that tell one event from another count for more than subject words.
+    Terms in fewer than `min_df` documents are dropped (they can match nothing); with
+    `max_terms` each row keeps only its heaviest terms.
+    """
+    counts = _counts(docs, pairs=pairs)
+    terms, inverse, df = np.unique(counts.indices, return_inverse=True, return_counts=True)
+    enough = df >= min(min_df, len(docs))
+    if not enough.any():
+        return None
+    idf = (np.log((1 + len(docs)) / (1 + df)) + 1).astype(np.float32)
+    weights = (idf * idf if sharpen else idf)[enough]
+    # Columns renumbered to the kept terms only: the matrix is n × (terms in use), not
+    # n × 2**22, which keeps every later product and transpose small.
+    column = (np.cumsum(enough) - 1)[inverse]
+    entry = enough[inverse]
+    rows = np.repeat(np.arange(len(docs)), np.diff(counts.indptr))[entry]
+    data = (1 + np.log(counts.data[entry])) * weights[column[entry]]
+    matrix = sparse.csr_matrix(
+        (data, (rows, column[entry])), shape=(len(docs), len(weights)), dtype=np.float32
+    )
+    if max_terms is not None:
+        matrix = _heaviest(matrix, max_terms)
+    space = TermSpace(terms[enough], weights.astype(np.float32), pairs)
+    return sparse.csr_matrix(normalize(matrix)), space
+
+
+def project(texts: Sequence[str], space: TermSpace) -> sparse.csr_matrix:
+    """Texts as normalised rows in an existing term space; terms it lacks are dropped."""
+    counts = _counts(texts, pairs=space.pairs)
+    position = np.searchsorted(space.terms, counts.indices).clip(max=len(space.terms) - 1)
+    known = space.terms[position] == counts.indices
+    rows = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))[known]
+    data = (1 + np.log(counts.data[known])) * space.weights[position[known]]
+    matrix = sparse.csr_matrix(
+        (data, (rows, position[known])), shape=(len(texts), len(space.terms)), dtype=np.float32
+    )
+    return sparse.csr_matrix(normalize(matrix))
+
+
+def _counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
+    # Hashed terms instead of a vocabulary: building and pruning a dictionary of millions of
+    # word pairs costs more than all the rest of clustering; collisions at 2**22 are rare.
+    hasher = HashingVectorizer(
+        stop_words="english",
+        ngram_range=(1, 2 if pairs else 1),
+        n_features=HASH_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+    counts = sparse.csr_matrix(hasher.transform(docs))
+    counts.sort_indices()
+    return counts
+
+
+def _heaviest(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:
+    """Keep each row's `limit` largest entries."""
+    lengths = np.diff(matrix.indptr)
+    if lengths.max(initial=0) <= limit:
+        return matrix
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    # One sort by row, then by weight descending (weights are below 2**20 after idf²).
+    order = np.argsort(rows * 2.0**21 - matrix.data, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - matrix.indptr[rows[order]]
+    matrix.data[rank >= limit] = 0
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def candidate_edges(
+    vectors: sparse.csr_matrix, days: FloatArray, *, floor: float, max_gap_days: int
+) -> Edges:
+    """Each article's nearest neighbours as weighted edges of weight ≥ `floor`.
+
+    The weight is the cosine scaled by the share of nearest neighbours the two articles have
+    in common: two reports of one event sit in the same crowd, two events of one subject
+    each in their own. A pair whose known days lie more than `max_gap_days` apart is no
+    candidate.
+    """
+    n = vectors.shape[0]
+    k = min(CANDIDATES, n - 1)
+    shared = min(SHARED, k)
+    transposed = vectors.T.tocsr()
+    rows_parts, cols_parts, sims_parts = [], [], []
+    neighbours = np.empty((n, shared + 1), dtype=np.int64)
+    block_rows = min(max(BLOCK_CELLS // n, 16), 1024)
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        block = (vectors[start:stop] @ transposed).toarray()
+        local = np.arange(stop - start)
+        block[local, local + start] = -1.0  # an article is not its own neighbour
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        sims = np.take_along_axis(block, top, axis=1)
+        # Best first, ties by index: the neighbourhood does not depend on partition order.
+        order = np.lexsort((top, -sims), axis=1)
+        top, sims = np.take_along_axis(top, order, 1), np.take_along_axis(sims, order, 1)
+        neighbours[start:stop, 0] = np.arange(start, stop)
+        neighbours[start:stop, 1:] = top[:, :shared]
+        rows = np.repeat(np.arange(start, stop, dtype=np.int64), k)
+        cols, flat = top.ravel().astype(np.int64), sims.ravel().astype(np.float64)
+        # A NaN gap (a day unknown) compares False: no objection.
+        keep = (flat >= floor) & ~(np.abs(days[rows] - days[cols]) > max_gap_days)
+        rows_parts.append(rows[keep])
+        cols_parts.append(cols[keep])
+        sims_parts.append(flat[keep])
+    rows, cols = np.concatenate(rows_parts), np.concatenate(cols_parts)
+    sims = np.concatenate(sims_parts)
+    low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+    # Symmetric union: a pair found from either end is kept once, in a stable order.
+    _, first = np.unique(low * n + high, return_index=True)
+    low, high, sims = low[first], high[first], sims[first]
+    weight = sims * (SHARED_BASE + (1 - SHARED_BASE) * _overlap(neighbours, low, high))
+    keep = weight >= floor
+    return Edges(low[keep], high[keep], weight[keep])
+
+
+def _overlap(neighbours: IntArray, low: IntArray, high: IntArray) -> FloatArray:
+    """For each pair, the share of their neighbourhoods (each with itself) they have in common."""
+    out = np.empty(len(low), dtype=np.float64)
+    for start in range(0, len(low), EDGE_CHUNK):
+        a = neighbours[low[start : start + EDGE_CHUNK]]
+        b = neighbours[high[start : start + EDGE_CHUNK]]
+        common = (a[:, :, None] == b[:, None, :]).sum(axis=(1, 2))
+        out[start : start + EDGE_CHUNK] = common / neighbours.shape[1]
+    return out

@@ -1,0 +1,42 @@
+"""Feeds: RSS/Atom/RDF collection over HTTP or from local files.
+
+    collect_feeds(feeds, settings=, store=, now=)    -> FeedsResult (documents, reports)
+    parse_feed(data, origin=, name=, headers=)       -> tuple[RawDocument, ...]   (pure)
+    remember_and_select_new(store, docs, now=, last_build=, first_window_days=)
+                                                     -> the articles new for this build
+    feed_health(store, now=, silent_days=)           -> SourceReports for the footer
+    import_opml(path) / export_opml(feeds)           -> feeds in and out of OPML
+    write_feeds(config_path, feeds)                  -> rewrite sources.feeds in config.yaml
+    canonical_url(url), content_fingerprint(text)    -> what makes two entries one article
+
+See docs/feeds.md.
+"""
+
+from __future__ import annotations
+
+from digest.feeds.collect import FeedsResult, collect_feeds
+from digest.feeds.fetch import user_agent
+from digest.feeds.health import feed_health
+from digest.feeds.identity import canonical_url, content_fingerprint
+from digest.feeds.opml import export_opml, feeds_yaml, import_opml, merge_feeds, write_feeds
+from digest.feeds.parse import apply_filters, parse_feed
+from digest.store.seen import remember, remember_and_select_new, select_new
+
+__all__ = [
+    "FeedsResult",
+    "apply_filters",
+    "canonical_url",
+    "collect_feeds",
+    "content_fingerprint",
+    "export_opml",
+    "feed_health",
+    "feeds_yaml",
+    "import_opml",
+    "merge_feeds",
+    "parse_feed",
+    "remember",
+    "remember_and_select_new",
+    "select_new",
+    "user_agent",
+    "write_feeds",
+]

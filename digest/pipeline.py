@@ -1,0 +1,249 @@
+"""`build`: the one place where the stages meet.
+
+collect -> clean -> dedupe -> cluster -> summarize -> compose -> render -> deliver
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from digest import archive, clean, cluster, compose, dedupe, deliver, mail, render, summarize
+from digest.collect import CollectResult, collect_files
+from digest.config import Config, FeedSource
+from digest.errors import DeliveryError
+from digest.feeds import FeedsResult, collect_feeds, feed_health, remember_and_select_new
+from digest.model import Article, Briefing, RawDocument, SourceReport, Story
+from digest.progress import progress
+from digest.store import Store, ledger, open_store
+
+__all__ = [
+    "BuildResult",
+    "build",
+    "clean_documents",
+    "clean_for_clustering",
+    "collect_sources",
+    "compose_briefing",
+    "summarize_stories",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    briefing: Briefing
+    outputs: tuple[Path, ...]
+    problems: tuple[str, ...]  # one line each: sources that failed; the build went on
+    delivery_error: str | None = None  # the one line naming the SMTP server and the error
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the briefing was written (and emailed, if configured); 1 if email failed."""
+        return 1 if self.delivery_error else 0
+
+
+def collect_sources(
+    config: Config,
+    *,
+    files: Sequence[str] | None = None,
+    feeds: Sequence[str] | None = None,
+    store: Store | None = None,
+    now: dt.datetime | None = None,
+) -> CollectResult:
+    """Raw documents from the configured sources, or from `files`/`feeds` when either is given.
+
+    Feeds named on the command line are plain URLs or paths with no per-feed settings.
+    """
+    explicit = files is not None or feeds is not None
+    file_sources = list(files or ()) if explicit else list(config.sources.files)
+    feed_sources = (
+        [FeedSource(url=f) for f in feeds or ()] if explicit else list(config.sources.feeds)
+    )
+    collected = collect_files(file_sources, base_dir=config.base_dir)
+    if not feed_sources:
+        return collected
+    fetched = _fetch_feeds(config, feed_sources, store=store, now=now or dt.datetime.now(dt.UTC))
+    for report in fetched.reports:
+        if not report.ok:
+            log.warning("%s", report.message)
+    return CollectResult(
+        (*collected.documents, *fetched.documents), (*collected.reports, *fetched.reports)
+    )
+
+
+def clean_documents(
+    documents: Sequence[RawDocument],
+) -> tuple[tuple[Article, ...], tuple[SourceReport, ...]]:
+    """Clean each document; one that holds no article prose is reported, not kept."""
+    articles: list[Article] = []
+    reports: list[SourceReport] = []
+    with progress(len(documents), "Cleaning") as advance:
+        for document in documents:
+            article = clean.clean(document, article_id=dedupe.document_id(document))
+            advance()
+            if not article.paragraphs:
+                message = f"{document.origin}: no article text found, skipped"
+                log.warning("%s", message)
+                reports.append(SourceReport(document.origin, ok=False, message=message))
+                continue
+            articles.append(article)
+    return tuple(articles), tuple(reports)
+
+
+def clean_for_clustering(documents: Sequence[RawDocument]) -> tuple[Article, ...]:
+    """Clean documents whose ids are their origins, keeping every one (even if text is empty)."""
+    return tuple(clean.clean(document, article_id=document.origin) for document in documents)
+
+
+def summarize_stories(stories: Sequence[Story], config: Config) -> tuple[Story, ...]:
+    settings = config.summary
+    summarized = []
+    with progress(len(stories), "Summarizing") as advance:
+        for story in stories:
+            summary = summarize.summarize_story(
+                story.articles,
+                algorithm=settings.algorithm,
+                words=settings.words,
+                sentences=settings.sentences,
+                language=settings.language,
+            )
+            summarized.append(replace(story, summary=summary))
+            advance()
+    return tuple(summarized)
+
+
+def compose_briefing(
+    articles: Sequence[Article],
+    config: Config,
+    *,
+    date: dt.date,
+    now: dt.datetime,
+    reports: Sequence[SourceReport] = (),
+) -> tuple[Briefing, tuple[compose.Section, ...]]:
+    """Cluster, summarize and arrange the articles into a briefing and its sections."""
+    stories = cluster.cluster_articles(
+        dedupe.dedupe_articles(articles),
+        similarity=config.cluster.similarity,
+        max_gap_days=config.cluster.max_gap_days,
+    )
+    stories = cluster.attach_background(stories)
+    briefing = Briefing(
+        date=date,
+        generated_at=now,
+        stories=summarize_stories(stories, config),
+        sources=tuple(reports),
+    )
+    rules = [compose.SectionRule(s.title, s.keywords, s.categories) for s in config.output.sections]
+    return compose.arrange(briefing, rules)
+
+
+def build(
+    config: Config,
+    *,
+    date: dt.date,
+    now: dt.datetime,
+    out_dir: Path | None = None,
+    send_email: bool = True,
+    resend: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> BuildResult:
+    """One full run: collect, clean, dedupe, cluster, summarize, render, write, email."""
+    out_dir = out_dir or config.resolve(config.output.dir)
+    with open_store(config.resolve(config.store.path)) as store:
+        files = collect_files(list(config.sources.files), base_dir=config.base_dir)
+        documents, feed_reports = _new_feed_documents(config, store, now=now, date=date)
+        articles, clean_reports = clean_documents((*files.documents, *documents))
+        reports = (*files.reports, *clean_reports, *feed_reports)
+        briefing, sections = compose_briefing(articles, config, date=date, now=now, reports=reports)
+        environment = render.make_environment(
+            config.resolve(config.output.templates) if config.output.templates else None
+        )
+        rendered = render.render_briefing(briefing, environment=environment, sections=sections)
+        outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
+        archive.write_archive(out_dir, now=now, briefing=briefing, environment=environment)
+        problems = tuple(r.message for r in reports if not r.ok)
+        ledger.record_build(
+            store,
+            date=date,
+            started=now,
+            finished=dt.datetime.now(dt.UTC),
+            status="partial" if problems else "ok",
+            outputs=[str(p) for p in outputs],
+        )
+        delivery_error = _email(config, store, briefing, rendered, send_email, resend, now, env)
+    return BuildResult(briefing, outputs, problems, delivery_error)
+
+
+def _new_feed_documents(
+    config: Config, store: Store, *, now: dt.datetime, date: dt.date
+) -> tuple[tuple[RawDocument, ...], tuple[SourceReport, ...]]:
+    """Feed articles first seen since the previous briefing, and the feeds' health reports.
+
+    Local files are not filtered this way: a folder of articles is the user's own selection,
+    built in full every time.
+    """
+    feeds = config.sources.feeds
+    if not feeds:
+        return (), ()
+    fetched = _fetch_feeds(config, feeds, store=store, now=now)
+    new = remember_and_select_new(
+        store,
+        fetched.documents,
+        now=now,
+        last_build=ledger.last_successful_build(store, before=date),
+        first_window_days=config.collect.first_window_days,
+    )
+    health = feed_health(
+        store, now=now, silent_days=config.collect.silent_days, feeds=[f.url for f in feeds]
+    )
+    for report in health:
+        log.warning("%s", report.message)
+    return new, health
+
+
+def _fetch_feeds(
+    config: Config, feeds: Sequence[FeedSource], *, store: Store | None, now: dt.datetime
+) -> FeedsResult:
+    with progress(None, f"Collecting {len(feeds)} feeds") as advance:
+        fetched = collect_feeds(
+            feeds, settings=config.collect, store=store, now=now, base_dir=config.base_dir
+        )
+        advance(len(feeds))
+    return fetched
+
+
+def _email(
+    config: Config,
+    store: Store,
+    briefing: Briefing,
+    rendered: render.RenderedBriefing,
+    send_email: bool,
+    resend: bool,
+    now: dt.datetime,
+    env: Mapping[str, str] | None,
+) -> str | None:
+    """Email the briefing once; the error line if that failed (the files are written anyway)."""
+    if not send_email:
+        ledger.note_delivery(store, briefing.date, "skipped")
+        return None
+    settings = config.email
+    try:
+        mail.deliver_briefing(
+            store,
+            settings=settings,
+            date=briefing.date,
+            text=rendered.markdown,
+            html=rendered.html,
+            subject=mail.render_subject(settings.subject, date=briefing.date, briefing=briefing),
+            resend=resend,
+            now=now,
+            env=os.environ if env is None else env,
+        )
+    except DeliveryError as exc:
+        return str(exc)
+    return None

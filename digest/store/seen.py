@@ -1,0 +1,393 @@
+"""Seen articles: the memory that makes an article appear in one briefing only.
+
+Every document collected is remembered under several keys: its GUID (scoped to its feed, as
+GUIDs are only unique within one), its canonical URL and a fingerprint of its title and text.
+A document matching any key of a remembered article *is* that article: the same story from
+two feeds, the same entry in the next run, an entry whose feed changed its GUIDs. New keys of
+a known article are added to it, so it stays known under every name it has used.
+
+"New since the last briefing" is decided on the remembered articles, not on what a run
+happened to fetch (a 304 fetches nothing): `select_new` returns the articles first seen
+after the last successful build, which survives builds that failed half-way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from digest.model import RawDocument
+from digest.store import Store, register_schema
+
+__all__ = [
+    "MIN_FINGERPRINT_WORDS",
+    "SCHEMA",
+    "TEXT_RETENTION",
+    "canonical_url",
+    "content_fingerprint",
+    "document_keys",
+    "is_known",
+    "remember",
+    "remember_and_select_new",
+    "select_new",
+    "url_key",
+    "word_count",
+]
+
+# --- Identity: what makes two entries one article (pure) ---
+
+# Query parameters that only say how a reader arrived (campaign and click trackers); the page
+# is the same without them.
+_TRACKING_EXACT = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wt_mc",
+        "cmpid",
+        "ncid",
+        "ocid",
+        "rss",
+        "ref_src",
+        "ref_url",
+        "__twitter_impression",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
+_WORD = re.compile(r"\w+")
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """`url` in a canonical spelling: the same page always gives the same string.
+
+    Lower-case scheme and host, no default port, no fragment, no tracking parameters
+    (utm_*, fbclid, gclid, ...), the remaining parameters sorted, percent-escapes upper-cased,
+    and no trailing slash on a path other than the root (`/a/` and `/a` are one page on nearly
+    every news site; the root `/` is kept so a bare host stays a valid URL). A string that is
+    not an absolute http(s) URL is returned stripped but otherwise unchanged.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return url
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    path = _PERCENT.sub(lambda m: m.group(0).upper(), parts.path) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking(name)
+    ]
+    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
+
+
+def url_key(url: str) -> str | None:
+    """The dedupe key of a URL: canonical, without scheme or a leading `www.`.
+
+    None for URLs that cannot name one article (not http(s), or a site's front page, which
+    some feeds give as every entry's link).
+    """
+    canonical = canonical_url(url)
+    try:
+        parts = urlsplit(canonical)
+    except ValueError:
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.netloc:
+        return None
+    if parts.path == "/" and not parts.query:
+        return None
+    host = parts.netloc.removeprefix("www.")
+    return host + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def content_fingerprint(text: str) -> str:
+    """A hash of the words of `text`, blind to case, spacing, punctuation and Unicode forms."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    """How many words `content_fingerprint` sees in `text`."""
+    return len(_WORD.findall(unicodedata.normalize("NFKC", text)))
+
+
+# --- The store ---
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS seen_items (
+    id          INTEGER PRIMARY KEY,
+    first_seen  TEXT NOT NULL,      -- UTC ISO 8601: the run that first collected it
+    last_seen   TEXT NOT NULL,
+    origin      TEXT NOT NULL,      -- feed URL or file path it first came from
+    title       TEXT,
+    url         TEXT,
+    outlet      TEXT,
+    published   TEXT,               -- ISO 8601: date, naive or aware datetime as the source said
+    guid        TEXT,
+    category    TEXT,
+    text        TEXT                -- NULL once older than the text retention
+);
+CREATE INDEX IF NOT EXISTS seen_items_first_seen ON seen_items (first_seen);
+CREATE TABLE IF NOT EXISTS seen_keys (
+    key         TEXT PRIMARY KEY,   -- 'guid:<feed> <guid>', 'url:<canonical>', 'text:<sha256>'
+    item_id     INTEGER NOT NULL REFERENCES seen_items (id) ON DELETE CASCADE,
+    last_seen   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS seen_keys_item ON seen_keys (item_id);
+"""
+register_schema(SCHEMA)
+
+# Fewer words than this ("Read more", an empty summary) would make unrelated entries look
+# identical, so such texts are not a key.
+MIN_FINGERPRINT_WORDS = 8
+# Article texts are kept this long (for builds that come late); keys are kept for good.
+TEXT_RETENTION = dt.timedelta(days=60)
+
+
+@dataclass(frozen=True, slots=True)
+class _Identity:
+    guid: str | None
+    url: str | None
+    title: str | None
+    text: str | None
+
+
+def _identity(doc: RawDocument) -> _Identity:
+    fingerprint = content_fingerprint(doc.text) if doc.text.strip() else None
+    url = url_key(doc.url) if doc.url else None
+    return _Identity(doc.guid, url, doc.title, fingerprint)
+
+
+def document_keys(doc: RawDocument) -> tuple[str, ...]:
+    """The keys a document is remembered under, most specific first (may be empty)."""
+    keys = []
+    if doc.guid:
+        keys.append(f"guid:{doc.origin} {doc.guid}")
+    if doc.url and (key := url_key(doc.url)):
+        keys.append(f"url:{key}")
+    body = f"{doc.title or ''}\n{doc.text}"
+    if word_count(body) >= MIN_FINGERPRINT_WORDS:
+        keys.append(f"text:{content_fingerprint(body)}")
+    elif not keys and (doc.title or doc.text.strip()):
+        # Nothing else names it: a short entry is known by its feed and its words.
+        keys.append(f"short:{doc.origin} {content_fingerprint(body)}")
+    return tuple(keys)
+
+
+def _batch_keys(documents: Sequence[RawDocument]) -> list[tuple[str, ...]]:
+    """`document_keys` of each document, less GUID and URL keys that are ambiguous in a feed.
+
+    A feed that gives every entry its front page as link, or one GUID to all entries, would
+    otherwise merge distinct articles into one.
+    """
+    owners: dict[str, set[_Identity]] = defaultdict(set)
+    all_keys = [document_keys(doc) for doc in documents]
+    for doc, keys in zip(documents, all_keys, strict=True):
+        for key in keys:
+            if key.startswith(("guid:", "url:")):
+                owners[f"{doc.origin}\x00{key}"].add(_identity(doc))
+    return [
+        tuple(k for k in keys if len(owners.get(f"{doc.origin}\x00{k}", ())) <= 1)
+        for doc, keys in zip(documents, all_keys, strict=True)
+    ]
+
+
+def _iso(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("`now` must be timezone-aware")
+    return value.astimezone(dt.UTC).isoformat()
+
+
+def _date_out(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _date_in(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    if len(value) == 10:
+        return dt.date.fromisoformat(value)
+    return dt.datetime.fromisoformat(value)
+
+
+def remember(
+    store: Store, documents: Sequence[RawDocument], *, now: dt.datetime
+) -> tuple[int | None, ...]:
+    """Remember `documents`; return each one's article id (None for one with no keys).
+
+    A document matching a remembered article gets that article's id (the oldest, if its keys
+    name several) and adds its keys to it; otherwise it becomes a new article first seen `now`.
+    """
+    stamp = _iso(now)
+    ids: list[int | None] = []
+    with store.transaction() as connection:
+        for doc, keys in zip(documents, _batch_keys(documents), strict=True):
+            if not keys:
+                ids.append(None)
+                continue
+            item_id = _lookup(connection, keys)
+            if item_id is None:
+                item_id = _insert(connection, doc, stamp)
+            else:
+                # A longer text of the same article (the full page where a run before only
+                # got the summary) replaces the kept one while it is kept at all.
+                connection.execute(
+                    "UPDATE seen_items SET last_seen = ?, text = CASE"
+                    " WHEN text IS NOT NULL AND length(?) > length(text) THEN ? ELSE text END"
+                    " WHERE id = ?",
+                    (stamp, doc.text, doc.text, item_id),
+                )
+            connection.executemany(
+                "INSERT INTO seen_keys (key, item_id, last_seen) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET last_seen = excluded.last_seen",
+                [(key, item_id, stamp) for key in keys],
+            )
+            ids.append(item_id)
+    return tuple(ids)
+
+
+def _lookup(connection: sqlite3.Connection, keys: Sequence[str]) -> int | None:
+    marks = ",".join("?" * len(keys))
+    row = connection.execute(
+        f"SELECT MIN(item_id) FROM seen_keys WHERE key IN ({marks})",  # noqa: S608 -- only ?s
+        tuple(keys),
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def _insert(connection: sqlite3.Connection, doc: RawDocument, stamp: str) -> int:
+    cursor = connection.execute(
+        "INSERT INTO seen_items (first_seen, last_seen, origin, title, url, outlet, published,"
+        " guid, category, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            stamp,
+            stamp,
+            doc.origin,
+            doc.title,
+            doc.url,
+            doc.outlet,
+            _date_out(doc.published),
+            doc.guid,
+            doc.category,
+            doc.text,
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def is_known(store: Store, doc: RawDocument) -> bool:
+    """Whether any key of `doc` names a remembered article."""
+    keys = document_keys(doc)
+    return bool(keys) and _lookup(store.connection, keys) is not None
+
+
+def select_new(
+    store: Store,
+    *,
+    now: dt.datetime,
+    last_build: dt.datetime | None,
+    first_window_days: int,
+) -> tuple[RawDocument, ...]:
+    """Remembered articles that are new for a build at `now`, oldest first.
+
+    New means first seen after `last_build` (the previous successful build), and not
+    published before the window start: `first_window_days` before `last_build`, or before
+    `now` for the first build. The window keeps a newly added feed's archive (all first
+    seen today) out of the briefing. Undated articles are taken; a naive time is compared
+    as if it were UTC (its zone is unknown; the error is at most a day of the window).
+    """
+    anchor = last_build if last_build is not None else now
+    window_start = anchor - dt.timedelta(days=first_window_days)
+    after = _iso(last_build) if last_build is not None else ""
+    rows = store.connection.execute(
+        "SELECT * FROM seen_items WHERE first_seen > ? AND text IS NOT NULL"
+        " ORDER BY first_seen, id",
+        (after,),
+    ).fetchall()
+    documents = []
+    for row in rows:
+        published = _date_in(row["published"])
+        if published is not None and _before(published, window_start):
+            continue
+        documents.append(
+            RawDocument(
+                origin=row["origin"],
+                text=row["text"],
+                title=row["title"],
+                url=row["url"],
+                outlet=row["outlet"],
+                published=published,
+                guid=row["guid"],
+                category=row["category"],
+            )
+        )
+    return tuple(documents)
+
+
+def _before(published: dt.date, start: dt.datetime) -> bool:
+    if isinstance(published, dt.datetime):
+        moment = published if published.tzinfo else published.replace(tzinfo=dt.UTC)
+        return moment < start
+    return published < start.astimezone(dt.UTC).date()
+
+
+def remember_and_select_new(
+    store: Store,
+    documents: Iterable[RawDocument],
+    *,
+    now: dt.datetime,
+    last_build: dt.datetime | None,
+    first_window_days: int,
+) -> tuple[RawDocument, ...]:
+    """`remember` the documents, forget old texts, then `select_new`: one call per build."""
+    remember(store, tuple(documents), now=now)
+    forget_texts(store, before=min(now - TEXT_RETENTION, last_build or now))
+    return select_new(store, now=now, last_build=last_build, first_window_days=first_window_days)
+
+
+def forget_texts(store: Store, *, before: dt.datetime) -> int:
+    """Drop the texts (not the keys) of articles first seen before `before`; return how many."""
+    with store.transaction() as connection:
+        cursor = connection.execute(
+            "UPDATE seen_items SET text = NULL WHERE first_seen < ? AND text IS NOT NULL",
+            (_iso(before),),
+        )
+    return cursor.rowcount

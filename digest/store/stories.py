@@ -1,0 +1,221 @@
+"""Story continuity: stories kept across briefings, so a story that grows keeps its id.
+
+Pure part: `signatures` (each story's top terms) and `continue_stories` (today's stories
+matched against the kept ones) and `updated_history` (what to keep after today). Store part:
+`load_history` and `save_history`, one row per kept story in the `stories` table.
+
+A new story continues a kept one when they share an article, or when the kept story last
+appeared at most `max_gap_days` before the briefing and the cosine similarity of their
+signatures is at least `similarity`. The continued story takes the kept id, `developing=True`
+and `previous_briefing` = the date of the last briefing the kept story appeared in. Each kept
+story continues at most one new story (the most similar). See docs/clustering.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from digest.model import Story
+from digest.store import Store, register_schema
+
+__all__ = [
+    "SCHEMA",
+    "KeptStory",
+    "continue_stories",
+    "load_history",
+    "save_history",
+    "signatures",
+    "updated_history",
+]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    headline TEXT NOT NULL,
+    article_ids TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    briefings TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_by_last_seen ON stories (last_seen);
+"""
+register_schema(SCHEMA)
+
+# Terms kept per signature: enough to recognise a story, small enough to store per row.
+SIGNATURE_TERMS = 40
+
+Signature = Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class KeptStory:
+    """A story as remembered between briefings.
+
+    `signature` maps the story's top terms (words and word pairs) to unit-length weights;
+    `first_seen`/`last_seen` are the dates of the first and last briefing that showed it, and
+    `briefings` all of them, oldest first.
+    """
+
+    id: str
+    headline: str
+    article_ids: tuple[str, ...]
+    signature: Signature
+    first_seen: dt.date
+    last_seen: dt.date
+    briefings: tuple[dt.date, ...]
+
+
+def signatures(stories: Sequence[Story]) -> tuple[dict[str, float], ...]:
+    """Each story's top terms with unit-length TF-IDF weights, the stories being the documents.
+
+    A term that every story of the briefing uses weighs little: what is left names the story.
+    """
+    texts = [
+        "\n".join(f"{a.title}\n{a.text}" for a in (*s.articles, *s.background)) for s in stories
+    ]
+    if not texts:
+        return ()
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2))
+    try:
+        matrix = vectorizer.fit_transform(texts).tocsr()
+    except ValueError:  # no content word in any story
+        return tuple({} for _ in stories)
+    names = vectorizer.get_feature_names_out()
+    out = []
+    for row in range(matrix.shape[0]):
+        start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+        columns, weights = matrix.indices[start:stop], matrix.data[start:stop]
+        # Heaviest first, ties by term: the same input always keeps the same terms.
+        top = sorted(
+            zip(weights.tolist(), names[columns].tolist(), strict=True),
+            key=lambda item: (-item[0], item[1]),
+        )[:SIGNATURE_TERMS]
+        norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
+        out.append({term: round(w / norm, 6) for w, term in sorted(top, key=lambda i: i[1])})
+    return tuple(out)
+
+
+def continue_stories(
+    stories: Sequence[Story],
+    history: Sequence[KeptStory],
+    *,
+    briefing_date: dt.date,
+    similarity: float = 0.3,
+    max_gap_days: int = 7,
+) -> tuple[Story, ...]:
+    """Today's stories, those continuing a kept story given its id and marked developing."""
+    candidates = [k for k in history if k.last_seen < briefing_date]
+    if not stories or not candidates:
+        return tuple(stories)
+    current = signatures(stories)
+    pairs: list[tuple[float, int, int]] = []
+    for i, story in enumerate(stories):
+        ids = {a.id for a in story.articles}
+        for j, kept in enumerate(candidates):
+            if ids & set(kept.article_ids):
+                pairs.append((2.0, i, j))  # a shared article: the same story, whatever else
+                continue
+            if (briefing_date - kept.last_seen).days > max_gap_days:
+                continue
+            score = _cosine(current[i], kept.signature)
+            if score >= similarity:
+                pairs.append((score, i, j))
+    # Greedy one-to-one matching, best pair first; ties by position for a stable result.
+    taken_new: dict[int, KeptStory] = {}
+    taken_kept: set[int] = set()
+    for _, i, j in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if i in taken_new or j in taken_kept:
+            continue
+        taken_new[i] = candidates[j]
+        taken_kept.add(j)
+    return tuple(
+        _continued(story, taken_new[i]) if i in taken_new else story
+        for i, story in enumerate(stories)
+    )
+
+
+def updated_history(
+    stories: Sequence[Story], history: Sequence[KeptStory], *, briefing_date: dt.date
+) -> tuple[KeptStory, ...]:
+    """The kept records to save after a briefing of `stories` (new ones and updated ones)."""
+    previous = {k.id: k for k in history}
+    out = []
+    for story, signature in zip(stories, signatures(stories), strict=True):
+        old = previous.get(story.id)
+        ids = {a.id for a in story.articles} | set(old.article_ids if old else ())
+        shown = {*(old.briefings if old else ()), briefing_date}
+        out.append(
+            KeptStory(
+                id=story.id,
+                headline=story.headline,
+                article_ids=tuple(sorted(ids)),
+                signature=signature,
+                first_seen=min(shown),
+                last_seen=max(shown),
+                briefings=tuple(sorted(shown)),
+            )
+        )
+    return tuple(sorted(out, key=lambda k: k.id))
+
+
+def load_history(store: Store, *, since: dt.date) -> tuple[KeptStory, ...]:
+    """Kept stories last seen on or after `since`, by id."""
+    rows = store.connection.execute(
+        "SELECT * FROM stories WHERE last_seen >= ? ORDER BY id", (since.isoformat(),)
+    ).fetchall()
+    return tuple(
+        KeptStory(
+            id=row["id"],
+            headline=row["headline"],
+            article_ids=tuple(json.loads(row["article_ids"])),
+            signature=json.loads(row["signature"]),
+            first_seen=dt.date.fromisoformat(row["first_seen"]),
+            last_seen=dt.date.fromisoformat(row["last_seen"]),
+            briefings=tuple(dt.date.fromisoformat(d) for d in json.loads(row["briefings"])),
+        )
+        for row in rows
+    )
+
+
+def save_history(store: Store, kept: Sequence[KeptStory]) -> None:
+    """Insert or replace these kept stories (one transaction)."""
+    with store.transaction() as db:
+        db.executemany(
+            "INSERT INTO stories (id, headline, article_ids, signature, first_seen, last_seen,"
+            " briefings) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " headline = excluded.headline, article_ids = excluded.article_ids,"
+            " signature = excluded.signature, first_seen = excluded.first_seen,"
+            " last_seen = excluded.last_seen, briefings = excluded.briefings",
+            [
+                (
+                    k.id,
+                    k.headline,
+                    json.dumps(list(k.article_ids)),
+                    json.dumps(dict(sorted(k.signature.items()))),
+                    k.first_seen.isoformat(),
+                    k.last_seen.isoformat(),
+                    json.dumps([d.isoformat() for d in k.briefings]),
+                )
+                for k in kept
+            ],
+        )
+
+
+def _continued(story: Story, kept: KeptStory) -> Story:
+    return replace(story, id=kept.id, developing=True, previous_briefing=kept.last_seen.isoformat())
+
+
+def _cosine(a: Signature, b: Signature) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
+    norm = float(np.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values())))
+    return dot / norm if norm else 0.0

@@ -1,0 +1,55 @@
+"""Small builders for the model types, so each test states only what it is about."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from digest.model import Article, Briefing, SourceReport, Story, SummarySentence
+
+
+def make_article(
+    article_id: str = "a1",
+    *,
+    title: str = "A headline",
+    paragraphs: tuple[str, ...] = ("Some article text about an event.",),
+    url: str | None = None,
+    outlet: str | None = None,
+    published: dt.date | None = None,
+    origin: str | None = None,
+) -> Article:
+    return Article(
+        id=article_id,
+        origin=origin or f"{article_id}.txt",
+        title=title,
+        paragraphs=paragraphs,
+        url=url,
+        outlet=outlet,
+        published=published,
+    )
+
+
+def make_story(
+    *articles: Article,
+    headline: str = "A story",
+    summary: tuple[tuple[str, str], ...] = (),
+    story_id: str = "s1",
+) -> Story:
+    return Story(
+        id=story_id,
+        headline=headline,
+        articles=articles or (make_article(),),
+        summary=tuple(SummarySentence(text, article_id) for text, article_id in summary),
+    )
+
+
+def make_briefing(
+    *stories: Story,
+    date: dt.date = dt.date(2022, 2, 1),
+    sources: tuple[SourceReport, ...] = (),
+) -> Briefing:
+    return Briefing(
+        date=date,
+        generated_at=dt.datetime(2022, 2, 1, 7, 0, tzinfo=dt.UTC),
+        stories=stories,
+        sources=sources,
+    )

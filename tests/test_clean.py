@@ -1,0 +1,439 @@
+"""Tests for digest.clean: paired fixtures, the five seeds, and the helpers' rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from digest.clean import (
+    clean,
+    extract_paragraphs,
+    find_headline,
+    find_outlet,
+    find_published,
+    is_boilerplate_line,
+)
+from digest.clean.dates import FoundDate, infer_year
+from digest.model import Article, RawDocument
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "clean"
+SEEDS = ROOT / "seeds"
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+def make_document(text: str, **meta: Any) -> RawDocument:
+    return RawDocument(origin="test.txt", text=text, **meta)
+
+
+def run(text: str, **meta: Any) -> Article:
+    return clean(make_document(text, **meta), article_id="a1")
+
+
+def seed(prefix: str) -> Article:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return clean(RawDocument(origin=str(path), text=path.read_text("utf-8")), article_id=prefix)
+
+
+def seed_lines(prefix: str) -> list[str]:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return [" ".join(line.split()) for line in path.read_text("utf-8").splitlines()]
+
+
+# --- paired fixtures ----------------------------------------------------------------------------
+
+FIXTURE_NAMES = sorted(p.name.removesuffix(".in.txt") for p in FIXTURES.glob("*.in.txt"))
+
+
+def test_there_are_fixtures() -> None:
+    assert len(FIXTURE_NAMES) >= 6
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_fixture(name: str) -> None:
+    text = (FIXTURES / f"{name}.in.txt").read_text("utf-8")
+    expected = json.loads((FIXTURES / f"{name}.out.json").read_text("utf-8"))
+    article = run(text)
+    published = article.published.isoformat() if article.published is not None else None
+    assert article.title == expected["title"]
+    assert list(article.paragraphs) == expected["paragraphs"]
+    assert article.outlet == expected["outlet"]
+    assert published == expected["published"]
+
+
+# --- the seeds ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "headline"),
+    [
+        ("000", "Russia denies responding to US proposal on Ukraine crisis"),
+        ("001", "Russia denies sending response to US proposal on defusing Ukraine tensions"),
+        ("003", "Russia hands proposals to US on security guarantees, says Kremlin"),
+        (
+            "004",
+            "An American announcement that Russia responded to recent proposals is not true, "
+            "Moscow has said",
+        ),
+    ],
+)
+def test_seed_headline(prefix: str, headline: str) -> None:
+    assert seed(prefix).title == headline
+
+
+def test_seed_002_headline_may_drop_the_attribution() -> None:
+    title = seed("002").title
+    assert title.startswith("US gets Russia’s feedback on security proposals sent by Washington")
+    assert title.removesuffix(". Department of State").endswith("Washington")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "published"),
+    [
+        ("000", dt.datetime(2022, 2, 1, 17, 6, tzinfo=IST)),
+        ("001", None),
+        ("002", dt.date(2022, 2, 1)),
+        ("003", dt.date(2021, 12, 15)),
+        ("004", None),
+    ],
+)
+def test_seed_published(prefix: str, published: dt.date | None) -> None:
+    found = seed(prefix).published
+    assert found == published
+    # A date must not compare equal to a datetime by accident: check the precision too.
+    assert type(found) is type(published)
+
+
+def test_seed_000_time_keeps_its_zone() -> None:
+    published = seed("000").published
+    assert isinstance(published, dt.datetime)
+    assert published.utcoffset() == dt.timedelta(hours=5, minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "outlet"),
+    [("000", "Associated Press"), ("002", "Artsakhpress"), ("003", "Reuters")],
+)
+def test_seed_outlet(prefix: str, outlet: str) -> None:
+    assert seed(prefix).outlet == outlet
+
+
+BOILERPLATE = {
+    "000": [
+        "Associated PressUpdated: Tuesday, February 01, 2022, 05:06 PM IST",
+        "article-image",
+        "Photo by Anna Tis from Pexels",
+        "RECENT STORIES",
+        "Lawrence Wong Gets Rapturous Welcome At His First Public Event As Singapore PM",
+        "Singapore Airlines Posts Record Net Profit For FY24",
+    ],
+    "001": ["Reuters", "READ MORE", "Loading...", "Route 6"],
+    "002": ["Artsakhpress", "International", "Politics", "Economy", "Most Read", "Search"],
+    "003": ["Friday, January 28, 2022", "Live-TV", "Newspaper", "December 15, 2021 Web Desk"],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(BOILERPLATE))
+def test_seed_boilerplate_is_gone(prefix: str) -> None:
+    article = seed(prefix)
+    for paragraph in article.paragraphs:
+        for junk in BOILERPLATE[prefix]:
+            assert not paragraph.startswith(junk), (junk, paragraph)
+        assert paragraph not in {"month", "week", "day", "Society", "Military"}
+    # The headline is the title, never a paragraph as well.
+    assert article.title not in article.paragraphs
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_prose_survives_once(prefix: str) -> None:
+    """Every line of 20+ words that is not a deck repeated in the lede survives, exactly once."""
+    article = seed(prefix)
+    decks = {
+        "000": "A Russian diplomat on Tuesday denied reports",
+        "001": "A Russian diplomat says the country has sent follow-up questions",
+    }
+    checked = 0
+    for line in seed_lines(prefix):
+        if len(line.split()) < 20 or line.startswith(decks.get(prefix, "\0")):
+            continue
+        assert article.paragraphs.count(line) == 1, line
+        checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("prefix", ["000", "001"])
+def test_seed_deck_that_repeats_the_lede_appears_once(prefix: str) -> None:
+    text = " ".join(seed(prefix).paragraphs)
+    assert text.count("follow-up questions rather than a response") <= 1
+    assert text.count("denied reports that Moscow sent Washington") == 1
+
+
+def test_seed_001_keeps_its_subheadings() -> None:
+    paragraphs = seed("001").paragraphs
+    assert "Security demands" in paragraphs
+    assert "Rhetoric over sanctions" in paragraphs
+
+
+# --- precedence, fallbacks, edge cases ----------------------------------------------------------
+
+
+def test_stated_metadata_wins_over_guesses() -> None:
+    (path,) = SEEDS.glob("000_*.txt")
+    article = run(
+        path.read_text("utf-8"),
+        title="Stated title",
+        outlet="Stated Outlet",
+        published=dt.date(2020, 1, 2),
+        url="https://example.org/a",
+        guid="g1",
+        category="world",
+    )
+    assert article.title == "Stated title"
+    assert article.outlet == "Stated Outlet"
+    assert article.published == dt.date(2020, 1, 2)
+    assert (article.url, article.guid, article.category) == ("https://example.org/a", "g1", "world")
+    assert article.id == "a1"
+    assert article.origin == "test.txt"
+
+
+def test_a_stated_title_found_in_the_text_is_not_a_paragraph() -> None:
+    text = "Ducks return to the pond\n\n" + "The ducks came back to the pond this spring. " * 3
+    article = run(text, title="Ducks return to the pond")
+    assert article.title == "Ducks return to the pond"
+    assert all("Ducks return" not in p for p in article.paragraphs)
+
+
+def test_empty_text_gives_an_empty_article() -> None:
+    article = run("")
+    assert article.paragraphs == ()
+    assert article.title == ""
+    assert article.published is None
+
+
+def test_fallback_headline_is_never_a_site_section_or_date_line() -> None:
+    text = (
+        "Example News\n\nPolitics\n\nFriday, January 28, 2022\n\n"
+        "Farmers in the valley say the late frost destroyed most of this year's apple blossom. "
+        "They expect the harvest to be half of last year's.\n\n"
+        "The regional farmers' union has asked the government for emergency support, saying "
+        "that dozens of small orchards could close before the end of the season."
+    )
+    title = run(text).title
+    assert title == "Farmers in the valley say the late frost destroyed most of this…"
+
+
+def test_output_is_deterministic() -> None:
+    (path,) = SEEDS.glob("001_*.txt")
+    text = path.read_text("utf-8")
+    assert run(text) == run(text)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "READ MORE: Ukraine urges West to be 'vigilant and firm' in negotiations with Russia",
+        "Loading...",
+        "Most Read",
+        "month",
+        "Search",
+        "Photo by Anna Tis from Pexels",
+        "article-image",
+        "Reuters",
+        "AFP via Getty Images",
+        "Sign up for our newsletter",
+        "© 2024 Example Media. All rights reserved.",
+        "We use cookies to improve your experience.",
+    ],
+)
+def test_boilerplate_lines(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Security demands",
+        "Moscow was still working on an actual response to Washington's counter-proposals.",
+        "Reuters reported that the talks would resume in Geneva next week, citing two diplomats.",
+        "Read the statement in full below, the ministry said, after publishing the text online.",
+    ],
+)
+def test_not_boilerplate_lines(line: str) -> None:
+    assert not is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        (
+            "Updated: Tuesday, February 01, 2022, 05:06 PM IST",
+            dt.datetime(2022, 2, 1, 17, 6, tzinfo=IST),
+        ),
+        (
+            "Updated 1:39 am EST, Wednesday, November 20, 2019",
+            dt.datetime(2019, 11, 20, 1, 39, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        ),
+        ("Published 14:30 CET, 5 June 2023", dt.datetime(2023, 6, 5, 13, 30, tzinfo=dt.UTC)),
+        ("Published 14:30, 5 June 2023", dt.datetime(2023, 6, 5, 14, 30)),
+        ("2023-06-05T14:30:00+02:00", dt.datetime(2023, 6, 5, 12, 30, tzinfo=dt.UTC)),
+        ("Nov. 19, 2019 | Staff", dt.date(2019, 11, 19)),
+        ("Posted at 9:00 PDT, June 5 2023", dt.datetime(2023, 6, 5, 16, 0, tzinfo=dt.UTC)),
+        ("Posted at 9:00 XYZT, June 5 2023", dt.datetime(2023, 6, 5, 9, 0)),
+    ],
+)
+def test_find_published_precision_and_zone(byline: str, expected: dt.date) -> None:
+    text = (
+        "Harbour reopens after storm repairs\n\n"
+        f"{byline}\n\n"
+        "The harbour reopened to ferries on Monday after three weeks of repairs to the storm "
+        "damaged breakwater, the port authority said in a statement."
+    )
+    found = find_published(text)
+    assert found == expected
+    assert type(found) is type(expected)
+    if isinstance(found, dt.datetime) and isinstance(expected, dt.datetime):
+        assert (found.tzinfo is None) == (expected.tzinfo is None)
+
+
+def test_naive_time_is_not_taken_as_utc() -> None:
+    text = (
+        "Council approves budget for new bridge\n\nPublished 14:30, 5 June 2023\n\n"
+        "The council approved the budget for the new bridge on Monday after a long debate."
+    )
+    found = find_published(text)
+    assert isinstance(found, dt.datetime)
+    assert found.tzinfo is None
+
+
+def test_find_headline_outlet_and_published_agree_with_clean() -> None:
+    (path,) = SEEDS.glob("003_*.txt")
+    text = path.read_text("utf-8")
+    article = run(text)
+    assert find_headline(text) == article.title
+    assert find_outlet(text) == article.outlet == "Reuters"
+    assert find_published(text) == article.published
+    assert extract_paragraphs(text) == article.paragraphs
+
+
+def test_find_headline_has_no_fallback() -> None:
+    assert find_headline("Just one sentence of text that is not a headline at all, really.") is None
+
+
+FEB_1 = FoundDate(None, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "ceiling", "year"),
+    [
+        # The latest fully dated event mentioned is 2021-12-17: Feb 1 after it is in 2022.
+        ([dt.date(2021, 12, 17)], None, 2022),
+        ([dt.date(2021, 1, 17)], None, 2021),
+        ([dt.date(2021, 2, 1)], None, 2021),
+        # Never after the page's own date: the rule gives way to the ceiling.
+        ([dt.date(2021, 12, 17)], dt.date(2021, 12, 31), 2021),
+        ([], dt.date(2022, 3, 1), 2022),
+        ([], dt.date(2022, 1, 5), 2021),
+        ([], None, None),
+    ],
+)
+def test_infer_year(evidence: list[dt.date], ceiling: dt.date | None, year: int | None) -> None:
+    assert infer_year(FEB_1, evidence=evidence, ceiling=ceiling) == year
+
+
+def test_yearless_dateline_never_lands_after_the_page_date() -> None:
+    text = (
+        "Friday, January 28, 2022\n\nLive-TV Newspaper\n\n"
+        "Talks on grain exports resume in Istanbul\n\n"
+        "ISTANBUL, DECEMBER 14, NEWSWIRE: Delegations from both countries met again on Tuesday "
+        "to discuss the grain corridor, officials said after the meeting ended.\n\n"
+        "The previous round, on March 3, 2021, ended without agreement on inspections."
+    )
+    assert find_published(text) == dt.date(2021, 12, 14)
+
+
+# --- body rules ---------------------------------------------------------------------------------
+
+
+def test_non_english_prose_is_kept_and_menus_dropped() -> None:
+    text = (
+        "Startseite\nPolitik\nWirtschaft\nSport\n\n"
+        "Die Stadtverwaltung hat am Dienstag beschlossen, das alte Straßenbahndepot in eine "
+        "Markthalle mit Platz für sechzig Händler umzubauen.\n"
+        "Das Projekt wird seit mehr als zehn Jahren diskutiert und soll im Herbst nächsten "
+        "Jahres eröffnet werden, teilte die Stadt mit.\n\n"
+        "Impressum\nDatenschutz\nKontakt"
+    )
+    paragraphs = extract_paragraphs(text)
+    assert len(paragraphs) == 2
+    assert paragraphs[0].startswith("Die Stadtverwaltung")
+
+
+def test_japanese_sentences_count_as_prose() -> None:
+    text = (
+        "ホーム\nニュース\n\n"
+        "市議会は火曜日の夜、古い路面電車の車庫を六十の店が入る屋根付きの市場に変えることを決めました。\n"
+        "この計画は十年以上前から議論されてきたもので、来年の秋に開業する予定です。\n\n"
+        "お問い合わせ\nプライバシー"
+    )
+    paragraphs = extract_paragraphs(text)
+    assert len(paragraphs) == 2
+    assert paragraphs[1].startswith("この計画は")
+
+
+def test_a_line_ending_in_a_colon_keeps_the_list_it_introduces() -> None:
+    text = (
+        "Choir announces spring concerts\n\n"
+        "The city choir will give four concerts this spring, its first tour since the hall was "
+        "renovated, the conductor said on Monday at a press conference.\n"
+        "Tickets go on sale on Friday and the concerts will take place at these venues:\n"
+        "April 4 – Town Hall, Riverside\n"
+        "April 11 – St Mary's Church, Hilltop\n"
+        "April 18 – Old Market, Harbour\n\n"
+        "Related Stories\n"
+        "Choir conductor retires after thirty years\n"
+    )
+    paragraphs = extract_paragraphs(text)
+    assert paragraphs[-3:] == (
+        "April 4 – Town Hall, Riverside",
+        "April 11 – St Mary's Church, Hilltop",
+        "April 18 – Old Market, Harbour",
+    )
+    assert "Related Stories" not in paragraphs
+
+
+def test_a_long_comment_thread_does_not_replace_a_short_article() -> None:
+    """Twelve prose comments in a row outweigh the article; the opener cuts them off."""
+    article = (
+        "The county has opened a new public swimming pool next to the secondary school, with "
+        "a learner pool and a sauna, after two years of building work and a long delay.\n"
+        "Entry costs four pounds for adults and is free for children under five years old, "
+        "the county said in a statement on Saturday.\n"
+    )
+    comment = (
+        "I went there on the first day and I think it is a great pool, but the changing rooms "
+        "were far too small for the number of people who came to swim that afternoon.\n"
+    )
+    text = "New pool opens\n\n" + article + "\n48 Comments\n\n" + comment * 12
+    paragraphs = extract_paragraphs(text)
+    assert len(paragraphs) == 2
+    assert paragraphs[0].startswith("The county has opened")
+
+
+def test_page_title_with_site_name_gives_headline_and_outlet() -> None:
+    text = (
+        "Council approves new cycle lanes | Riverside Herald\n\nHome\nNews\n\n"
+        "Council approves new cycle lanes\n\n"
+        "The council approved six kilometres of new cycle lanes along the river on Tuesday, "
+        "after a public consultation that drew more than 3,000 responses from residents."
+    )
+    article = run(text)
+    assert article.title == "Council approves new cycle lanes"
+    assert article.outlet == "Riverside Herald"
+    assert len(article.paragraphs) == 1

@@ -1,0 +1,286 @@
+"""Tests for digest.cluster: events into stories, headlines, background."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+
+from digest.cluster import attach_background, choose_headline, cluster_articles, story_id
+from digest.cluster._dates import stated_day
+from digest.cluster._vectors import CANDIDATES, candidate_edges, vectorize
+from digest.model import Article, Story
+
+# Shaped like seeds/: four reports of one event (1 Feb 2022; two without a stated date) and
+# one report of an earlier event of the same thread (15 Dec 2021).
+DENIAL = (
+    "A Russian diplomat on Tuesday denied reports that Moscow sent Washington a written "
+    "response to a US proposal aimed at deescalating the Ukraine crisis. Deputy Foreign "
+    "Minister Alexander Grushko told RIA Novosti that the claim was not true."
+)
+FOLLOW_UP = (
+    "Russia sent follow-up questions from Foreign Minister Sergei Lavrov on the "
+    "indivisibility of security rather than a response, a senior diplomatic source told RIA "
+    "Novosti. The State Department said it received a written follow-up from Russia."
+)
+DECEMBER = (
+    "Russia handed the United States concrete proposals for binding security guarantees "
+    "during a meeting with Assistant Secretary of State Karen Donfried in Moscow on "
+    "Wednesday, the Kremlin said. Kremlin aide Yuri Ushakov told reporters Russia was ready to "
+    "start negotiations on NATO expansion and weapons in Ukraine immediately. Washington is "
+    "to send a written response to the proposals on security guarantees."
+)
+
+
+def make_article(
+    id: str,
+    title: str,
+    *paragraphs: str,
+    published: dt.date | None = None,
+    outlet: str | None = None,
+) -> Article:
+    return Article(
+        id=id,
+        origin=f"seeds/{id}.txt",
+        title=title,
+        paragraphs=paragraphs,
+        outlet=outlet,
+        published=published,
+    )
+
+
+def seeds_like() -> list[Article]:
+    feb1 = dt.date(2022, 2, 1)
+    return [
+        make_article(
+            "000",
+            "Russia denies responding to US proposal on Ukraine crisis",
+            DENIAL,
+            "The Kremlin seeks guarantees that Ukraine will never join NATO.",
+            published=dt.datetime(2022, 2, 1, 17, 6, tzinfo=dt.UTC),
+            outlet="Associated Press",
+        ),
+        make_article(
+            "001",
+            "Russia denies sending response to US proposal on defusing Ukraine tensions",
+            DENIAL,
+            FOLLOW_UP,
+            outlet="Al Jazeera",
+        ),
+        make_article(
+            "002",
+            "US gets Russia's feedback on security proposals sent by Washington",
+            "The United States has received Russia's written follow-up on Washington's "
+            "proposals on security and de-escalation around Ukraine, a State Department "
+            "spokesperson told TASS, refusing to disclose the contents of the response.",
+            FOLLOW_UP,
+            published=feb1,
+            outlet="Artsakhpress",
+        ),
+        make_article(
+            "003",
+            "Russia hands proposals to US on security guarantees, says Kremlin",
+            DECEMBER,
+            published=dt.date(2021, 12, 15),
+            outlet="Reuters",
+        ),
+        make_article(
+            "004",
+            "An American announcement that Russia responded to recent proposals is not true",
+            "Claims from US officials that Moscow has responded to America's proposals on "
+            "de-escalation in Ukraine are inaccurate, the Russian foreign ministry said.",
+            DENIAL,
+            FOLLOW_UP,
+            outlet="RT",
+        ),
+    ]
+
+
+def ids(story: Story) -> list[str]:
+    return [a.id for a in story.articles]
+
+
+def test_seeds_event_is_one_story_and_the_earlier_event_another() -> None:
+    stories = cluster_articles(seeds_like())
+
+    assert [ids(s) for s in stories] == [["001", "004", "000", "002"], ["003"]]
+    assert stories[0].id == story_id(["000", "001", "002", "004"])
+    assert all(s.summary == () and s.background == () for s in stories)
+
+
+def test_earlier_event_of_the_thread_becomes_background() -> None:
+    stories = attach_background(cluster_articles(seeds_like()))
+
+    assert len(stories) == 1
+    assert [a.id for a in stories[0].background] == ["003"]
+    assert ids(stories[0]) == ["001", "004", "000", "002"]
+
+
+def test_background_needs_a_similar_subject() -> None:
+    stories = cluster_articles([*seeds_like(), *sports()])
+
+    kept = attach_background(stories)
+
+    assert sorted(len(s.articles) for s in kept) == [2, 4]
+    assert [a.id for s in kept for a in s.background] == ["003"]
+
+
+def test_background_needs_weeks_between_the_events() -> None:
+    stories = cluster_articles(seeds_like())
+
+    assert attach_background(stories, min_gap_days=60) == stories
+    assert attach_background(stories, max_gap_days=30) == stories
+
+
+def test_same_text_weeks_apart_is_two_stories_unless_a_day_is_unknown() -> None:
+    first = make_article("a", "Storm floods the river town", DENIAL, published=dt.date(2022, 2, 1))
+    later = make_article("b", "Storm floods the river town", DENIAL, published=dt.date(2022, 3, 1))
+    undated = make_article("c", "Storm floods the river town", DENIAL)
+
+    assert [ids(s) for s in cluster_articles([first, later])] == [["b"], ["a"]]
+    assert [ids(s) for s in cluster_articles([first, later], max_gap_days=30)] == [["a", "b"]]
+    assert len(cluster_articles([first, undated])) == 1
+
+
+def test_coverage_day_after_day_may_run_past_the_gap() -> None:
+    # Days 1, 5, 9, 13: each report within 7 days of the last, the whole run 12 days long.
+    start = dt.date(2022, 2, 1)
+    articles = [
+        make_article(
+            f"d{n}",
+            "Storm floods the river town",
+            DENIAL,
+            published=start + dt.timedelta(days=4 * n),
+        )
+        for n in range(4)
+    ]
+
+    assert [ids(s) for s in cluster_articles(articles)] == [["d0", "d1", "d2", "d3"]]
+
+
+def test_a_stated_date_line_counts_when_published_is_unknown() -> None:
+    first = make_article("a", "Storm floods the river town", "February 1, 2022", DENIAL)
+    later = make_article("b", "Storm floods the river town", "1 March 2022", DENIAL)
+
+    assert len(cluster_articles([first, later])) == 2
+
+
+def sports() -> list[Article]:
+    text = (
+        "The Indianapolis Colts clinched a playoff berth with a 31-24 victory over the "
+        "Jacksonville Jaguars, Peyton Manning throwing two touchdown passes."
+    )
+    return [
+        make_article("s1", "Colts clinch playoff berth with win over Jaguars", text),
+        make_article("s2", "Manning leads Colts past Jaguars into the playoffs", text),
+    ]
+
+
+def test_every_article_in_exactly_one_story_whatever_the_input_order() -> None:
+    articles = [*seeds_like(), *sports()]
+    shuffled = list(articles)
+    random.Random(7).shuffle(shuffled)
+
+    stories = cluster_articles(articles)
+
+    assert cluster_articles(shuffled) == stories
+    assert sorted(a.id for s in stories for a in s.articles) == sorted(a.id for a in articles)
+    assert [len(s.articles) for s in stories] == [4, 2, 1]
+
+
+def test_chain_of_weak_links_is_not_one_story() -> None:
+    # b shares half its words with the a's and half with the c's (cosine 0.43 to each, above
+    # the threshold); the a's and c's share nothing. Single-link would make one story of all
+    # five; average-link lets b join one side only.
+    a_words = "volcano eruption lava ash evacuation village crater plume"
+    c_words = "election ballot parliament voters turnout candidate president polls"
+    b_words = "volcano eruption lava ash election ballot parliament voters"
+    articles = [
+        make_article("a1", "", a_words),
+        make_article("a2", "", a_words),
+        make_article("b", "", b_words),
+        make_article("c1", "", c_words),
+        make_article("c2", "", c_words),
+    ]
+
+    groups = sorted(ids(s) for s in cluster_articles(articles, similarity=0.3))
+
+    assert groups in ([["a1", "a2", "b"], ["c1", "c2"]], [["a1", "a2"], ["b", "c1", "c2"]])
+
+
+def test_no_articles_one_article_and_no_content_words() -> None:
+    lone = make_article("x", "Something happened somewhere today", DENIAL)
+    empty = [make_article("e1", "", "the and of"), make_article("e2", "", "a an the")]
+
+    assert cluster_articles([]) == ()
+    assert [ids(s) for s in cluster_articles([lone])] == [["x"]]
+    assert sorted(ids(s) for s in cluster_articles(empty)) == [["e1"], ["e2"]]
+
+
+def test_order_is_size_then_newest_then_id() -> None:
+    old = make_article(
+        "o", "Colts clinch playoff berth", sports()[0].text, published=dt.date(2020, 1, 1)
+    )
+    new = make_article("n", "Russia hands proposals to US", DECEMBER, published=dt.date(2021, 1, 1))
+
+    stories = cluster_articles([old, new])
+
+    assert [ids(s) for s in stories] == [["n"], ["o"]]
+
+
+def test_headline_is_the_title_nearest_the_centroid() -> None:
+    # Not the alphabetically first title ("An American..."), nor the off-centre "US gets...".
+    articles = [a for a in seeds_like() if a.id != "003"]
+
+    assert choose_headline(articles) == "Russia denies responding to US proposal on Ukraine crisis"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Artsakhpress", "Tuesday, February 01, 2022, 05:06 PM IST", "Live", "12 / 02 / 2022", ""],
+)
+def test_headline_skips_site_names_date_lines_and_short_titles(title: str) -> None:
+    good = make_article("g", "Russia denies responding to US proposal", DENIAL)
+    bad = make_article("b", title, DENIAL, DENIAL, FOLLOW_UP, outlet="Artsakhpress")
+
+    assert choose_headline([bad, good]) == "Russia denies responding to US proposal"
+
+
+def test_headline_falls_back_to_the_opening_words() -> None:
+    article = make_article("x", "Home", DENIAL)
+
+    assert choose_headline([article]) == (
+        "A Russian diplomat on Tuesday denied reports that Moscow sent Washington a written "
+        "response…"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Lindsay Lohan checks in\nMay 03, 2013\nAfter skipping", dt.date(2013, 5, 3)),
+        ("PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM", dt.date(2013, 5, 2)),
+        ("Updated 1st February 2022 at noon", dt.date(2022, 2, 1)),
+        ("posted 2021-12-15T10:00", dt.date(2021, 12, 15)),
+        ("On February 30, 2022 nothing; on March 2, 2022 a vote", dt.date(2022, 3, 2)),
+        ("STEPANAKERT, FEBRUARY 1, ARTSAKHPRESS", None),
+    ],
+)
+def test_stated_day(text: str, day: dt.date | None) -> None:
+    assert stated_day(text) == day
+
+
+def test_candidate_edges_are_few_and_each_pair_once() -> None:
+    words = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota")
+    docs = [" ".join([*words[i % 9 : i % 9 + 4], f"w{i}", f"w{i + 1}"]) for i in range(100)]
+    fitted = vectorize(docs)
+    assert fitted is not None
+    days = np.full(len(docs), np.nan)
+
+    edges = candidate_edges(fitted[0], days, floor=0.0, max_gap_days=7)
+
+    assert 0 < len(edges.low) <= CANDIDATES * len(docs)
+    assert bool(np.all(edges.low < edges.high))
+    assert len(set(zip(edges.low.tolist(), edges.high.tolist(), strict=True))) == len(edges.low)

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from digest.dedupe import canonical_url, dedupe_articles, near_duplicate_groups, text_fingerprint
+from tests.builders import make_article
+
+LONG = (
+    "A Russian diplomat on Tuesday denied reports that Moscow sent Washington a written "
+    "response to a U.S. proposal aimed at deescalating the Ukraine crisis, officials said."
+)
+
+MORE = (
+    "The Kremlin is seeking legally binding guarantees from the U.S. and NATO that Ukraine will "
+    "never join the bloc, that deployment of NATO weapons near Russian borders will be halted and "
+    "that the alliance's forces will be rolled back from Eastern Europe."
+)
+
+
+def test_canonical_url_drops_tracking_fragment_and_case() -> None:
+    assert canonical_url("HTTP://WWW.Example.com/a/b/?utm_source=x&id=3#top") == (
+        "https://example.com/a/b?id=3"
+    )
+    assert canonical_url("https://example.com/") == "https://example.com/"
+
+
+def test_fingerprint_ignores_case_punctuation_and_spacing() -> None:
+    assert text_fingerprint("Hello,  World!") == text_fingerprint("hello world")
+    assert text_fingerprint("hello world") != text_fingerprint("hello there")
+
+
+def test_same_url_counts_once() -> None:
+    first = make_article("a", url="https://example.com/x?utm_medium=rss", paragraphs=("one",))
+    second = make_article("b", url="http://www.example.com/x", paragraphs=("other text",))
+    assert len(dedupe_articles([first, second])) == 1
+
+
+def test_near_identical_text_counts_once_and_the_fuller_copy_stays() -> None:
+    short = make_article("a", paragraphs=(LONG,))
+    longer = make_article("b", paragraphs=(LONG, "Photo: Reuters"))
+    kept = dedupe_articles([short, longer])
+    assert [a.id for a in kept] == ["b"]
+
+
+def test_different_articles_are_all_kept_in_input_order() -> None:
+    articles = [
+        make_article("a", paragraphs=(LONG,)),
+        make_article("b", paragraphs=("The Kremlin handed concrete proposals to the US envoy.",)),
+        make_article(
+            "c", paragraphs=("Talks between Russia and the West failed to yield progress.",)
+        ),
+    ]
+    assert [a.id for a in dedupe_articles(articles)] == ["a", "b", "c"]
+
+
+def test_near_duplicate_groups_find_a_one_word_edit() -> None:
+    story = " ".join([LONG, MORE, MORE.replace("Kremlin", "Russian government")])
+    edited = story.replace("Tuesday", "Monday")
+    other = "Something else entirely, about weather and sport, for many more words than five."
+    assert near_duplicate_groups([story, other, edited]) == [[0, 2]]

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from digest.compose import Section
+from digest.model import Conflict, SourceReport, SummarySentence
+from digest.render import (
+    make_environment,
+    markdown_escape,
+    render_briefing,
+    safe_url,
+    story_views,
+)
+from tests.builders import make_article, make_briefing, make_story
+
+
+def two_source_story():  # type: ignore[no-untyped-def]
+    first = make_article(
+        "a",
+        title="First headline",
+        url="https://one.example/a",
+        outlet="One",
+        published=dt.date(2022, 2, 1),
+    )
+    second = make_article("b", title="Second headline", outlet="Two")
+    return make_story(
+        first,
+        second,
+        headline="The story",
+        summary=(("Sentence from the second.", "b"), ("Sentence from the first.", "a")),
+    )
+
+
+def test_each_summary_sentence_is_numbered_with_its_article() -> None:
+    (view,) = story_views([two_source_story()])
+    assert [(s.text, s.source) for s in view.sentences] == [
+        ("Sentence from the second.", 2),
+        ("Sentence from the first.", 1),
+    ]
+
+
+def test_markdown_lists_story_summary_markers_and_sources() -> None:
+    markdown = render_briefing(make_briefing(two_source_story())).markdown
+    assert "# News digest: 1 February 2022" in markdown
+    assert "## 1. The story" in markdown
+    assert "Sentence from the second. [2]" in markdown
+    assert "1. [First headline](https://one.example/a) · One · 1 February 2022" in markdown
+    assert "2. Second headline · Two" in markdown
+
+
+def test_html_links_each_marker_to_its_source_entry() -> None:
+    html = render_briefing(make_briefing(two_source_story())).html
+    assert 'href="#story-1-source-2"' in html
+    assert 'id="story-1-source-2"' in html
+    assert '<a href="https://one.example/a">First headline</a>' in html
+    assert '<meta name="viewport"' in html
+
+
+def test_source_text_is_escaped_in_html_and_markdown() -> None:
+    evil = make_article("x", title="<script>alert(1)</script>", url="javascript:alert(1)")
+    briefing = make_briefing(make_story(evil, headline="<b>bold</b> [link](http://x)"))
+    rendered = render_briefing(briefing)
+    assert "<script>alert(1)</script>" not in rendered.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
+    assert "javascript:" not in rendered.html
+    assert "javascript:" not in rendered.markdown
+    assert "\\<script\\>" in rendered.markdown
+    assert "\\[link\\](http://x)" in rendered.markdown
+
+
+def test_only_http_links_are_links() -> None:
+    assert safe_url("https://a.example/x") == "https://a.example/x"
+    assert safe_url("HTTP://a.example") == "HTTP://a.example"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("data:text/html,hi") is None
+    assert safe_url(None) is None
+
+
+def test_failed_sources_are_listed_at_the_end() -> None:
+    failed = SourceReport("seeds/bad.txt", ok=False, message="seeds/bad.txt: binary file, skipped")
+    rendered = render_briefing(make_briefing(two_source_story(), sources=(failed,)))
+    assert "seeds/bad.txt: binary file, skipped" in rendered.html
+    assert rendered.markdown.rstrip().endswith("- seeds/bad.txt: binary file, skipped")
+
+
+def test_a_user_template_overrides_one_builtin(tmp_path: Path) -> None:
+    (tmp_path / "briefing.md.j2").write_text("custom {{ stories | length }}\n", encoding="utf-8")
+    rendered = render_briefing(
+        make_briefing(two_source_story()), environment=make_environment(tmp_path)
+    )
+    assert rendered.markdown == "custom 1\n"
+    assert rendered.html.startswith("<!DOCTYPE html>")
+
+
+def conflicted_story():  # type: ignore[no-untyped-def]
+    claim = make_article(
+        "claim", title="US side", url="https://us.example/a", outlet="<i>Claimer</i>"
+    )
+    counter = make_article("counter", title="Russian side", outlet="Denier")
+    return replace(
+        make_story(claim, counter, headline="<script>alert(1)</script>"),
+        conflicts=(
+            Conflict(
+                SummarySentence("We received <b>it</b>.", "claim"),
+                SummarySentence("That is not true.", "counter"),
+                "One article reports it; another reports it denied.",
+            ),
+        ),
+    )
+
+
+def test_conflict_shows_both_sentences_with_their_sources() -> None:
+    rendered = render_briefing(make_briefing(conflicted_story()))
+    html = rendered.html
+    assert 'class="conflict"' in html
+    assert "We received &lt;b&gt;it&lt;/b&gt;." in html
+    assert '<a href="https://us.example/a"' in html  # the claim's marker: its article's URL
+    assert 'href="#story-1-source-2"' in html  # the counter's marker: its entry in the list
+    assert "&lt;i&gt;Claimer&lt;/i&gt;" in html
+    assert "<i>Claimer</i>" not in html
+    markdown = rendered.markdown
+    assert "> We received \\<b\\>it\\</b\\>. [[1]](https://us.example/a)" in markdown
+    assert "> That is not true. [2] — Denier" in markdown
+    assert "[[1]](https://us.example/a) — \\<i\\>Claimer\\</i\\>" in markdown
+
+
+def test_table_of_contents_links_every_story_and_escapes_headlines() -> None:
+    second = make_story(headline="Second story", story_id="s2")
+    html = render_briefing(make_briefing(conflicted_story(), second)).html
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>")]
+    assert '<a href="#story-1">&lt;script&gt;alert(1)&lt;/script&gt;</a>' in toc
+    assert '<a href="#story-2">Second story</a>' in toc
+    assert "<script>" not in html
+
+
+def test_markers_link_to_the_article_url_when_it_is_http() -> None:
+    html = render_briefing(make_briefing(two_source_story())).html
+    assert '<a href="https://one.example/a" title="Source 1: One">1</a>' in html
+    markdown = render_briefing(make_briefing(two_source_story())).markdown
+    assert "Sentence from the first. [[1]](https://one.example/a)" in markdown
+
+
+def test_a_javascript_url_never_becomes_a_marker_link() -> None:
+    evil = make_article("x", url="javascript:alert(1)")
+    story = make_story(evil, summary=(("A sentence.", "x"),))
+    rendered = render_briefing(make_briefing(story))
+    assert 'href="#story-1-source-1"' in rendered.html
+    assert "javascript:" not in rendered.html + rendered.markdown
+
+
+def test_developing_story_links_the_previous_briefing() -> None:
+    story = replace(two_source_story(), developing=True, previous_briefing="2022-01-31")
+    rendered = render_briefing(make_briefing(story))
+    assert 'class="developing"' in rendered.html
+    assert '<a href="2022-01-31.html">31 January 2022 briefing</a>' in rendered.html
+    assert "## 1. The story (developing)" in rendered.markdown
+    assert "[31 January 2022 briefing](2022-01-31.html)" in rendered.markdown
+
+
+def test_a_previous_briefing_that_is_not_a_date_is_not_linked() -> None:
+    story = replace(two_source_story(), developing=True, previous_briefing="javascript:x")
+    html = render_briefing(make_briefing(story)).html
+    assert "javascript:" not in html
+    assert "Previously in the" not in html
+
+
+def test_sections_head_their_stories_and_number_on() -> None:
+    first, second = make_story(headline="First", story_id="a"), make_story(headline="Second")
+    sections = [Section("Europe <EU>", (first,)), Section("Other news", (second,))]
+    rendered = render_briefing(make_briefing(first, second), sections=sections)
+    assert '<h2 class="section">Europe &lt;EU&gt;</h2>' in rendered.html
+    assert '<h3 class="headline">Second</h3>' in rendered.html
+    assert "## Europe \\<EU\\>" in rendered.markdown
+    assert "### 2. Second" in rendered.markdown
+
+
+def test_header_counts_stories_articles_and_outlets() -> None:
+    markdown = render_briefing(make_briefing(two_source_story())).markdown
+    assert "1 story · 2 articles · 2 outlets" in markdown
+    assert "*1 February 2022*" in markdown  # the time span
+
+
+def test_markdown_escapes_underscores_only_where_they_could_mean_emphasis() -> None:
+    assert markdown_escape("seeds/zz_image.txt") == "seeds/zz_image.txt"
+    assert markdown_escape("_emphasis_ and __strong__") == "\\_emphasis\\_ and \\_\\_strong\\_\\_"
+
+
+def test_source_text_cannot_break_out_of_an_attribute() -> None:
+    sneaky = make_article("x", outlet='" onmouseover="alert(1)', url="https://x.example/")
+    story = make_story(sneaky, summary=(("A sentence.", "x"),))
+    html = render_briefing(make_briefing(story)).html
+    assert 'title="Source 1: &#34; onmouseover=&#34;alert(1)"' in html
+    assert 'onmouseover="alert' not in html

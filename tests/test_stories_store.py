@@ -1,0 +1,178 @@
+"""Story continuity across briefings: digest.store.stories with real clustering and a store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from digest.cluster import cluster_articles
+from digest.model import Article, Story
+from digest.store import Store, open_store
+from digest.store.stories import (
+    KeptStory,
+    continue_stories,
+    load_history,
+    save_history,
+    signatures,
+    updated_history,
+)
+
+DAY1 = dt.date(2022, 2, 1)
+DAY2 = dt.date(2022, 2, 2)
+
+RUSSIA = (
+    "A Russian diplomat denied reports that Moscow sent Washington a written response to a US "
+    "proposal on security guarantees and the Ukraine crisis. Deputy Foreign Minister "
+    "Alexander Grushko told RIA Novosti the claim was not true."
+)
+RUSSIA_LATER = (
+    "Moscow sent Washington its written response on security guarantees a day after Deputy "
+    "Foreign Minister Alexander Grushko denied it, RIA Novosti reported; the Ukraine crisis "
+    "talks go on."
+)
+COLTS = (
+    "The Indianapolis Colts clinched a playoff berth with a 31-24 victory over the "
+    "Jacksonville Jaguars, Peyton Manning throwing two touchdown passes."
+)
+VOLCANO = (
+    "A volcano erupted on the island, sending an ash plume over the villages; thousands were "
+    "evacuated as lava flowed from the crater towards the coast."
+)
+
+
+def article(article_id: str, title: str, text: str, day: dt.date) -> Article:
+    return Article(
+        id=article_id, origin=f"{article_id}.txt", title=title, paragraphs=(text,), published=day
+    )
+
+
+def day1_articles() -> list[Article]:
+    return [
+        article("r1", "Russia denies responding to US proposal", RUSSIA, DAY1),
+        article("r2", "Moscow says no response sent to Washington", RUSSIA, DAY1),
+        article("c1", "Colts clinch playoff berth", COLTS, DAY1),
+        article("c2", "Manning leads Colts past Jaguars", COLTS, DAY1),
+    ]
+
+
+def day2_articles() -> list[Article]:
+    return [
+        article("r3", "Russia sends response on security guarantees", RUSSIA_LATER, DAY2),
+        article("r4", "Moscow answers Washington after denial", RUSSIA_LATER, DAY2),
+        article("v1", "Volcano erupts, villages evacuated", VOLCANO, DAY2),
+        article("v2", "Ash plume as island volcano erupts", VOLCANO, DAY2),
+    ]
+
+
+def kept() -> KeptStory:
+    """The Colts story of day 1, as the store keeps it."""
+    colts = Story(id="x", headline="", articles=tuple(day1_articles()[2:]))
+    return KeptStory(
+        id="k1",
+        headline="Colts clinch playoff berth",
+        article_ids=("c1", "c2"),
+        signature=signatures([colts])[0],
+        first_seen=DAY1,
+        last_seen=DAY1,
+        briefings=(DAY1,),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with open_store(tmp_path / "store.sqlite3") as opened:
+        yield opened
+
+
+def by_first_article(stories: tuple[Story, ...]) -> dict[str, Story]:
+    return {s.articles[0].id[0]: s for s in stories}
+
+
+def test_two_builds_a_story_grows_one_ends_one_is_new(store: Store) -> None:
+    first = cluster_articles(day1_articles())
+    save_history(store, updated_history(first, (), briefing_date=DAY1))
+    russia_id = by_first_article(first)["r"].id
+
+    history = load_history(store, since=DAY2 - dt.timedelta(days=7))
+    second = continue_stories(cluster_articles(day2_articles()), history, briefing_date=DAY2)
+    save_history(store, updated_history(second, history, briefing_date=DAY2))
+
+    stories = by_first_article(second)
+    assert sorted(stories) == ["r", "v"]  # the Colts story ended: it is not in the briefing
+    assert stories["r"].id == russia_id
+    assert stories["r"].developing
+    assert stories["r"].previous_briefing == "2022-02-01"
+    assert [a.id for a in stories["r"].articles] == ["r3", "r4"]
+    assert not stories["v"].developing
+    assert stories["v"].previous_briefing is None
+
+    after = {k.article_ids[0][0]: k for k in load_history(store, since=DAY1)}
+    assert after["r"].id == russia_id
+    assert after["r"].briefings == (DAY1, DAY2)
+    assert after["r"].article_ids == ("r1", "r2", "r3", "r4")
+    assert (after["r"].first_seen, after["r"].last_seen) == (DAY1, DAY2)
+    assert after["c"].last_seen == DAY1
+    assert after["v"].briefings == (DAY2,)
+    assert [k.id for k in load_history(store, since=DAY2)] == sorted([russia_id, after["v"].id])
+
+
+def test_kept_story_round_trips_through_the_store(store: Store) -> None:
+    record = kept()
+
+    save_history(store, [record])
+
+    assert load_history(store, since=DAY1) == (record,)
+    assert load_history(store, since=DAY2) == ()
+
+
+def test_a_shared_article_continues_a_story_whatever_its_text() -> None:
+    story = Story(id="new", headline="h", articles=(article("c1", "Other", VOLCANO, DAY2),))
+
+    (continued,) = continue_stories([story], [kept()], briefing_date=DAY2)
+
+    assert (continued.id, continued.developing) == ("k1", True)
+
+
+def test_a_similar_story_after_the_gap_is_a_new_story() -> None:
+    colts = article("c9", "Colts clinch playoff berth", COLTS, DAY2)
+    story = Story(id="new", headline="h", articles=(colts,))
+    late = DAY1 + dt.timedelta(days=30)
+
+    assert continue_stories([story], [kept()], briefing_date=late) == (story,)
+    (continued,) = continue_stories([story], [kept()], briefing_date=DAY2)
+    assert continued.id == "k1"
+
+
+def test_a_kept_story_continues_at_most_one_new_story() -> None:
+    twins = [
+        Story(id=f"n{i}", headline="h", articles=(article(f"c{i + 5}", "Colts win", COLTS, DAY2),))
+        for i in range(2)
+    ]
+
+    result = continue_stories(twins, [kept()], briefing_date=DAY2)
+
+    assert sorted(s.developing for s in result) == [False, True]
+
+
+def test_an_unrelated_story_is_not_continued() -> None:
+    story = Story(id="new", headline="h", articles=tuple(day2_articles()[2:]))
+
+    assert continue_stories([story], [kept()], briefing_date=DAY2) == (story,)
+
+
+def test_signatures_weigh_down_terms_every_story_shares() -> None:
+    shared = "Breaking news update today"
+    stories = [
+        Story(id="a", headline="", articles=(article("a", shared, COLTS, DAY1),)),
+        Story(id="b", headline="", articles=(article("b", shared, VOLCANO, DAY1),)),
+    ]
+
+    colts, volcano = signatures(stories)
+
+    assert colts["colts"] > colts.get("breaking", 0.0)
+    assert "volcano" in volcano
+    assert "colts" not in volcano
+    assert abs(sum(w * w for w in colts.values()) - 1) < 1e-3

@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+from collections import Counter
+
+import nltk
+import pytest
+from sumy.nlp.tokenizers import Tokenizer
+from sumy.parsers.plaintext import PlaintextParser
+
+from digest.config import ALGORITHM_NAMES
+from digest.errors import UsageError
+from digest.model import Article
+from digest.summarize import (
+    SUMMARIZERS,
+    DigestSummarizer,
+    SentenceTokenizer,
+    SummarizerOptions,
+    build_document,
+    is_near_duplicate,
+    rank_sentences,
+    split_sentences,
+    summarize_story,
+)
+from digest.summarize.tokenizer import stemmer_for, stop_words_for
+from tests.builders import make_article
+
+LEDE = (
+    "A Russian diplomat on Tuesday denied reports that Moscow sent Washington a written "
+    "response to a U.S. proposal aimed at easing the crisis over Ukraine."
+)
+
+
+def story() -> tuple[Article, ...]:
+    """Three reports of one event: a wire story, a rewrite of it, and a different outlet."""
+    wire = make_article(
+        "wire",
+        title="Russia denies answering US proposal on Ukraine",
+        paragraphs=(
+            LEDE,
+            "Deputy Foreign Minister Alexander Grushko told the state news agency that the "
+            'reports were "not true." He said the ministry was still preparing its answer.',
+            "The Kremlin wants binding guarantees that Ukraine will never join the NATO "
+            "alliance and that the alliance will pull its forces back from Eastern Europe.",
+            "Talks between Russia and the West have so far failed to yield any progress.",
+        ),
+    )
+    rewrite = make_article(
+        "rewrite",
+        title="Moscow says no answer was sent",
+        paragraphs=(
+            "Moscow: " + LEDE,
+            "Deputy Foreign Minister Alexander Grushko told the state news agency that the "
+            "reports were “not true”. He said the ministry was still preparing its answer.",
+            "Officials in Washington had said on Monday that a written reply had arrived.",
+        ),
+    )
+    other = make_article(
+        "other",
+        title="US confirms it received a follow-up from Russia",
+        paragraphs=(
+            "The State Department confirmed it had received a written follow-up from Russia "
+            "but declined to disclose what the document said.",
+            '"It would be unproductive to negotiate in public," a spokesperson told reporters '
+            "in Washington on Tuesday.",
+            "Foreign Minister Sergei Lavrov had sent letters to NATO members asking how they "
+            "understood the principle of indivisible security.",
+        ),
+    )
+    return (wire, rewrite, other)
+
+
+def article_holding(articles: tuple[Article, ...], article_id: str) -> Article:
+    return next(a for a in articles if a.id == article_id)
+
+
+def test_registry_has_exactly_the_configured_algorithms() -> None:
+    assert tuple(SUMMARIZERS) == ALGORITHM_NAMES
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHM_NAMES)
+def test_every_algorithm_summarizes_within_budget_verbatim_and_attributed(algorithm: str) -> None:
+    articles = story()
+    summary = summarize_story(articles, algorithm=algorithm, words=60)
+    assert summary
+    assert sum(len(s.text.split()) for s in summary) <= 60
+    for sentence in summary:
+        source = article_holding(articles, sentence.article_id)
+        assert any(sentence.text in p for p in source.paragraphs)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHM_NAMES)
+def test_no_sentence_is_said_twice(algorithm: str) -> None:
+    summary = summarize_story(story(), algorithm=algorithm, words=None, sentences=None)
+    texts = [s.text.removeprefix("Moscow: ") for s in summary]
+    assert sum(LEDE in t for t in texts) == 1
+    assert sum("not true" in t for t in texts) <= 1
+
+
+def test_two_near_identical_articles_give_no_repeated_sentence() -> None:
+    first = story()[0]
+    second = make_article(
+        "copy",
+        title=first.title,
+        paragraphs=tuple(p.replace('"not true."', "“not true”") for p in first.paragraphs),
+    )
+    summary = summarize_story((first, second), words=None)
+    texts = Counter(s.text.replace("“", '"').replace("”", '"') for s in summary)
+    assert len(summary) == 5
+    assert max(texts.values()) == 1
+
+
+def test_near_duplicate_signatures() -> None:
+    assert is_near_duplicate(frozenset("abcde"), frozenset("abcdefz"))
+    assert not is_near_duplicate(frozenset("abcde"), frozenset("abxyz"))
+    assert not is_near_duplicate(frozenset("ab"), frozenset("abc"))
+
+
+def test_sentence_cap_and_word_cap_both_hold() -> None:
+    assert len(summarize_story(story(), words=None, sentences=2)) == 2
+    capped = summarize_story(story(), words=45, sentences=5)
+    assert sum(len(s.text.split()) for s in capped) <= 45
+
+
+def test_truncate_cuts_the_last_sentence_at_the_cap() -> None:
+    summary = summarize_story(story(), words=30, truncate=True)
+    assert sum(len(s.text.split()) for s in summary) == 30
+    untruncated = summarize_story(story(), words=30)
+    assert sum(len(s.text.split()) for s in untruncated) < 30
+
+
+def test_same_input_same_output() -> None:
+    for algorithm in ALGORITHM_NAMES:
+        first = summarize_story(story(), algorithm=algorithm)
+        second = summarize_story(tuple(story()), algorithm=algorithm)
+        assert first == second
+
+
+def test_sentences_of_one_article_keep_their_order() -> None:
+    articles = story()
+    summary = summarize_story(articles, words=None)
+    for article in articles:
+        text = " ".join(article.paragraphs)
+        mine = [text.index(s.text) for s in summary if s.article_id == article.id]
+        assert mine == sorted(mine)
+
+
+def test_junk_article_is_not_quoted() -> None:
+    junk = make_article(
+        "junk",
+        title="",
+        paragraphs=(
+            "Tweet with a location. You can add location information to your Tweets, such as "
+            "your city or precise location, from the web and via third-party applications.",
+        ),
+    )
+    summary = summarize_story((*story(), junk), words=120)
+    assert summary
+    assert all(s.article_id != "junk" for s in summary)
+
+
+def test_default_does_not_pad_the_budget_with_fragments() -> None:
+    wire, rewrite, other = story()
+    noisy = make_article(
+        "noisy", title=wire.title, paragraphs=(*wire.paragraphs, "RECENT STORIES", "Loading...")
+    )
+    summary = summarize_story((noisy, rewrite, other), words=500)
+    assert len(summary) >= 5
+    assert not {"RECENT STORIES", "Loading..."} & {s.text for s in summary}
+
+
+def test_a_story_of_fragments_still_gets_a_summary() -> None:
+    fragments = make_article(paragraphs=("Storm hits the coast", "Power lines down"))
+    assert [s.text for s in summarize_story((fragments,), words=10)] == [
+        "Storm hits the coast",
+        "Power lines down",
+    ]
+
+
+def test_unknown_algorithm_and_language_are_usage_errors() -> None:
+    with pytest.raises(UsageError, match="magic"):
+        summarize_story(story(), algorithm="magic")
+    with pytest.raises(UsageError, match=r"summary\.language"):
+        summarize_story(story(), language="klingon")
+
+
+def test_empty_story_gives_empty_summary() -> None:
+    assert summarize_story(()) == ()
+    assert summarize_story((make_article(paragraphs=()),)) == ()
+
+
+def test_works_without_nltk_data(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path)])
+    split_sentences.cache_clear()
+    with pytest.raises(LookupError):
+        Tokenizer("english")  # sumy's own tokenizer needs punkt; ours must not
+    for algorithm in ALGORITHM_NAMES:
+        assert summarize_story(story(), algorithm=algorithm, words=40)
+
+
+def test_splitter_keeps_abbreviations_and_is_verbatim() -> None:
+    paragraph = 'Mr. Smith met U.S. officials at 5 p.m. on Friday.  They said "no." Talks end.'
+    sentences = split_sentences(paragraph)
+    assert sentences == (
+        "Mr. Smith met U.S. officials at 5 p.m. on Friday.",
+        'They said "no."',
+        "Talks end.",
+    )
+    assert all(s in paragraph for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("The vote passed. Critics objected!", ("The vote passed.", "Critics objected!")),
+        ("Gov. Smith spoke on Jan. 6 in Denver.", ("Gov. Smith spoke on Jan. 6 in Denver.",)),
+        ('"Why?" he asked. Then he left.', ('"Why?" he asked.', "Then he left.")),
+        ("One line with no end", ("One line with no end",)),
+    ],
+)
+def test_splitter_cuts_only_real_sentence_ends(paragraph: str, expected: tuple[str, ...]) -> None:
+    assert split_sentences(paragraph) == expected
+
+
+def test_edmundson_without_headlines_uses_frequent_words() -> None:
+    untitled = tuple(make_article(a.id, title="", paragraphs=a.paragraphs) for a in story())
+    assert summarize_story(untitled, algorithm="edmundson", words=50)
+
+
+def test_sentence_cap_limits_how_far_ours_ranks() -> None:
+    document = build_document(story(), SentenceTokenizer("english"))
+    english = (stemmer_for("english"), stop_words_for("english"))
+    capped = DigestSummarizer(*english, sentences=1)
+    assert len(rank_sentences(capped, document)) <= 4
+    uncapped = DigestSummarizer(*english)
+    assert len(rank_sentences(uncapped, document)) == len(document.sentences)
+
+
+def test_tokenizer_speaks_sumys_interface() -> None:
+    tokenizer = SentenceTokenizer("english")
+    parser = PlaintextParser.from_string("One sentence here. Another one there.", tokenizer)
+    assert [str(s) for s in parser.document.sentences] == [
+        "One sentence here.",
+        "Another one there.",
+    ]
+    assert tokenizer.to_words("U.S. talks, don't stop 2 times") == (
+        "U.S",
+        "talks",
+        "don't",
+        "stop",
+        "times",
+    )
+
+
+def test_our_summarizer_plugs_into_sumys_call_shape() -> None:
+    text = "\n\n".join(p for a in story() for p in a.paragraphs)
+    document = PlaintextParser.from_string(text, SentenceTokenizer("english")).document
+    summarizer = DigestSummarizer(stemmer_for("english"), stop_words_for("english"))
+    chosen = summarizer(document, 2)
+    assert len(chosen) == 2
+    positions = [document.sentences.index(s) for s in chosen]
+    assert positions == sorted(positions)
+
+
+def test_rank_sentences_orders_by_rating() -> None:
+    document = build_document(story(), SentenceTokenizer("english"))
+    summarizer = SUMMARIZERS["luhn"](
+        SummarizerOptions(stemmer=stemmer_for("english"), stop_words=stop_words_for("english"))
+    )
+    ranking = rank_sentences(summarizer, document)
+    assert sorted(ranking) == list(range(len(document.sentences)))
+    best = summarizer(document, 1)
+    assert document.sentences[ranking[0]] == best[0]
