@@ -20,6 +20,7 @@ from digest.feeds import FeedsResult, collect_feeds, feed_health, remember_and_s
 from digest.model import Article, Briefing, RawDocument, SourceReport, Story
 from digest.progress import progress
 from digest.store import Store, ledger, open_store
+from digest.store import stories as stories_store
 
 __all__ = [
     "BuildResult",
@@ -100,13 +101,17 @@ def clean_for_clustering(documents: Sequence[RawDocument]) -> tuple[Article, ...
     return tuple(clean.clean(document, article_id=document.origin) for document in documents)
 
 
-def summarize_stories(stories: Sequence[Story], config: Config) -> tuple[Story, ...]:
+def summarize_stories(
+    stories: Sequence[Story], config: Config, *, history: Sequence[stories_store.KeptStory] = ()
+) -> tuple[Story, ...]:
+    """Each story with its summary; a developing story is summarized from its new articles."""
     settings = config.summary
     summarized = []
     with progress(len(stories), "Summarizing") as advance:
         for story in stories:
+            fresh = stories_store.new_articles(story, history) if story.developing else ()
             summary = summarize.summarize_story(
-                story.articles,
+                fresh or story.articles,
                 algorithm=settings.algorithm,
                 words=settings.words,
                 sentences=settings.sentences,
@@ -124,18 +129,27 @@ def compose_briefing(
     date: dt.date,
     now: dt.datetime,
     reports: Sequence[SourceReport] = (),
+    history: Sequence[stories_store.KeptStory] = (),
 ) -> tuple[Briefing, tuple[compose.Section, ...]]:
-    """Cluster, summarize and arrange the articles into a briefing and its sections."""
+    """Cluster, continue earlier stories, summarize and arrange: the briefing and its sections.
+
+    `history` holds the stories of earlier briefings: a story that grew keeps its id and is
+    marked developing; one with nothing new is left out.
+    """
     stories = cluster.cluster_articles(
         dedupe.dedupe_articles(articles),
         similarity=config.cluster.similarity,
         max_gap_days=config.cluster.max_gap_days,
     )
     stories = cluster.attach_background(stories)
+    stories = stories_store.continue_stories(
+        stories, history, briefing_date=date, max_gap_days=config.cluster.max_gap_days
+    )
+    stories = stories_store.without_repeats(stories, history, briefing_date=date)
     briefing = Briefing(
         date=date,
         generated_at=now,
-        stories=summarize_stories(stories, config),
+        stories=summarize_stories(stories, config, history=history),
         sources=tuple(reports),
     )
     rules = [compose.SectionRule(s.title, s.keywords, s.categories) for s in config.output.sections]
@@ -159,13 +173,21 @@ def build(
         documents, feed_reports = _new_feed_documents(config, store, now=now, date=date)
         articles, clean_reports = clean_documents((*files.documents, *documents))
         reports = (*files.reports, *clean_reports, *feed_reports)
-        briefing, sections = compose_briefing(articles, config, date=date, now=now, reports=reports)
+        history = stories_store.load_history(
+            store, since=date - dt.timedelta(days=config.cluster.max_gap_days)
+        )
+        briefing, sections = compose_briefing(
+            articles, config, date=date, now=now, reports=reports, history=history
+        )
         environment = render.make_environment(
             config.resolve(config.output.templates) if config.output.templates else None
         )
         rendered = render.render_briefing(briefing, environment=environment, sections=sections)
         outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
         archive.write_archive(out_dir, now=now, briefing=briefing, environment=environment)
+        stories_store.save_history(
+            store, stories_store.updated_history(briefing.stories, history, briefing_date=date)
+        )
         problems = tuple(r.message for r in reports if not r.ok)
         ledger.record_build(
             store,

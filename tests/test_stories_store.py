@@ -119,6 +119,31 @@ def test_two_builds_a_story_grows_one_ends_one_is_new(store: Store) -> None:
     assert [k.id for k in load_history(store, since=DAY2)] == sorted([russia_id, after["v"].id])
 
 
+def build(store: Store, articles: list[Article], day: dt.date) -> tuple[Story, ...]:
+    """What a build does with the store: continue, then remember."""
+    history = load_history(store, since=day - dt.timedelta(days=7))
+    stories = continue_stories(cluster_articles(articles), history, briefing_date=day)
+    save_history(store, updated_history(stories, history, briefing_date=day))
+    return stories
+
+
+def test_a_rebuild_of_the_same_day_names_and_marks_stories_as_before(store: Store) -> None:
+    build(store, day1_articles(), DAY1)
+    first = build(store, day2_articles(), DAY2)
+    # The rebuild found one more report of the volcano: a new set of articles, same story.
+    extra = article("v3", "Lava reaches the coast", VOLCANO, DAY2)
+
+    again = build(store, [*day2_articles(), extra], DAY2)
+
+    def marks(stories: tuple[Story, ...]) -> dict[str, tuple[str, bool, str | None]]:
+        return {s.articles[0].id[0]: (s.id, s.developing, s.previous_briefing) for s in stories}
+
+    assert marks(again) == marks(first)
+    assert marks(again)["r"][1:] == (True, "2022-02-01")
+    assert marks(again)["v"][1:] == (False, None)
+    assert sorted(len(s.articles) for s in again) == [2, 3]
+
+
 def test_kept_story_round_trips_through_the_store(store: Store) -> None:
     record = kept()
 

@@ -1,11 +1,12 @@
 """Cluster articles into stories: one `Story` per real-world event.
 
-Each article becomes a sparse TF-IDF vector (words and word pairs); each keeps its nearest
-neighbours, found by sparse dot products in row blocks, never an n×n matrix; average-link
-agglomerative clustering then runs on those candidate edges only. A pair that is not a
-candidate counts as similarity 0, so a chain of weakly linked articles never becomes one
-story. Articles whose known days lie more than `max_gap_days` apart never share a story.
-See docs/clustering.md.
+Each article becomes a sparse TF-IDF vector (words and word pairs, idf counted twice); each
+keeps its nearest neighbours, found by sparse dot products in row blocks, never an n×n
+matrix; an edge's weight is its cosine scaled by the neighbours the two articles share.
+Average-link agglomerative clustering then runs on those candidate edges only: a pair that
+is not a candidate counts as 0, so a chain of weakly linked articles never becomes one story.
+Groups whose known days lie more than `max_gap_days` apart are never merged. See
+docs/clustering.md.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ def cluster_articles(
 ) -> tuple[Story, ...]:
     """Group the articles on one event into one story; every article is in exactly one.
 
-    `similarity` is the least average cosine similarity (TF-IDF) between two groups that are
-    merged; articles whose known days lie more than `max_gap_days` apart are never merged.
-    Stories come most articles first, then newest, then by id.
+    `similarity` is the least average edge weight (sharpened TF-IDF cosine scaled by shared
+    neighbours; absent pairs count 0) between two groups that are merged; groups whose known
+    days lie more than `max_gap_days` apart are never merged. Stories come most articles
+    first, then newest, then by id; `summary` is left empty.
     """
     ordered = sorted(articles, key=lambda a: a.id)
     if not ordered:

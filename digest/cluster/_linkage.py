@@ -18,8 +18,8 @@ def average_link(
     """Merge the most similar pair of clusters while their average similarity ≥ `threshold`.
 
     A pair of articles that is not a candidate edge counts as similarity 0, so a chain of
-    weak links never adds up to one story. Two clusters whose known days would span more than
-    `max_gap_days` are never merged. Returns the groups of row indices, each sorted.
+    weak links never adds up to one story. Two clusters whose known days lie more than
+    `max_gap_days` apart are never merged. Returns the groups of row indices, each sorted.
     """
     return _Agglomeration(edges, days, max_gap_days).run(threshold)
 
@@ -64,7 +64,8 @@ class _Agglomeration:
         weeks later is a new event.
         """
         gap = max(self.first[b] - self.last[a], self.first[a] - self.last[b])
-        # A NaN (no known day on a side) makes the comparison False: no objection.
+        # No known day on a side makes both differences NaN and the comparison False: no
+        # objection.
         return not gap > self.max_gap_days
 
     def _merge(self, a: int, b: int) -> None:

@@ -82,12 +82,14 @@ def vectorize(
     weights = (idf * idf if sharpen else idf)[enough]
     # Columns renumbered to the kept terms only: the matrix is n × (terms in use), not
     # n × 2**22, which keeps every later product and transpose small.
-    column = (np.cumsum(enough) - 1)[inverse]
+    rank = np.cumsum(enough) - 1  # increasing in the hash, so each row stays sorted
     entry = enough[inverse]
-    rows = np.repeat(np.arange(len(docs)), np.diff(counts.indptr))[entry]
-    data = (1 + np.log(counts.data[entry])) * weights[column[entry]]
+    kept_per_row = np.add.reduceat(np.append(entry, False), counts.indptr[:-1])
+    kept_per_row[np.diff(counts.indptr) == 0] = 0  # reduceat reads an empty row's neighbour
+    indptr = np.concatenate(([0], np.cumsum(kept_per_row)))
+    data = (1 + np.log(counts.data[entry])) * weights[rank[inverse[entry]]]
     matrix = sparse.csr_matrix(
-        (data, (rows, column[entry])), shape=(len(docs), len(weights)), dtype=np.float32
+        (data.astype(np.float32), rank[inverse[entry]], indptr), shape=(len(docs), len(weights))
     )
     if max_terms is not None:
         matrix = _heaviest(matrix, max_terms)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from digest.model import Story
+from digest.model import Article, Story
 from digest.store import Store, register_schema
 
 __all__ = [
@@ -30,9 +30,11 @@ __all__ = [
     "KeptStory",
     "continue_stories",
     "load_history",
+    "new_articles",
     "save_history",
     "signatures",
     "updated_history",
+    "without_repeats",
 ]
 
 SCHEMA = """
@@ -108,11 +110,17 @@ def continue_stories(
     history: Sequence[KeptStory],
     *,
     briefing_date: dt.date,
-    similarity: float = 0.3,
+    similarity: float = 0.25,
     max_gap_days: int = 7,
 ) -> tuple[Story, ...]:
-    """Today's stories, those continuing a kept story given its id and marked developing."""
-    candidates = [k for k in history if k.last_seen < briefing_date]
+    """Today's stories, those continuing a kept story given its id and marked developing.
+
+    A kept story already shown on `briefing_date` (an earlier build of the same date) can be
+    matched too, so a rebuild names and marks the stories as the first build did.
+    """
+    candidates = [
+        k for k in history if _shown_before(k, briefing_date) or briefing_date in k.briefings
+    ]
     if not stories or not candidates:
         return tuple(stories)
     current = signatures(stories)
@@ -123,7 +131,9 @@ def continue_stories(
             if ids & set(kept.article_ids):
                 pairs.append((2.0, i, j))  # a shared article: the same story, whatever else
                 continue
-            if (briefing_date - kept.last_seen).days > max_gap_days:
+            shown_today = briefing_date in kept.briefings
+            last = briefing_date if shown_today else _shown_before(kept, briefing_date)
+            if last is None or (briefing_date - last).days > max_gap_days:
                 continue
             score = _cosine(current[i], kept.signature)
             if score >= similarity:
@@ -137,9 +147,40 @@ def continue_stories(
         taken_new[i] = candidates[j]
         taken_kept.add(j)
     return tuple(
-        _continued(story, taken_new[i]) if i in taken_new else story
+        _continued(story, taken_new[i], briefing_date) if i in taken_new else story
         for i, story in enumerate(stories)
     )
+
+
+def without_repeats(
+    stories: Sequence[Story], history: Sequence[KeptStory], *, briefing_date: dt.date
+) -> tuple[Story, ...]:
+    """Drop continued stories that bring no article beyond what earlier briefings showed.
+
+    A rebuild of a date keeps the stories that date's first build showed.
+    """
+    kept = {k.id: k for k in history}
+    return tuple(
+        story
+        for story in stories
+        if story.id not in kept
+        or briefing_date in kept[story.id].briefings
+        or not {a.id for a in story.articles} <= set(kept[story.id].article_ids)
+    )
+
+
+def new_articles(story: Story, history: Sequence[KeptStory]) -> tuple[Article, ...]:
+    """The articles of a continued story that its kept record does not hold yet."""
+    kept = next((k for k in history if k.id == story.id), None)
+    if kept is None:
+        return story.articles
+    known = set(kept.article_ids)
+    return tuple(a for a in story.articles if a.id not in known)
+
+
+def _shown_before(kept: KeptStory, day: dt.date) -> dt.date | None:
+    """The last briefing before `day` that showed the kept story, if any."""
+    return max((d for d in kept.briefings if d < day), default=None)
 
 
 def updated_history(
@@ -209,8 +250,14 @@ def save_history(store: Store, kept: Sequence[KeptStory]) -> None:
         )
 
 
-def _continued(story: Story, kept: KeptStory) -> Story:
-    return replace(story, id=kept.id, developing=True, previous_briefing=kept.last_seen.isoformat())
+def _continued(story: Story, kept: KeptStory, briefing_date: dt.date) -> Story:
+    previous = _shown_before(kept, briefing_date)
+    return replace(
+        story,
+        id=kept.id,
+        developing=previous is not None,
+        previous_briefing=previous.isoformat() if previous else None,
+    )
 
 
 def _cosine(a: Signature, b: Signature) -> float:

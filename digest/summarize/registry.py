@@ -32,7 +32,7 @@ class SummarizerOptions:
     # The story's headlines, from which Edmundson takes its bonus words.
     titles: tuple[str, ...] = ()
     # Every sentence's words, Edmundson's fallback for bonus words when titles are empty.
-    words: tuple[tuple[str, ...], ...] = ()
+    sentence_words: tuple[tuple[str, ...], ...] = ()
     # The word budget, for summarizers that select to a budget rather than a count.
     budget: int | None = None
     # The sentence cap, for summarizers that rank only as many as needed.
@@ -79,7 +79,7 @@ def _edmundson(options: SummarizerOptions) -> Any:
     bonus = _content_words(options.titles, options.stop_words)
     if not bonus:
         # No headlines (or only stop words in them): the story's most frequent content words.
-        counts = Counter(w.lower() for ws in options.words for w in ws)
+        counts = Counter(w.lower() for ws in options.sentence_words for w in ws)
         frequent = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         bonus = [w for w in frequent if w not in options.stop_words][:_BONUS_FALLBACK]
     summarizer.bonus_words = bonus or ["news"]

@@ -62,7 +62,7 @@ def summarize_story(
         stemmer=stemmer,
         stop_words=stop_words,
         titles=tuple(a.title for a in articles if a.title),
-        words=tuple(s.words for s in document.sentences),
+        sentence_words=tuple(s.words for s in document.sentences),
         # With `truncate` the last sentence may overrun the budget before it is cut.
         budget=words + MAX_WORDS if truncate and words is not None else words,
         sentences=sentences,

@@ -1,0 +1,85 @@
+"""`pipeline.build` over two days with a real store: stories that grow, end and begin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from digest.config import Config, load_config
+from digest.pipeline import build
+from tests.conftest import SEEDS
+
+DAYS = Path(__file__).parent / "fixtures" / "days"
+SEED = {n: next(SEEDS.glob(f"00{n}_*.txt")) for n in range(5)}
+
+
+def config_for(tmp_path: Path) -> Config:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "sources:\n  files: [in]\noutput:\n  dir: out\nstore:\n  path: store.sqlite3\n",
+        encoding="utf-8",
+    )
+    return load_config(path)
+
+
+def add(tmp_path: Path, *files: Path) -> None:
+    (tmp_path / "in").mkdir(exist_ok=True)
+    for file in files:
+        shutil.copy(file, tmp_path / "in" / file.name)
+
+
+def build_on(config: Config, day: int):  # type: ignore[no-untyped-def]
+    date = dt.date(2022, 2, day)
+    now = dt.datetime(2022, 2, day, 7, tzinfo=dt.UTC)
+    return build(config, date=date, now=now, send_email=False)
+
+
+def test_two_days_a_story_grows_one_ends_one_begins(tmp_path: Path) -> None:
+    config = config_for(tmp_path)
+    add(tmp_path, SEED[0], SEED[1], DAYS / "ferry-1.md", DAYS / "ferry-2.md")
+    first = build_on(config, 1)
+    headlines_1 = {s.headline for s in first.briefing.stories}
+    assert len(first.briefing.stories) == 2
+    assert not any(s.developing for s in first.briefing.stories)
+    ukraine_1 = next(s for s in first.briefing.stories if "Russia" in s.headline)
+
+    add(tmp_path, SEED[2], SEED[4], DAYS / "quake-1.md", DAYS / "quake-2.md")
+    second = build_on(config, 2)
+    stories = {s.id: s for s in second.briefing.stories}
+    assert len(stories) == 2
+
+    grown = stories[ukraine_1.id]  # the same story, by id
+    assert grown.developing
+    assert grown.previous_briefing == "2022-02-01"
+    assert len(grown.articles) == 4
+    new_ids = {a.id for a in grown.articles} - {a.id for a in ukraine_1.articles}
+    assert {s.article_id for s in grown.summary} <= new_ids  # the summary tells what is new
+
+    assert not any("ferry" in s.headline.lower() for s in stories.values())  # it ended
+    begun = next(s for s in stories.values() if s.id != ukraine_1.id)
+    assert "quake" in begun.headline.lower()
+    assert not begun.developing
+    assert headlines_1.isdisjoint({begun.headline})
+
+    markdown = (tmp_path / "out" / "2022-02-02.md").read_text(encoding="utf-8")
+    assert "2022-02-01.html" in markdown  # the link to the previous briefing
+
+
+def test_a_third_day_with_nothing_new_repeats_nothing(tmp_path: Path) -> None:
+    config = config_for(tmp_path)
+    add(tmp_path, SEED[0], SEED[1])
+    build_on(config, 1)
+    again = build_on(config, 2)
+    assert again.briefing.stories == ()
+    markdown = (tmp_path / "out" / "2022-02-02.md").read_text(encoding="utf-8")
+    assert "Nothing new since the last briefing." in markdown
+
+
+def test_rebuilding_a_date_gives_the_same_briefing(tmp_path: Path) -> None:
+    config = config_for(tmp_path)
+    add(tmp_path, *SEED.values())
+    first = build_on(config, 1)
+    again = build_on(config, 1)
+    assert [s.id for s in again.briefing.stories] == [s.id for s in first.briefing.stories]
+    assert again.briefing.stories[0].summary == first.briefing.stories[0].summary
