@@ -5,10 +5,10 @@ recall, F1 and adjusted Rand index (sklearn) against the gold grouping (the line
 Rows: ours through the console script exactly as a user runs it (`digest cluster --jsonl
 FILE --config config.yaml`: the clean stage, then `cluster_articles` with the config's
 settings); the same with the time gate off (`max_gap_days` huge), because ECB+ gold keeps
-follow-ups weeks apart in one story, which our rule splits on purpose; ours called directly
-on the uncleaned text (the cluster stage alone); the baseline
-TF-IDF (sublinear, English stop words) + average-linkage agglomerative clustering at cosine
-distance 0.8 on the uncleaned text.
+follow-ups weeks apart in one story, which our rule merges only on strong evidence; ours
+called directly on the uncleaned text (the cluster stage alone); the baseline TF-IDF
+(sublinear, English stop words) + average-linkage agglomerative clustering at cosine distance
+0.8 on the uncleaned text.
 
 Table 2, scale: `cluster_articles` on 1,000, 3,000 and 10,000 articles (the eval articles and
 ../shared/corpora/boilerplate-text/gold, replicated with word dropout and local shuffles to
@@ -53,7 +53,8 @@ CONFIG = ROOT / "config.yaml"
 DIGEST = Path(sys.executable).parent / "digest"
 SIZES = (1000, 3000, 10000)
 # max_gap_days for the "time gate off" row: ECB+ gold puts follow-ups weeks or months later
-# (a trial, a release from rehab) in the same story, which our rule splits on purpose.
+# (a trial, a release from rehab) in the same story, which our rule merges only on strong
+# evidence (the soft time gate).
 NO_GATE = 100_000
 BASELINE_MAX = 3000  # beyond this the baseline's dense n×n distances and features get large
 

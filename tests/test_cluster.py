@@ -10,6 +10,8 @@ import pytest
 
 from digest.cluster import attach_background, choose_headline, cluster_articles, story_id
 from digest.cluster._dates import stated_day
+from digest.cluster._headline import strip_attribution
+from digest.cluster._names import article_names
 from digest.cluster._vectors import CANDIDATES, candidate_edges, vectorize
 from digest.model import Article, Story
 
@@ -284,3 +286,106 @@ def test_candidate_edges_are_few_and_each_pair_once() -> None:
     assert 0 < len(edges.low) <= CANDIDATES * len(docs)
     assert bool(np.all(edges.low < edges.high))
     assert len(set(zip(edges.low.tolist(), edges.high.tolist(), strict=True))) == len(edges.low)
+
+
+def filler(count: int) -> list[Article]:
+    """Undated articles that match nothing: a batch large enough for names to be rare."""
+    return [
+        make_article(f"f{n:02d}", "", " ".join(f"zq{n}w{k}" for k in range(20)))
+        for n in range(count)
+    ]
+
+
+SHOOTING = (
+    "A pregnant mother of twelve, Zurana Horton, was killed in Brownsville when Andrew "
+    "Lopez fired from a rooftop at rival gang members, police said. Lopez, 18, was charged "
+    "with murder, and his half-brother Jonathan Carrasquillo with weapons possession."
+)
+TRIAL = (
+    "The trial of Andrew Lopez and Jonathan Carrasquillo, accused of killing Zurana Horton "
+    "as she shielded children from rooftop gunfire in Brownsville, opened in Brooklyn, "
+    "where prosecutors showed the jury video of the shooting."
+)
+OTHER_TRIAL = (
+    "The trial of a man accused of killing a mother as she shielded children from gunfire "
+    "opened in Queens, where prosecutors showed the jury video of the shooting from a "
+    "rooftop; the defence says the gunman aimed at rival gang members."
+)
+
+
+def test_follow_up_weeks_later_is_one_story_when_it_names_the_same_people() -> None:
+    day = dt.date(2011, 10, 22)
+    shooting = [
+        make_article(f"s{n}", "Mother of twelve killed shielding children", SHOOTING, published=day)
+        for n in range(2)
+    ]
+    trial = make_article(
+        "t", "Half-brothers go on trial", TRIAL, published=day + dt.timedelta(days=60)
+    )
+    other = make_article(
+        "o", "Gang shooting trial opens", OTHER_TRIAL, published=day + dt.timedelta(days=90)
+    )
+
+    stories = cluster_articles([*shooting, trial, other, *filler(60)])
+    groups = [ids(s) for s in stories if len(s.articles) > 1]
+
+    # The trial names Horton, Lopez, Carrasquillo, Brownsville; the other trial, a month
+    # later again and on the same subject, names nobody, so it stays a story of its own.
+    assert groups == [["s0", "s1", "t"]]
+    # A handful of articles: no name is rare, so nothing weeks apart merges.
+    assert [ids(s) for s in cluster_articles([*shooting, trial])] == [["s0", "s1"], ["t"]]
+
+
+def test_article_names_skip_words_that_open_a_sentence() -> None:
+    article = make_article(
+        "x",
+        "Ignored Title Words",
+        'The Kremlin said on Tuesday that Lindsay Lohan, 26, left. "We stay," she said.',
+        "In 2012 the SEACOM cable broke.",
+    )
+
+    assert article_names(article) == {
+        "kremlin",
+        "tuesday",
+        "lindsay",
+        "lohan",
+        "26",
+        "2012",
+        "seacom",
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "stripped"),
+    [
+        (
+            "US gets feedback on proposals sent by Washington. Department of State",
+            "US gets feedback on proposals sent by Washington",
+        ),
+        ("Russia denies sending a response - Reuters", "Russia denies sending a response"),
+        ("Storm floods the river town | The Daily Telegraph", "Storm floods the river town"),
+        ("Apple unveils a new phone — The Verge", "Apple unveils a new phone"),
+        ("Storm hits the coast - live updates", "Storm hits the coast - live updates"),
+        ("Gunman Kills L. A. Deputy on Gang Duty", "Gunman Kills L. A. Deputy on Gang Duty"),
+        (
+            "Surgeon General Nominee Dr. Regina Benjamin",
+            "Surgeon General Nominee Dr. Regina Benjamin",
+        ),
+        ("Obama wins - AP", "Obama wins - AP"),
+    ],
+)
+def test_strip_attribution(title: str, stripped: str) -> None:
+    assert strip_attribution(title) == stripped
+
+
+def test_headline_prefers_a_title_without_an_attribution_tail() -> None:
+    # Stripped of " - Reuters", the first title is a little nearer the text ("crisis"); a
+    # title that carries its source's name must be clearly better to win.
+    tailed = make_article(
+        "a", "Russia denies responding to US proposal on Ukraine crisis - Reuters", DENIAL
+    )
+    plain = make_article("b", "Russia denies responding to US proposal on Ukraine", DENIAL)
+    lone = make_article("c", "Russia denies responding to US proposal. Department of State", DENIAL)
+
+    assert choose_headline([tailed, plain]) == "Russia denies responding to US proposal on Ukraine"
+    assert choose_headline([lone]) == "Russia denies responding to US proposal"

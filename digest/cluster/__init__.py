@@ -5,8 +5,8 @@ keeps its nearest neighbours, found by sparse dot products in row blocks, never 
 matrix; an edge's weight is its cosine scaled by the neighbours the two articles share.
 Average-link agglomerative clustering then runs on those candidate edges only: a pair that
 is not a candidate counts as 0, so a chain of weakly linked articles never becomes one story.
-Groups whose known days lie more than `max_gap_days` apart are never merged. See
-docs/clustering.md.
+Groups whose known days lie more than `max_gap_days` apart merge only on much stronger
+evidence: twice the similarity and several rare names in common. See docs/clustering.md.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from scipy import sparse
 from digest.cluster._background import attach_background
 from digest.cluster._dates import day_numbers
 from digest.cluster._headline import choose_headline, headline_in
-from digest.cluster._linkage import average_link
+from digest.cluster._linkage import FarEvidence, average_link
+from digest.cluster._names import name_ids, shared_rare_names
 from digest.cluster._vectors import TermSpace, candidate_edges, document, vectorize
 from digest.model import Article, Story
 
@@ -32,9 +33,18 @@ log = logging.getLogger(__name__)
 # Pairs below the threshold still count towards a cluster's average similarity; only pairs
 # below this fraction of it are dropped as candidates (treated as 0).
 EDGE_FLOOR = 0.25
+# max_gap_days for the candidate search: pairs far apart in time stay candidates.
+NO_GAP = 1_000_000
 # Terms kept per article: its heaviest; the long tail of a long article adds cost, not
 # evidence.
 MAX_TERMS = 250
+# Groups more than max_gap_days apart merge only with this many times the similarity...
+FAR_FACTOR = 2.0
+# ...and this many shared names (see _far_evidence)...
+FAR_NAMES = 3
+# ...each found in at most this share of the batch's articles (and in at least half of
+# each group's).
+RARE_NAME_SHARE = 0.05
 
 
 def cluster_articles(
@@ -44,7 +54,8 @@ def cluster_articles(
 
     `similarity` is the least average edge weight (sharpened TF-IDF cosine scaled by shared
     neighbours; absent pairs count 0) between two groups that are merged; groups whose known
-    days lie more than `max_gap_days` apart are never merged. Stories come most articles
+    days lie more than `max_gap_days` apart merge only with FAR_FACTOR times that similarity
+    and FAR_NAMES rare names in common (see `_far_evidence`). Stories come most articles
     first, then newest, then by id; `summary` is left empty.
     """
     ordered = sorted(articles, key=lambda a: a.id)
@@ -57,11 +68,39 @@ def cluster_articles(
         return tuple(sorted(stories, key=_story_order))
     vectors, space = fitted
     days = day_numbers(ordered)
-    edges = candidate_edges(vectors, days, floor=similarity * EDGE_FLOOR, max_gap_days=max_gap_days)
-    groups = average_link(edges, days, threshold=similarity, max_gap_days=max_gap_days)
+    # Pairs far apart in time stay candidates: with enough evidence they are one story.
+    edges = candidate_edges(vectors, days, floor=similarity * EDGE_FLOOR, max_gap_days=NO_GAP)
+    groups = average_link(
+        edges,
+        days,
+        threshold=similarity,
+        max_gap_days=max_gap_days,
+        far_threshold=similarity * FAR_FACTOR,
+        far_evidence=_far_evidence(ordered),
+    )
     stories = [_story([ordered[i] for i in group], vectors[group], space) for group in groups]
     log.debug("clustered %d articles into %d stories", len(ordered), len(stories))
     return tuple(sorted(stories, key=_story_order))
+
+
+def _far_evidence(articles: Sequence[Article]) -> FarEvidence:
+    """Coverage weeks apart is one story when both sides name the same rare things.
+
+    Two events of one kind (two rehab check-ins, two shootings) share subject words; a trial
+    and the shooting it is about, or a move out of rehab and the check-in, share the names of
+    the people and places involved. A name counts when it is in at least half of each
+    group's articles and in at most RARE_NAME_SHARE of the batch's articles: a shared name
+    is in two articles at least, so in a batch of fewer than 40 no name is rare and nothing
+    far apart merges.
+    """
+    rows, df = name_ids(articles)
+    rare = RARE_NAME_SHARE * len(articles)
+
+    def accept(left: Sequence[int], right: Sequence[int]) -> bool:
+        shared = shared_rare_names([rows[i] for i in left], [rows[i] for i in right], df, rare)
+        return shared >= FAR_NAMES
+
+    return accept
 
 
 def story_id(article_ids: Sequence[str]) -> str:

@@ -12,7 +12,7 @@ from digest.cluster._dates import MONTH
 from digest.cluster._vectors import TermSpace, document, project, vectorize
 from digest.model import Article
 
-__all__ = ["choose_headline", "headline_in", "usable_title"]
+__all__ = ["choose_headline", "headline_in", "strip_attribution", "usable_title"]
 
 # A title made of nothing but date words, digits and punctuation ("Tuesday, 1 Feb 2022").
 _DATE_ONLY = re.compile(
@@ -20,6 +20,18 @@ _DATE_ONLY = re.compile(
     r"posted|am|pm|gmt|utc|[a-z]st|[a-z]dt|ist|bst|cet)*$",
     re.IGNORECASE,
 )
+# A title's tail that names its source, not the event: " - Reuters", " | Site Name",
+# ". Department of State". Up to four words, each capitalised or a short joining word, after
+# a spaced dash or bar, or after a full stop when the tail has a joining word ("of", "the"):
+# abbreviations ("Dr. Regina Benjamin", "NE Phila. Kraft Plant") end in full stops too.
+_WORD = r"(?:[A-Z][\w.&'’-]*|of|the|and|for|on|in|at|&)"
+_TAIL = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"
+_DASHED_TAIL = re.compile(rf"^(.*?\S)\s+[-–—|·•]\s+({_TAIL})\s*$")
+_STOPPED_TAIL = re.compile(rf"^(.*?[a-z]{{2}})\.\s+({_TAIL})\s*$")
+_JOINING = re.compile(r"\s(?:of|the|and|&)\s", re.IGNORECASE)
+# A title with an attribution tail scores this share of its centrality: the same wording
+# without the tail elsewhere in the story reads better.
+ATTRIBUTION_PENALTY = 0.9
 _MIN_TITLE_CHARS = 12
 _MIN_TITLE_WORDS = 3
 _FALLBACK_WORDS = 14
@@ -37,16 +49,36 @@ def headline_in(
     articles: Sequence[Article], rows: sparse.csr_matrix | None, space: TermSpace | None
 ) -> str:
     """`choose_headline`, given the articles' rows (same order) in a term space."""
-    candidates = sorted({a.title.strip() for a in articles if usable_title(a)})
-    if not candidates:
+    titles = sorted({a.title.strip() for a in articles if usable_title(a)})
+    if not titles:
         return _fallback_headline(articles)
+    candidates = [strip_attribution(t) for t in titles]
     if len(candidates) == 1 or rows is None or space is None:
         return candidates[0]
-    # A title's mean cosine to the articles is its dot product with their centroid.
+    # A title's mean cosine to the articles is its dot product with their centroid; the
+    # source's name in a tail is no evidence of centrality, so the stripped title is scored.
     scores = np.asarray((project(candidates, space) @ rows.T).mean(axis=1)).ravel()
+    penalty = np.array(
+        [ATTRIBUTION_PENALTY if c != t else 1.0 for c, t in zip(candidates, titles, strict=True)]
+    )
+    scores = scores * penalty
     # Ties go to the longer, then the alphabetically first title: a stable choice.
     best = min(range(len(candidates)), key=lambda i: (-scores[i], -len(candidates[i]), i))
     return candidates[best]
+
+
+def strip_attribution(title: str) -> str:
+    """The title without a trailing source attribution (" - Reuters", " | Site", ". Department
+    of State"), when at least three words are left; otherwise the title as it is."""
+    title = title.strip()
+    match = _DASHED_TAIL.match(title)
+    if match is None:
+        match = _STOPPED_TAIL.match(title)
+        if match is not None and not _JOINING.search(f" {match[2]} "):
+            match = None
+    if match is None or len(match[1].split()) < _MIN_TITLE_WORDS:
+        return title
+    return match[1]
 
 
 def usable_title(article: Article) -> bool:

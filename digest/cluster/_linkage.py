@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from digest.cluster._vectors import Edges
 
-__all__ = ["average_link"]
+__all__ = ["FarEvidence", "average_link"]
+
+# Whether two groups (their row indices) far apart in time are still one story.
+FarEvidence = Callable[[Sequence[int], Sequence[int]], bool]
 
 
 def average_link(
-    edges: Edges, days: npt.NDArray[np.float64], *, threshold: float, max_gap_days: int
+    edges: Edges,
+    days: npt.NDArray[np.float64],
+    *,
+    threshold: float,
+    max_gap_days: int,
+    far_threshold: float = float("inf"),
+    far_evidence: FarEvidence | None = None,
 ) -> list[list[int]]:
     """Merge the most similar pair of clusters while their average similarity ≥ `threshold`.
 
     A pair of articles that is not a candidate edge counts as similarity 0, so a chain of
     weak links never adds up to one story. Two clusters whose known days lie more than
-    `max_gap_days` apart are never merged. Returns the groups of row indices, each sorted.
+    `max_gap_days` apart merge only when their average similarity is at least
+    `far_threshold` and `far_evidence` accepts them (never, by default). Returns the groups
+    of row indices, each sorted.
     """
-    return _Agglomeration(edges, days, max_gap_days).run(threshold)
+    agglomeration = _Agglomeration(edges, days, max_gap_days)
+    return agglomeration.run(threshold, far_threshold, far_evidence)
 
 
 class _Agglomeration:
@@ -43,12 +56,20 @@ class _Agglomeration:
             self.heap.append((-s, a, b, 0, 0))
         heapq.heapify(self.heap)
 
-    def run(self, threshold: float) -> list[list[int]]:
+    def run(
+        self, threshold: float, far_threshold: float, far_evidence: FarEvidence | None
+    ) -> list[list[int]]:
         while self.heap:
-            _, a, b, version_a, version_b = heapq.heappop(self.heap)
+            negative, a, b, version_a, version_b = heapq.heappop(self.heap)
             if self.version[a] != version_a or self.version[b] != version_b:
                 continue  # stale: one side has merged since this entry was pushed
-            if a not in self.members or b not in self.members or not self._close_in_time(a, b):
+            if a not in self.members or b not in self.members:
+                continue
+            if not self._close_in_time(a, b) and not (
+                -negative >= far_threshold
+                and far_evidence is not None
+                and far_evidence(self.members[a], self.members[b])
+            ):
                 continue
             if len(self.links[a]) < len(self.links[b]):
                 a, b = b, a  # fold the cluster with fewer neighbours into the other
@@ -61,7 +82,7 @@ class _Agglomeration:
 
         The gap is between the two date ranges, not the span of their union: a story that is
         covered day after day may run longer than max_gap_days, but coverage that resumes
-        weeks later is a new event.
+        weeks later is a new event unless the far-apart evidence says otherwise.
         """
         gap = max(self.first[b] - self.last[a], self.first[a] - self.last[b])
         # No known day on a side makes both differences NaN and the comparison False: no

@@ -1,0 +1,53 @@
+"""Name-like tokens of articles: the evidence that coverage weeks apart is one story."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from digest.model import Article
+
+__all__ = ["article_names", "name_ids", "shared_rare_names"]
+
+# A capitalised word (or an all-capitals one: "SEACOM", "NATO") or a number of two digits or
+# more. Group 1 is what precedes it in the paragraph: a word that opens a sentence is
+# capitalised by grammar, not because it names something, so it does not count.
+_NAME = re.compile(r"(^|[.!?:;\"“”‘’'(\[]\s*|\s)([A-Z][\w’'-]*\w|\d[\d,]*\d)")
+_SENTENCE_START = re.compile(r"^$|[.!?:;\"“”‘’'(\[]\s*$")
+
+
+def article_names(article: Article) -> frozenset[str]:
+    """The article's name-like tokens (casefolded): capitalised words that do not open a
+    sentence, and numbers of two digits or more. The title is left out: it is in title case."""
+    found: set[str] = set()
+    for paragraph in article.paragraphs:
+        for match in _NAME.finditer(paragraph):
+            if _SENTENCE_START.search(match[1]):
+                continue
+            found.add(match[2].casefold())
+    return frozenset(found)
+
+
+def name_ids(articles: Sequence[Article]) -> tuple[list[frozenset[int]], list[int]]:
+    """Each article's names as integer ids, and each id's document frequency."""
+    ids: dict[str, int] = {}
+    rows: list[frozenset[int]] = []
+    for article in articles:
+        rows.append(frozenset(ids.setdefault(n, len(ids)) for n in sorted(article_names(article))))
+    df = Counter(i for row in rows for i in row)
+    return rows, [df[i] for i in range(len(ids))]
+
+
+def shared_rare_names(
+    left: Sequence[frozenset[int]], right: Sequence[frozenset[int]], df: Sequence[int], rare: float
+) -> int:
+    """How many names are in at least half the articles of each side and in at most `rare`
+    articles of the whole batch."""
+    common = _core(left) & _core(right)
+    return sum(1 for name in common if df[name] <= rare)
+
+
+def _core(rows: Sequence[frozenset[int]]) -> set[int]:
+    counts = Counter(name for row in rows for name in row)
+    return {name for name, count in counts.items() if 2 * count >= len(rows)}
