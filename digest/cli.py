@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from digest import cluster, jsonl, pipeline, summarize
+from digest import cluster, jsonl, pipeline, schedule, summarize
 from digest.config import ALGORITHM_NAMES, Config, load_config
-from digest.errors import DigestError, UsageError
+from digest.errors import DeliveryError, DigestError, UsageError
+from digest.feeds import opml
 
 __all__ = ["cli", "main"]
 
@@ -123,9 +124,11 @@ def build(
     # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
     local_now = now.astimezone(ZoneInfo(config.schedule.timezone))
     date = _parse_date_option(date_text) if date_text else local_now.date()
-    result = pipeline.build(
-        config, date=date, now=now, out_dir=out_dir, send_email=not no_email, resend=resend
-    )
+    # The same lock as `digest schedule`: never two builds on one store at once.
+    with schedule.build_lock(config.resolve(config.store.path)):
+        result = pipeline.build(
+            config, date=date, now=now, out_dir=out_dir, send_email=not no_email, resend=resend
+        )
     for path in result.outputs:
         click.echo(str(path))
     if result.delivery_error:
@@ -264,6 +267,77 @@ def summarize_command(
             jsonl.write_records(
                 sys.stdout, [{"id": record.get("id"), "summary": [s.text for s in summary]}]
             )
+
+
+@cli.command(name="schedule")
+@common_options
+def schedule_command(config_path: Path | None) -> None:
+    """Run builds on the configured schedule until SIGINT or SIGTERM (a foreground service).
+
+    A run missed while the machine slept is caught up once; see docs/service.md.
+    Example: digest schedule --config /etc/digest/config.yaml
+    """
+    config = _load(config_path, required=True)
+    # A service's log is its record: one line per run and its start and stop, even without -v.
+    logging.getLogger("digest.schedule").setLevel(logging.INFO)
+
+    def build_at(moment: dt.datetime) -> int:
+        result = pipeline.build(config, date=moment.date(), now=moment.astimezone(dt.UTC))
+        if result.delivery_error:
+            # Raised, not logged here: the run's one log line then names the server and error.
+            raise DeliveryError(result.delivery_error)
+        return result.exit_code
+
+    sys.exit(schedule.run_service(config, build_at, store_path=config.resolve(config.store.path)))
+
+
+@cli.command()
+@click.option("--pending", is_flag=True, required=True, help="Retry every failed email.")
+@common_options
+def deliver(config_path: Path | None, pending: bool) -> None:
+    """Email the briefings whose delivery failed or was interrupted, oldest first.
+
+    Example: digest deliver --pending
+    """
+    config = _load(config_path, required=True)
+    for outcome in pipeline.deliver_pending(config, now=dt.datetime.now(dt.UTC)):
+        click.echo(f"{outcome.date.isoformat()}: {outcome.status}")
+
+
+@cli.group()
+def feeds() -> None:
+    """Manage the feeds of config.yaml: import and export OPML."""
+
+
+@feeds.command(name="import")
+@click.argument("opml_path", metavar="FILE.opml", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print the merged feeds list; change nothing.")
+@common_options
+def feeds_import(config_path: Path | None, opml_path: Path, dry_run: bool) -> None:
+    """Add the feeds of an OPML file to sources.feeds in the config file (others kept).
+
+    Example: digest feeds import subscriptions.opml
+    """
+    path = config_path or DEFAULT_CONFIG
+    config = load_config(path, required=True)
+    merged = opml.merge_feeds(config.sources.feeds, opml.import_opml(opml_path))
+    added = len(merged) - len(config.sources.feeds)
+    if dry_run:
+        click.echo(opml.feeds_yaml(merged), nl=False)
+        return
+    opml.write_feeds(path, merged)
+    click.echo(f"{path}: {added} feed(s) added, {len(merged)} in all", err=True)
+
+
+@feeds.command(name="export")
+@common_options
+def feeds_export(config_path: Path | None) -> None:
+    """Print the configured feeds as OPML 2.0 on standard output.
+
+    Example: digest feeds export > subscriptions.opml
+    """
+    config = _load(config_path, required=True)
+    click.echo(opml.export_opml(config.sources.feeds), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -124,6 +125,24 @@ class ScheduleConfig(_Section):
     cron: str = "0 7 * * *"
     timezone: str = "UTC"
     misfire_grace_hours: float = Field(default=6.0, gt=0)
+
+    @field_validator("cron")
+    @classmethod
+    def _five_or_six_fields(cls, value: str) -> str:
+        # The full check is apscheduler's (digest.schedule.parse_cron); this catches the
+        # common mistake at load time, where the error can name the file.
+        if len(value.split()) not in (5, 6):
+            raise ValueError("expected 5 fields (minute hour day month weekday) or 6")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
 
 
 class Config(_Section):

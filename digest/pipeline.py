@@ -29,6 +29,7 @@ __all__ = [
     "clean_for_clustering",
     "collect_sources",
     "compose_briefing",
+    "deliver_pending",
     "summarize_stories",
 ]
 
@@ -269,3 +270,15 @@ def _email(
     except DeliveryError as exc:
         return str(exc)
     return None
+
+
+def deliver_pending(
+    config: Config, *, now: dt.datetime, env: Mapping[str, str] | None = None
+) -> tuple[mail.DeliveryOutcome, ...]:
+    """Retry every briefing whose email failed or was interrupted; raises DeliveryError."""
+    with open_store(config.resolve(config.store.path)) as store:
+        return tuple(
+            mail.deliver_pending(
+                store, settings=config.email, now=now, env=os.environ if env is None else env
+            )
+        )

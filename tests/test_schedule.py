@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -396,3 +397,65 @@ def test_the_service_stops_cleanly_on_a_signal(tmp_path: Path, signum: int) -> N
     assert service.returncode == 0, stderr
     assert marker.exists()
     assert "Traceback" not in stderr
+
+
+# --- the real command --------------------------------------------------------------------
+
+ARTICLE = """---
+title: Council approves the new library budget
+outlet: Example Times
+published: 2026-11-24
+---
+The city council approved the budget for the new public library on Monday evening.
+
+The library will open in the spring, with longer hours and a larger children's section.
+"""
+
+
+def test_digest_schedule_builds_once_and_exits_0_on_sigterm(tmp_path: Path) -> None:
+    # Four seconds ahead: the command takes two or three to start. Starting later still builds
+    # once (the catch-up), so a slow machine makes this test take the other path, not fail.
+    # Email is on and its server down, as on a morning with no network: the briefing is still
+    # written, the run's one line names the server, and the service goes on.
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "library.txt").write_text(ARTICLE, encoding="utf-8")
+    due = (dt.datetime.now(UTC) + dt.timedelta(seconds=4)).replace(microsecond=0)
+    smtp_port = free_port()
+    (tmp_path / "config.yaml").write_text(
+        "sources: {files: [articles]}\n"
+        "output: {dir: out}\n"
+        "store: {path: store.sqlite3}\n"
+        f"email: {{enabled: true, host: 127.0.0.1, port: {smtp_port}, security: plain,"
+        " recipients: [me@example.org]}\n"
+        f'schedule: {{cron: "{cron_at(due)}", timezone: UTC}}\n',
+        encoding="utf-8",
+    )
+    briefing = tmp_path / "out" / f"{due.date().isoformat()}.md"
+    with subprocess.Popen(
+        [sys.executable, "-m", "digest", "schedule", "--config", str(tmp_path / "config.yaml")],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as service:
+        wait_for(briefing.exists, 30)
+        time.sleep(0.5)  # room for a wrong second build
+        service.send_signal(signal.SIGTERM)
+        _, stderr = service.communicate(timeout=30)
+    assert service.returncode == 0, stderr
+    assert briefing.exists()
+    runs = [line for line in stderr.splitlines() if "scheduled build due" in line]
+    assert len(runs) == 1, stderr
+    assert f"exit code 1: email to 127.0.0.1:{smtp_port} failed: connection refused" in runs[0]
+    assert "Traceback" not in stderr
+    with open_store(tmp_path / "store.sqlite3") as store:
+        [run] = ledger.runs_for(store, due.date())
+        pending = ledger.pending_deliveries(store)
+    assert (run.status, run.delivery) == ("ok", "failed")
+    assert pending == [due.date()]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -4,6 +4,7 @@ from collections import Counter
 
 import nltk
 import pytest
+from sumy.nlp.stemmers import Stemmer
 from sumy.nlp.tokenizers import Tokenizer
 from sumy.parsers.plaintext import PlaintextParser
 
@@ -21,7 +22,8 @@ from digest.summarize import (
     split_sentences,
     summarize_story,
 )
-from digest.summarize.tokenizer import stemmer_for, stop_words_for
+from digest.summarize.story import DATELINE, is_fragment
+from digest.summarize.tokenizer import _syntok_sentences, stemmer_for, stop_words_for
 from tests.builders import make_article
 
 LEDE = (
@@ -270,3 +272,98 @@ def test_rank_sentences_orders_by_rating() -> None:
     assert sorted(ranking) == list(range(len(document.sentences)))
     best = summarizer(document, 1)
     assert document.sentences[ranking[0]] == best[0]
+
+
+SUBHEADED = make_article(
+    "subheaded",
+    title="Russia denies sending response",
+    paragraphs=(
+        "Moscow sent follow-up questions rather than a response to the United States, a "
+        "Russian diplomat said on Tuesday.",
+        "Security demands",
+        "The Kremlin is seeking legally binding guarantees that Ukraine will never join NATO.",
+        "Rhetoric over sanctions",
+        "The White House said it is ready to impose sanctions on the inner circle of the "
+        "Russian president.",
+    ),
+)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHM_NAMES)
+def test_no_algorithm_quotes_a_subheading(algorithm: str) -> None:
+    summary = summarize_story((*story(), SUBHEADED), algorithm=algorithm, words=None)
+    texts = {s.text for s in summary}
+    assert len(texts) >= 8
+    assert not {"Security demands", "Rhetoric over sanctions"} & texts
+
+
+def test_fragment_is_a_short_unfinished_line() -> None:
+    assert is_fragment("Security demands")
+    assert is_fragment("Rhetoric over sanctions")
+    assert not is_fragment("Talks end.")
+    assert not is_fragment('He said it was "not true."')
+    # Long enough to be a sentence whose final mark was lost, not a heading.
+    assert not is_fragment("The Kremlin is seeking legally binding guarantees from NATO and the US")
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        ("Moscow: A Russian diplomat denied it.", "Moscow: "),
+        ("WASHINGTON (AP) — The court ruled.", "WASHINGTON (AP) — "),
+        ("LONDON, Feb 1 (Reuters) - Oil rose.", "LONDON, Feb 1 (Reuters) - "),
+        ("Washington (CNN) Vermont Sen. Bernie Sanders spoke.", "Washington (CNN) "),
+        ("NEW DELHI: Prices rose.", "NEW DELHI: "),
+        ("The company said: we will not sell.", None),
+        ("A Russian diplomat on Tuesday denied reports.", None),
+    ],
+)
+def test_dateline_prefixes(text: str, dateline: str | None) -> None:
+    match = DATELINE.match(text)
+    assert (match.group() if match else None) == dateline
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHM_NAMES)
+def test_dated_sentence_gives_way_to_its_undated_twin(algorithm: str) -> None:
+    summary = summarize_story(story(), algorithm=algorithm, words=None)
+    texts = [s.text for s in summary]
+    assert texts.count(LEDE) == 1
+    assert not any(t.startswith("Moscow:") for t in texts)
+
+
+def test_undated_twin_replaces_the_dated_one_even_when_ranked_first() -> None:
+    wire, rewrite, _ = story()
+    # The dated lede opens the first article, so every algorithm ranks it above its twin,
+    # which sits last in the second; the summary quotes the twin, from its own article.
+    dated = make_article("dated", title="", paragraphs=("Moscow: " + LEDE, *rewrite.paragraphs[1:]))
+    undated = make_article("undated", title="", paragraphs=(*wire.paragraphs[1:], LEDE))
+    summary = summarize_story((dated, undated), algorithm="luhn", sentences=1)
+    assert [(s.text, s.article_id) for s in summary] == [(LEDE, "undated")]
+
+
+def test_pystemmer_stems_as_nltk_snowball_does() -> None:
+    stem = stemmer_for("english")
+    words = ["denied", "Reports", "Russia’s", "guarantees", "running", "crisis"]
+    assert [stem(w) for w in words] == ["deni", "report", "russia", "guarante", "run", "crisi"]
+    assert stem.stem_words(words) == [stem(w) for w in words]
+    # Languages sumy stems its own way keep sumy's stemmer.
+    assert stemmer_for("czech")("praha") == Stemmer("czech")("praha")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "He was born in 1970. The war ended in 1975. Peace came.",
+            ("He was born in 1970.", "The war ended in 1975.", "Peace came."),
+        ),
+        ("Author J. Smith arrived. He left.", ("Author J. Smith arrived.", "He left.")),
+        ("They went home.The next day they came back.", None),
+        ("Brig. Gen. Bill Seekins spoke. He left.", ("Brig. Gen. Bill Seekins spoke.", "He left.")),
+        ("1. The first point is this. Then more.", ("1. The first point is this.", "Then more.")),
+        ("It hit the U.S. Navy hard. Nobody knew.", ("It hit the U.S. Navy hard.", "Nobody knew.")),
+    ],
+)
+def test_splitter_judges_each_boundary(paragraph: str, expected: tuple[str, ...] | None) -> None:
+    # None: syntok's answer on the whole paragraph, which the splitter defers to there.
+    assert split_sentences(paragraph) == (expected or _syntok_sentences(paragraph))

@@ -14,6 +14,7 @@ words, not of sentence pairs.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -27,7 +28,7 @@ from sumy.summarizers._summarizer import AbstractSummarizer, SentenceInfo
 from sumy.utils import ItemsCount
 
 from digest.summarize.document import Origin
-from digest.summarize.tokenizer import word_count
+from digest.summarize.tokenizer import has_final_mark, word_count
 
 __all__ = ["MAX_WORDS", "DigestSummarizer", "Tuning"]
 
@@ -39,14 +40,28 @@ FloatArray = npt.NDArray[np.float64]
 # maximum are run-ons the splitter failed to break.
 MIN_WORDS = 5
 MAX_WORDS = 80
-# Whatever ends like this is a finished sentence, not a heading or a truncated teaser.
-_FINISHED = re.compile(r"[.!?][\"'”’)\]]*$")
 # Words that betray page furniture rather than reporting, in an article (broad: a share of
 # them marks a notice page) and in a sentence (narrow: news does quote tweets and cover crawls).
 # Both are matched in lower-cased text, which is faster than a case-blind pattern.
 _FURNITURE = re.compile(
     r"\b(?:cookies?|javascript|browser|newsletter|subscribe|sign up|click here|tweets?|"
     r"wayback machine|internet archive|crawl(?:ed|s)?|all rights reserved|copyright)\b"
+)
+# Every _FURNITURE match contains one of these.
+_FURNITURE_TERMS = (
+    "cookie",
+    "javascript",
+    "browser",
+    "newsletter",
+    "subscribe",
+    "sign up",
+    "click here",
+    "tweet",
+    "wayback machine",
+    "internet archive",
+    "crawl",
+    "all rights reserved",
+    "copyright",
 )
 _FURNITURE_SENTENCE = re.compile(
     r"\b(?:cookies?|javascript|browser|newsletter|subscribe|sign up|click here|"
@@ -126,26 +141,30 @@ class DigestSummarizer(AbstractSummarizer):  # type: ignore[misc]  # sumy is unt
         origins = _origins(document, len(sentences))
         matrix, bigrams = self._concepts(sentences)
         articles = _article_matrix(origins)
-        quality = _article_quality(matrix, articles, texts, origins)
-        weights = self._weights(matrix, articles, quality, bigrams)
-        costs = np.array([max(word_count(t), 1) for t in texts], dtype=np.float64)
+        costs = np.fromiter(map(word_count, texts), dtype=np.float64, count=len(texts))
+        furniture, furniture_sentences = _furniture(texts, articles)
+        # Article × concept: which concepts each article states.
+        present = (articles @ matrix).astype(bool).astype(np.float64)
+        quality = _article_quality(present, articles @ costs, furniture)
+        weights = self._weights(matrix, present, quality, bigrams)
+        costs = np.maximum(costs, 1.0)
         # With a real report at hand nothing is quoted from junk (it still counts as support);
         # a story of nothing but junk is summarized all the same.
         good = quality == 1
         quotable = good.astype(np.float64) if good.any() else np.ones_like(quality)
-        prior = self._prior(texts, origins, quotable, costs)
+        prior = self._prior(texts, origins, quotable, costs, furniture_sentences)
         return self._greedy(matrix, weights, prior, costs, limit)
 
     def _weights(
         self,
         matrix: sparse.csr_matrix,
-        articles: sparse.csr_matrix,
+        present: sparse.csr_matrix,
         quality: FloatArray,
         bigrams: npt.NDArray[np.bool_],
     ) -> FloatArray:
-        """Concept weights: support across articles first, frequency second."""
+        """Concept weights: support across articles (`present`: article × concept) first,
+        frequency second."""
         tuning = self.tuning
-        present = (articles @ matrix).astype(bool).astype(np.float64)
         support = np.asarray(present.T @ quality, dtype=np.float64).ravel()
         frequency = np.asarray(matrix.sum(axis=0), dtype=np.float64).ravel()
         weights = support**tuning.support_exponent
@@ -160,18 +179,24 @@ class DigestSummarizer(AbstractSummarizer):  # type: ignore[misc]  # sumy is unt
 
         Each distinct word is lower-cased, stemmed and looked up once; the rest is numpy.
         """
-        lengths = np.array([len(s.words) for s in sentences], dtype=np.int64)
-        word_ids: dict[str, int] = {}
-        ids = np.array(
-            [word_ids.setdefault(w.lower(), len(word_ids)) for s in sentences for w in s.words],
-            dtype=np.int64,
+        words_of = [s.words for s in sentences]
+        lengths = np.fromiter(map(len, words_of), dtype=np.int64, count=len(words_of))
+        words = list(itertools.chain.from_iterable(words_of))
+        # Distinct words as written, then lower-cased: a few thousand calls, not one per word.
+        written = dict.fromkeys(words)
+        lowered = [w.lower() for w in written]
+        vocabulary = list(dict.fromkeys(lowered))
+        word_index = {w: i for i, w in enumerate(vocabulary)}
+        written_index = {w: word_index[low] for w, low in zip(written, lowered, strict=True)}
+        ids = np.fromiter(map(written_index.__getitem__, words), dtype=np.int64, count=len(words))
+        stem_list = self._stem_all(vocabulary)
+        stem_ids = {stem: i for i, stem in enumerate(dict.fromkeys(stem_list))}
+        stem_of_word = np.fromiter(
+            map(stem_ids.__getitem__, stem_list), dtype=np.int64, count=len(stem_list)
         )
-        stem_ids: dict[str, int] = {}
-        stem_of_word = np.array(
-            [stem_ids.setdefault(self._stemmer(w), len(stem_ids)) for w in word_ids],
-            dtype=np.int64,
-        )
-        stop_word = np.array([w in self.stop_words or len(w) < 2 for w in word_ids], dtype=bool)
+        size = len(vocabulary)
+        stop_word = np.fromiter(map(self.stop_words.__contains__, vocabulary), bool, size)
+        stop_word |= np.fromiter(map(len, vocabulary), np.int64, size) < 2
         stems, stop = stem_of_word[ids], stop_word[ids]
         row = np.repeat(np.arange(len(sentences)), lengths)
         # Unigram columns are stem ids; pair columns follow, numbered in sorted code order.
@@ -190,23 +215,31 @@ class DigestSummarizer(AbstractSummarizer):  # type: ignore[misc]  # sumy is unt
         bigrams[len(stem_ids) :] = True
         return matrix, bigrams
 
+    def _stem_all(self, words: list[str]) -> list[str]:
+        # A batch-capable stemmer (`CachedStemmer`) stems the story's new words in one call.
+        stem_words = getattr(self._stemmer, "stem_words", None)
+        if stem_words is not None:
+            return list(stem_words(words))
+        return [self._stemmer(w) for w in words]
+
     def _prior(
         self,
         texts: Sequence[str],
         origins: Sequence[Origin],
         quality: FloatArray,
         costs: FloatArray,
+        furniture: npt.NDArray[np.bool_],
     ) -> FloatArray:
         """How much a sentence's gain counts: lead position, article quality, eligibility."""
         tuning = self.tuning
         position = np.array([o.position for o in origins], dtype=np.float64)
         lead = 1.0 + tuning.lead_weight / (1.0 + position)
         article = quality[[o.article for o in origins]]
-        eligible = np.array(
-            [
-                _eligible(text, size, tuning.min_words, tuning.max_words)
-                for text, size in zip(texts, costs, strict=True)
-            ]
+        eligible = (
+            (costs >= tuning.min_words)
+            & (costs <= tuning.max_words)
+            & ~furniture
+            & np.fromiter(map(is_sentence_like, texts), dtype=bool, count=len(texts))
         )
         # Sentences too short, too long, unfinished or furniture are left out, unless the story
         # has nothing else to say.
@@ -266,25 +299,39 @@ def _article_matrix(origins: Sequence[Origin]) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, (rows, cols)), shape=(int(rows.max()) + 1, len(origins)))
 
 
+def _furniture(
+    texts: Sequence[str], articles: sparse.csr_matrix
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Page-furniture words per article; whether each sentence has sign-up or cookie wording.
+
+    An article's text is searched only when it holds one of the words at all: most hold none,
+    and a plain substring test is far cheaper than the word-boundary regex.
+    """
+    counts = np.zeros(articles.shape[0])
+    flagged = np.zeros(len(texts), dtype=bool)
+    for article in range(articles.shape[0]):
+        members = articles.indices[articles.indptr[article] : articles.indptr[article + 1]]
+        lowered = "\n".join(texts[i] for i in members).lower()
+        if not any(term in lowered for term in _FURNITURE_TERMS):
+            continue
+        counts[article] = len(_FURNITURE.findall(lowered))
+        if _FURNITURE_SENTENCE.search(lowered):
+            for i in members:
+                flagged[i] = bool(_FURNITURE_SENTENCE.search(texts[i].lower()))
+    return counts, flagged
+
+
 def _article_quality(
-    matrix: sparse.csr_matrix,
-    articles: sparse.csr_matrix,
-    texts: Sequence[str],
-    origins: Sequence[Origin],
+    present: sparse.csr_matrix, words: FloatArray, furniture: FloatArray
 ) -> FloatArray:
     """1 for a real report, JUNK_WEIGHT for a notice, scrape failure or off-topic page."""
-    count = articles.shape[0]
-    words = np.zeros(count)
-    furniture = np.zeros(count)
-    for text, origin in zip(texts, origins, strict=True):
-        words[origin.article] += word_count(text)
-        furniture[origin.article] += len(_FURNITURE.findall(text.lower()))
+    count = present.shape[0]
     quality = np.ones(count)
     quality[words < MIN_ARTICLE_WORDS] = JUNK_WEIGHT
     quality[furniture * 20 > words] = JUNK_WEIGHT
     if count > 2:
         # Support: an article sharing almost nothing with the rest of the story is off-topic.
-        vectors = (articles @ matrix).astype(bool).astype(np.float64)
+        vectors = present
         norms = np.sqrt(np.asarray(vectors.sum(axis=1)).ravel())
         vectors = sparse.diags(1 / np.maximum(norms, 1e-9)) @ vectors
         total = np.asarray(vectors.sum(axis=0)).ravel()
@@ -294,10 +341,6 @@ def _article_quality(
     return quality
 
 
-def _eligible(text: str, words: float, low: int = MIN_WORDS, high: int = MAX_WORDS) -> bool:
-    return (
-        low <= words <= high
-        and bool(_FINISHED.search(text))
-        and not text[:1].islower()
-        and not _FURNITURE_SENTENCE.search(text.lower())
-    )
+def is_sentence_like(text: str) -> bool:
+    """Ends like a finished sentence (not a heading or teaser) and does not open in lower case."""
+    return has_final_mark(text) and not text[:1].islower()

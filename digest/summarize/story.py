@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,13 +16,14 @@ from digest.summarize.registry import SUMMARIZERS, SummarizerOptions, rank_sente
 from digest.summarize.tokenizer import (
     SentenceTokenizer,
     first_words,
+    has_final_mark,
     stemmer_for,
     stop_words_for,
     word_count,
     words_of,
 )
 
-__all__ = ["is_near_duplicate", "summarize_story"]
+__all__ = ["DATELINE", "is_fragment", "is_near_duplicate", "summarize_story"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,20 @@ log = logging.getLogger(__name__)
 NEAR_DUPLICATE = 0.8
 # Below this many content words containment is too coarse; such sentences must match exactly.
 _FEW_WORDS = 4
+# A text without a final mark and with fewer words than this is a heading, not a sentence
+# ("Security demands", "Rhetoric over sanctions"): never quoted while the story has sentences.
+FRAGMENT_WORDS = 10
+# A dateline opening a sentence: "Moscow: ", "WASHINGTON (AP) — ", "LONDON, Feb 1 (Reuters) - ",
+# "Washington (CNN)": up to four capitalised words, maybe a date, maybe an agency in brackets,
+# then a colon or a dash (or nothing after the agency).
+DATELINE = re.compile(
+    r"[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){0,3}"
+    r"(?:,?\s[A-Z][a-z]{2,8}\.?\s\d{1,2})?"
+    r"(?:\s?\([^()]{1,40}\)\s*(?:[—–:-]{1,2}\s+)?|\s?(?::|[—–-]{1,2})\s+)"
+    r"(?=[\"“‘'A-Z])"
+)
+# Twins are looked for among the sentences opening with the same words.
+_OPENING_WORDS = 3
 
 
 def summarize_story(
@@ -69,12 +86,10 @@ def summarize_story(
     )
     ranking = rank_sentences(factory(options), document)
     texts = [str(s) for s in document.sentences]
-    chosen = _fill(
-        ranking,
-        texts,
-        _Caps(words, sentences, truncate),
-        lambda text: _signature(text, stemmer, stop_words),
-    )
+    candidates = _Candidates(texts, lambda text: _signature(text, stemmer, stop_words))
+    caps = _Caps(words, sentences, truncate)
+    # A story of nothing but headings and fragments is summarized all the same.
+    chosen = _fill(ranking, candidates, caps) or _fill(ranking, candidates, caps, fragments=True)
     origins = document.origins
     first_rank: dict[int, int] = {}
     for rank, (index, _) in enumerate(chosen):
@@ -94,25 +109,92 @@ class _Caps:
     truncate: bool
 
 
+class _Candidates:
+    """The story's sentences as `_fill` needs them: signatures, and twins without a dateline."""
+
+    def __init__(self, texts: Sequence[str], signature: Callable[[str], frozenset[str]]) -> None:
+        self.texts = texts
+        self._signature = signature
+        self._signatures: dict[int, frozenset[str]] = {}
+
+    def signature(self, index: int) -> frozenset[str]:
+        mark = self._signatures.get(index)
+        if mark is None:
+            mark = self._signatures[index] = self._signature(self.texts[index])
+        return mark
+
+    def undated_twin(self, index: int, room: float) -> int | None:
+        """A sentence saying what sentence `index` says without its dateline, if it has one.
+
+        "Moscow: A Russian diplomat on Tuesday denied …" and the same lede without "Moscow:"
+        (often in the same article) are near-duplicates; the reader is better served by the
+        one that opens with the news. The twin must fit in `room` words and be a sentence.
+        """
+        text = self.texts[index]
+        dateline = DATELINE.match(text)
+        if dateline is None:
+            return None
+        rest = text[dateline.end() :]
+        # Twins open with the same words; a prefix test per sentence is cheaper than an index.
+        opening = " ".join(rest.split(None, _OPENING_WORDS)[:_OPENING_WORDS])
+        mark = self.signature(index)
+        twins = [
+            other
+            for other, other_text in enumerate(self.texts)
+            if other_text.startswith(opening)
+            and other != index
+            and word_count(other_text) <= room
+            and not is_fragment(other_text)
+            and DATELINE.match(other_text) is None
+            and is_near_duplicate(mark, self.signature(other))
+        ]
+        # The closest twin (the same lede verbatim beats a rewrite of it), then the earliest.
+        return max(
+            twins, key=lambda other: (_overlap(mark, self.signature(other)), -other), default=None
+        )
+
+
+def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
+    return len(first & second) / max(len(first | second), 1)
+
+
+def is_fragment(text: str) -> bool:
+    """A heading or teaser rather than a sentence: no final mark, and few words."""
+    return word_count(text) < FRAGMENT_WORDS and not has_final_mark(text)
+
+
 def _fill(
     ranking: Sequence[int],
-    texts: Sequence[str],
+    candidates: _Candidates,
     caps: _Caps,
-    signature: Callable[[str], frozenset[str]],
+    *,
+    fragments: bool = False,
 ) -> list[tuple[int, str]]:
-    """(index, text) of the sentences taken in rank order within the caps, no near-duplicates."""
+    """(index, text) of the sentences taken in rank order within the caps, no near-duplicates.
+
+    Fragments (`is_fragment`) are skipped unless `fragments`; a sentence with a dateline gives
+    way to its undated twin when the story has one.
+    """
+    texts = candidates.texts
     chosen: list[tuple[int, str]] = []
     taken: list[frozenset[str]] = []
     total = 0
-    for index in ranking:
+    for ranked in ranking:
         if caps.sentences is not None and len(chosen) >= caps.sentences:
             break
+        index = ranked
         text = texts[index]
         size = word_count(text)
         over = caps.words is not None and total + size > caps.words
-        if over and not caps.truncate:
+        if (over and not caps.truncate) or (not fragments and is_fragment(text)):
             continue
-        mark = signature(text)
+        room = caps.words - total if caps.words is not None else math.inf
+        twin = candidates.undated_twin(index, room)
+        if twin is not None:
+            index, text = twin, texts[twin]
+            size = word_count(text)
+            over = caps.words is not None and total + size > caps.words
+        mark = candidates.signature(index)
         if any(is_near_duplicate(mark, other) for other in taken):
             continue
         if over and caps.words is not None:
