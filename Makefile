@@ -36,5 +36,9 @@ bench-summaries: $(STAMP)
 bench-clusters: $(STAMP)
 	$(BIN)/python benchmarks/clusters.py
 
+bench-feeds: $(STAMP)
+	$(BIN)/python benchmarks/feeds_corpus.py
+	$(BIN)/python benchmarks/feeds_fetch.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -88,7 +88,8 @@ def clean_documents(
         for document in documents:
             article = clean.clean(document, article_id=dedupe.document_id(document))
             advance()
-            if not article.paragraphs:
+            # A feed entry with a title but no text is still news (and its link is there).
+            if not article.paragraphs and document.title is None:
                 message = f"{document.origin}: no article text found, skipped"
                 log.warning("%s", message)
                 reports.append(SourceReport(document.origin, ok=False, message=message))

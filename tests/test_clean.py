@@ -437,3 +437,16 @@ def test_page_title_with_site_name_gives_headline_and_outlet() -> None:
     assert article.title == "Council approves new cycle lanes"
     assert article.outlet == "Riverside Herald"
     assert len(article.paragraphs) == 1
+
+
+def test_a_short_summary_under_a_stated_title_is_kept_as_given() -> None:
+    entry = RawDocument(origin="feed.xml", text="Plain summary.\n\nSecond  line.", title="T")
+    article = clean(entry, article_id="e1")
+    assert article.paragraphs == ("Plain summary.", "Second line.")
+    assert article.title == "T"
+
+
+def test_short_text_without_a_stated_title_is_not_taken_for_prose() -> None:
+    assert (
+        clean(RawDocument(origin="x.txt", text="Menu\n\nSearch"), article_id="x").paragraphs == ()
+    )

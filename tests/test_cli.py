@@ -112,3 +112,15 @@ def test_every_command_documents_itself_with_an_example(name: str, command: clic
     for option in command.params:
         if isinstance(option, click.Option) and option.help is None:
             pytest.fail(f"digest {name} {option.opts[0]} has no help text")
+
+
+def test_collect_keeps_every_entry_of_a_feed_with_its_title_link_and_date() -> None:
+    feed = REPO / "tests" / "fixtures" / "feeds" / "atom-zones.xml"
+    result = run_digest("collect", "--feed", str(feed), "--jsonl")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == feed.read_text(encoding="utf-8").count("<entry")
+    first = records[0]
+    assert (first["title"], first["url"]) == ("India morning", "https://zones.example.org/india")
+    assert first["published"] == "2025-01-06T09:30:00+05:30"
+    assert first["text"] == "First paragraph.\n\nSecond & last."

@@ -412,6 +412,7 @@ The library will open in the spring, with longer hours and a larger children's s
 """
 
 
+@pytest.mark.slow
 def test_digest_schedule_builds_once_and_exits_0_on_sigterm(tmp_path: Path) -> None:
     # Four seconds ahead: the command takes two or three to start. Starting later still builds
     # once (the catch-up), so a slow machine makes this test take the other path, not fail.

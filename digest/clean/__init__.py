@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 
 from digest.clean._text import is_boilerplate_line, normalize, split_lines
@@ -62,6 +63,9 @@ def _read(text: str, title: str | None = None) -> _Page:
     return _Page(lines, body_start, head, headline, tuple(drop_repeats(kept)))
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
 def clean(document: RawDocument, *, article_id: str) -> Article:
     """The article in `document`: prose paragraphs plus headline, outlet and date.
 
@@ -73,19 +77,30 @@ def clean(document: RawDocument, *, article_id: str) -> Article:
     published = document.published or published_from(
         page.lines, page.head, page.body_start, page.paragraphs
     )
-    if not page.paragraphs:
+    paragraphs = page.paragraphs
+    if not paragraphs and document.title is not None:
+        # A source that states its title (a feed entry) often carries only a short summary,
+        # chosen by the publisher: too short to look like prose, but the text there is.
+        paragraphs = stated_paragraphs(document.text)
+    if not paragraphs:
         logger.info("%s: no article prose found", document.origin)
     return Article(
         id=article_id,
         origin=document.origin,
         title=" ".join(title.split()),
-        paragraphs=page.paragraphs,
+        paragraphs=paragraphs,
         url=document.url,
         outlet=outlet,
         published=published,
         guid=document.guid,
         category=document.category,
     )
+
+
+def stated_paragraphs(text: str) -> tuple[str, ...]:
+    """The blank-line separated paragraphs of a text, whitespace folded, as given."""
+    blocks = (" ".join(block.split()) for block in _PARAGRAPH_BREAK.split(text))
+    return tuple(block for block in blocks if block)
 
 
 def _headline(page: _Page) -> str:
