@@ -88,14 +88,19 @@ def clean_documents(
         for document in documents:
             article = clean.clean(document, article_id=dedupe.document_id(document))
             advance()
-            # A feed entry with a title but no text is still news (and its link is there).
-            if not article.paragraphs and document.title is None:
+            # A feed entry without text is still news: its title or link says what happened.
+            if not article.paragraphs and not _stated_identity(document):
                 message = f"{document.origin}: no article text found, skipped"
                 log.warning("%s", message)
                 reports.append(SourceReport(document.origin, ok=False, message=message))
                 continue
             articles.append(article)
     return tuple(articles), tuple(reports)
+
+
+def _stated_identity(document: RawDocument) -> bool:
+    """Whether the source itself stated the article: a feed entry's title, link, GUID or date."""
+    return bool(document.title or document.url or document.guid or document.published)
 
 
 def clean_for_clustering(documents: Sequence[RawDocument]) -> tuple[Article, ...]:

@@ -78,8 +78,8 @@ def clean(document: RawDocument, *, article_id: str) -> Article:
         page.lines, page.head, page.body_start, page.paragraphs
     )
     paragraphs = page.paragraphs
-    if not paragraphs and document.title is not None:
-        # A source that states its title (a feed entry) often carries only a short summary,
+    if not paragraphs and (document.title or document.url or document.guid or document.published):
+        # A source that names the article (a feed entry) often carries only a short summary,
         # chosen by the publisher: too short to look like prose, but the text there is.
         paragraphs = stated_paragraphs(document.text)
     if not paragraphs:
