@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: digest test lint types unit bench-cleaning bench-summaries bench-clusters bench-feeds clean
+.PHONY: digest test lint types unit golden bench-cleaning bench-summaries bench-clusters bench-feeds clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-summaries: $(STAMP)
 
 bench-clusters: $(STAMP)
 	$(BIN)/python benchmarks/clusters.py
+
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
 
 bench-feeds: $(STAMP)
 	$(BIN)/python benchmarks/feeds_corpus.py

@@ -300,7 +300,10 @@ def deliver(config_path: Path | None, pending: bool) -> None:
     Example: digest deliver --pending
     """
     config = _load(config_path, required=True)
-    for outcome in pipeline.deliver_pending(config, now=dt.datetime.now(dt.UTC)):
+    # The build lock: a build running now may be emailing one of these dates itself.
+    with schedule.build_lock(config.resolve(config.store.path)):
+        outcomes = pipeline.deliver_pending(config, now=dt.datetime.now(dt.UTC))
+    for outcome in outcomes:
         click.echo(f"{outcome.date.isoformat()}: {outcome.status}")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from digest.cli import cli
 from tests.conftest import REPO
-from tests.test_end_to_end import run_digest
+from tests.golden import run_digest
 
 
 def test_collect_jsonl_gives_one_cleaned_article_a_line() -> None:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.golden import GOLDEN_DATE, GOLDEN_MARKDOWN, build_seeds_briefing, run_digest
 
 SEED_HEADLINES = (
     "Russia denies responding to US proposal on Ukraine crisis",
@@ -42,37 +40,21 @@ BOILERPLATE = (
 )
 
 
-def run_digest(
-    *args: str, cwd: Path = REPO, input_text: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """The real command line, in a fresh process, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "digest", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        input=input_text,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def seeds_briefing(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
-    work = tmp_path_factory.mktemp("build")
-    out = work / "briefings"
-    config = work / "config.yaml"
-    config.write_text(
-        f"sources:\n  files: [{REPO / 'seeds'}]\n"
-        f"output:\n  dir: {out}\nstore:\n  path: {work / 'store.sqlite3'}\n",
-        encoding="utf-8",
-    )
-    result = run_digest("build", "--config", str(config), "--date", "2022-02-02", "--no-email")
+    result, out = build_seeds_briefing(tmp_path_factory.mktemp("build"))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    markdown = (out / "2022-02-02.md").read_text(encoding="utf-8")
-    html = (out / "2022-02-02.html").read_text(encoding="utf-8")
+    markdown = (out / f"{GOLDEN_DATE}.md").read_text(encoding="utf-8")
+    html = (out / f"{GOLDEN_DATE}.html").read_text(encoding="utf-8")
     return markdown, html
+
+
+def test_the_seeds_briefing_matches_the_reviewed_golden_file(
+    seeds_briefing: tuple[str, str],
+) -> None:
+    # After an intended change: `make golden`, then review `git diff tests/goldens`.
+    assert seeds_briefing[0] == GOLDEN_MARKDOWN.read_text(encoding="utf-8")
 
 
 def summary_sentences(markdown: str) -> list[str]:

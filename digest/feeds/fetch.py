@@ -34,7 +34,6 @@ __all__ = ["Fetched", "Fetcher", "is_local", "local_path", "user_agent"]
 
 log = logging.getLogger(__name__)
 
-PROJECT_URL = "https://github.com/digest-news/digest"
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -53,12 +52,15 @@ _MAX_RETRY_AFTER = 60.0
 
 
 def user_agent() -> str:
-    """`digest/<version> (+<project URL>)`, the version read from the installed package."""
+    """`digest/<version> (news digest)`, the version read from the installed package.
+
+    No project address is named: the project has no public home yet.
+    """
     try:
         version = importlib.metadata.version("digest")
     except importlib.metadata.PackageNotFoundError:
         version = "0"
-    return f"digest/{version} (+{PROJECT_URL})"
+    return f"digest/{version} (news digest)"
 
 
 @dataclass(frozen=True, slots=True)
