@@ -35,6 +35,7 @@ bench-summaries: $(STAMP)
 
 bench-clusters: $(STAMP)
 	$(BIN)/python benchmarks/clusters.py
+	$(BIN)/python benchmarks/build_scale.py
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden

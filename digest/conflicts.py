@@ -28,11 +28,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import syntok.segmenter
 from sumy.nlp.stemmers import Stemmer
 from sumy.utils import get_stop_words
 
 from digest.model import Article, Conflict, Story, SummarySentence
+
+# One sentence splitter for the whole project: the summarizer's, fast and offline.
+from digest.summarize.tokenizer import split_sentences
 
 __all__ = ["find_conflicts", "sentences_of"]
 
@@ -114,7 +116,6 @@ _SAME_MEANING = {
 }
 _FOLLOW_UP = re.compile(r"\bfollow-?ups?\b", re.IGNORECASE)
 
-_INNER_BOUNDARY = re.compile(r"[.!?…;:][\"'”’)\]]*\s")
 _DIGITS = re.compile(r"\d+(?:[,.:]\d+)*")
 # A count: a bare number (not a time, a decimal or money) and the word it counts.
 _COUNT = re.compile(
@@ -155,8 +156,13 @@ class _Sentence:
     denied_common: frozenset[str] = frozenset()  # of which those not capitalized (not names)
 
 
+_LEAD_PARAGRAPHS = 12
+
+
 def find_conflicts(story: Story, *, limit: int = 2) -> tuple[Conflict, ...]:
     """The checkable disagreements between the articles of one story, strongest first."""
+    if len(story.articles) < 2:
+        return ()  # a disagreement takes two articles
     sentences = [s for article in story.articles for s in _analyse(article)]
     weights = _weights(sentences)
     candidates = [*_denials(sentences, weights), *_number_clashes(sentences, weights)]
@@ -173,25 +179,16 @@ def find_conflicts(story: Story, *, limit: int = 2) -> tuple[Conflict, ...]:
     return tuple(chosen)
 
 
-@functools.lru_cache(maxsize=4096)
 def sentences_of(paragraph: str) -> tuple[str, ...]:
-    """The sentences of a paragraph, each a verbatim slice of it."""
-    text = paragraph.strip()
-    if not _INNER_BOUNDARY.search(text):
-        return (text,) if text else ()  # one sentence: most news paragraphs are
-    found: list[str] = []
-    for para in syntok.segmenter.analyze(text):
-        for tokens in para:
-            if tokens:
-                end = tokens[-1].offset + len(tokens[-1].value)
-                if sentence := text[tokens[0].offset : end].strip():
-                    found.append(sentence)
-    return tuple(found)
+    """The sentences of a paragraph, each a verbatim slice of it (the summarizer's splitter)."""
+    return split_sentences(paragraph)
 
 
 def _analyse(article: Article) -> list[_Sentence]:
     sentences = []
-    for paragraph in article.paragraphs:
+    # Claims and their denials are reported up front; reading whole long articles would cost
+    # most of a large build for little.
+    for paragraph in article.paragraphs[:_LEAD_PARAGRAPHS]:
         for text in sentences_of(paragraph):
             denied = _denied(text)
             sentences.append(

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# Below this many documents a process pool costs more than it saves (measured: ~0.3 s to start).
+_PARALLEL_CLEAN_MIN = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +89,7 @@ def clean_documents(
     articles: list[Article] = []
     reports: list[SourceReport] = []
     with progress(len(documents), "Cleaning") as advance:
-        for document in documents:
-            article = clean.clean(document, article_id=dedupe.document_id(document))
-            advance()
+        for document, article in zip(documents, _clean_all(documents, advance), strict=True):
             # A feed entry without text is still news: its title or link says what happened.
             if not article.paragraphs and not _stated_identity(document):
                 message = f"{document.origin}: no article text found, skipped"
@@ -96,6 +98,28 @@ def clean_documents(
                 continue
             articles.append(article)
     return tuple(articles), tuple(reports)
+
+
+def _clean_all(documents: Sequence[RawDocument], advance: Callable[..., None]) -> list[Article]:
+    """`clean` over the documents, in input order; large batches on every core."""
+    ids = [dedupe.document_id(document) for document in documents]
+    workers = os.cpu_count() or 1
+    if len(documents) < _PARALLEL_CLEAN_MIN or workers == 1:
+        articles = []
+        for document, article_id in zip(documents, ids, strict=True):
+            articles.append(clean.clean(document, article_id=article_id))
+            advance()
+        return articles
+    # Cleaning is pure and CPU-bound: processes, not threads, and chunks big enough that
+    # pickling the documents costs little beside the work.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        cleaned = list(pool.map(_clean_one, documents, ids, chunksize=64))
+    advance(len(cleaned))
+    return cleaned
+
+
+def _clean_one(document: RawDocument, article_id: str) -> Article:
+    return clean.clean(document, article_id=article_id)
 
 
 def _stated_identity(document: RawDocument) -> bool:

@@ -6,7 +6,11 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
+
+from digest import pipeline
 from digest.config import Config, load_config
+from digest.model import RawDocument
 from digest.pipeline import build
 from tests.conftest import SEEDS
 
@@ -83,3 +87,16 @@ def test_rebuilding_a_date_gives_the_same_briefing(tmp_path: Path) -> None:
     again = build_on(config, 1)
     assert [s.id for s in again.briefing.stories] == [s.id for s in first.briefing.stories]
     assert again.briefing.stories[0].summary == first.briefing.stories[0].summary
+
+
+def test_cleaning_on_every_core_gives_what_cleaning_in_turn_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    documents = [
+        RawDocument(origin=path.name, text=path.read_text(encoding="utf-8"))
+        for path in sorted(SEEDS.glob("*.txt"))
+    ]
+    in_turn = pipeline.clean_documents(documents)
+    monkeypatch.setattr(pipeline, "_PARALLEL_CLEAN_MIN", 2)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    assert pipeline.clean_documents(documents) == in_turn
