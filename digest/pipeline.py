@@ -6,12 +6,14 @@ collect -> clean -> dedupe -> cluster -> summarize -> compose -> render -> deliv
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from digest import archive, clean, cluster, compose, dedupe, deliver, mail, render, summarize
 from digest.collect import CollectResult, collect_files
@@ -36,8 +38,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Below this many documents a process pool costs more than it saves (measured: ~0.3 s to start).
+# Below these many items a process pool costs more than it saves (measured: ~0.3 s to start).
 _PARALLEL_CLEAN_MIN = 400
+_PARALLEL_SUMMARY_MIN = 100
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,23 +108,12 @@ def clean_documents(
 
 def _clean_all(documents: Sequence[RawDocument], advance: Callable[..., None]) -> list[Article]:
     """`clean` over the documents, in input order; large batches on every core."""
-    ids = [dedupe.document_id(document) for document in documents]
-    workers = os.cpu_count() or 1
-    if len(documents) < _PARALLEL_CLEAN_MIN or workers == 1:
-        articles = []
-        for document, article_id in zip(documents, ids, strict=True):
-            articles.append(clean.clean(document, article_id=article_id))
-            advance()
-        return articles
-    # Cleaning is pure and CPU-bound: processes, not threads, and chunks big enough that
-    # pickling the documents costs little beside the work.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        cleaned = list(pool.map(_clean_one, documents, ids, chunksize=64))
-    advance(len(cleaned))
-    return cleaned
+    pairs = [(document, dedupe.document_id(document)) for document in documents]
+    return _map_on_cores(_clean_one, pairs, advance, minimum=_PARALLEL_CLEAN_MIN)
 
 
-def _clean_one(document: RawDocument, article_id: str) -> Article:
+def _clean_one(pair: tuple[RawDocument, str]) -> Article:
+    document, article_id = pair
     return clean.clean(document, article_id=article_id)
 
 
@@ -137,20 +132,43 @@ def summarize_stories(
 ) -> tuple[Story, ...]:
     """Each story with its summary; a developing story is summarized from its new articles."""
     settings = config.summary
-    summarized = []
+    summarize_one = functools.partial(
+        summarize.summarize_story,
+        algorithm=settings.algorithm,
+        words=settings.words,
+        sentences=settings.sentences,
+        language=settings.language,
+    )
+    inputs = [
+        (stories_store.new_articles(story, history) if story.developing else ()) or story.articles
+        for story in stories
+    ]
     with progress(len(stories), "Summarizing") as advance:
-        for story in stories:
-            fresh = stories_store.new_articles(story, history) if story.developing else ()
-            summary = summarize.summarize_story(
-                fresh or story.articles,
-                algorithm=settings.algorithm,
-                words=settings.words,
-                sentences=settings.sentences,
-                language=settings.language,
-            )
-            summarized.append(replace(story, summary=summary))
+        summaries = _map_on_cores(summarize_one, inputs, advance, minimum=_PARALLEL_SUMMARY_MIN)
+    return tuple(
+        replace(story, summary=summary) for story, summary in zip(stories, summaries, strict=True)
+    )
+
+
+def _map_on_cores(
+    function: Callable[[T], R], items: Sequence[T], advance: Callable[..., None], *, minimum: int
+) -> list[R]:
+    """`function` over `items` in order; from `minimum` items on, in a pool of processes.
+
+    The stages mapped this way are pure and CPU-bound: processes, not threads, and chunks big
+    enough that pickling the inputs costs little beside the work.
+    """
+    workers = os.cpu_count() or 1
+    if len(items) < minimum or workers == 1:
+        results = []
+        for item in items:
+            results.append(function(item))
             advance()
-    return tuple(summarized)
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))))
+    advance(len(results))
+    return results
 
 
 def compose_briefing(

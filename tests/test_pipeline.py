@@ -100,3 +100,16 @@ def test_cleaning_on_every_core_gives_what_cleaning_in_turn_gives(
     monkeypatch.setattr(pipeline, "_PARALLEL_CLEAN_MIN", 2)
     monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
     assert pipeline.clean_documents(documents) == in_turn
+
+
+def test_summaries_on_every_core_are_the_summaries_made_in_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_for(tmp_path)
+    add(tmp_path, *SEED.values(), *sorted(DAYS.glob("*-?.md")))
+    stories = build_on(config, 2).briefing.stories
+    in_turn = pipeline.summarize_stories(stories, config)
+    monkeypatch.setattr(pipeline, "_PARALLEL_SUMMARY_MIN", 1)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    assert pipeline.summarize_stories(stories, config) == in_turn
+    assert all(story.summary for story in in_turn)
