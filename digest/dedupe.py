@@ -2,13 +2,15 @@
 
 Identity, strongest first: the canonical URL, the feed GUID, then the text itself: an exact
 fingerprint of its normalized words, and MinHash over word shingles for near-identical copies
-(a re-syndicated article with a different byline or one edited sentence).
+(a re-syndicated article with a different byline or one edited sentence). The identity functions
+are pure and shared with the store's memory of seen articles (digest/store/seen.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -19,10 +21,12 @@ from digest.model import Article, RawDocument
 
 __all__ = [
     "canonical_url",
+    "content_fingerprint",
     "dedupe_articles",
     "document_id",
     "near_duplicate_groups",
-    "text_fingerprint",
+    "url_key",
+    "word_count",
 ]
 
 _WORD = re.compile(r"\w+")
@@ -39,39 +43,116 @@ _HASH_A, _HASH_B = np.random.default_rng(20220201).integers(
 )
 
 
+# Query parameters that only say how a reader arrived (campaign and click trackers); the page
+# is the same without them.
+_TRACKING_EXACT = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wt_mc",
+        "cmpid",
+        "ncid",
+        "ocid",
+        "rss",
+        "ref_src",
+        "ref_url",
+        "__twitter_impression",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
+
+
 def canonical_url(url: str) -> str:
-    """One spelling per page: lower-case scheme and host, no fragment, no tracking parameters."""
-    parts = urlsplit(url.strip())
+    """`url` in a canonical spelling: the same page always gives the same string.
+
+    Lower-case scheme and host, no default port, no fragment, no tracking parameters
+    (utm_*, fbclid, gclid, ...), the remaining parameters sorted, percent-escapes upper-cased,
+    and no trailing slash on a path other than the root (`/a/` and `/a` are one page on nearly
+    every news site; the root `/` is kept so a bare host stays a valid URL). A string that is
+    not an absolute http(s) URL is returned stripped but otherwise unchanged.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
-    query = urlencode(
-        sorted(
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not _TRACKING_PARAMS.match(k.lower())
-        )
-    )
-    path = parts.path or "/"
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return url
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    path = _PERCENT.sub(lambda m: m.group(0).upper(), parts.path) or "/"
     if len(path) > 1:
-        path = path.rstrip("/")
-    if scheme in ("http", "https"):
-        scheme = "https"  # the same page is often linked both ways
-    return urlunsplit((scheme, host + port, path, query, ""))
+        path = path.rstrip("/") or "/"
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking(name)
+    ]
+    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
 
 
-def text_fingerprint(text: str) -> str:
-    """A hash of the words alone: case, punctuation and spacing do not change it."""
-    words = " ".join(_WORD.findall(text.lower()))
-    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:32]
+def url_key(url: str) -> str | None:
+    """The dedupe key of a URL: canonical, without scheme or a leading `www.`.
+
+    None for URLs that cannot name one article (not http(s), or a site's front page, which
+    some feeds give as every entry's link).
+    """
+    canonical = canonical_url(url)
+    try:
+        parts = urlsplit(canonical)
+    except ValueError:
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.netloc:
+        return None
+    if parts.path == "/" and not parts.query:
+        return None
+    host = parts.netloc.removeprefix("www.")
+    return host + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def content_fingerprint(text: str) -> str:
+    """A hash of the words of `text`, blind to case, spacing, punctuation and Unicode forms."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    """How many words `content_fingerprint` sees in `text`."""
+    return len(_WORD.findall(unicodedata.normalize("NFKC", text)))
 
 
 def document_id(document: RawDocument) -> str:
     """A stable id: from the URL or GUID when there is one, else from where the file lies."""
     identity = (
-        canonical_url(document.url) if document.url else document.guid or f"file:{document.origin}"
+        (url_key(document.url) if document.url else None)
+        or document.guid
+        or f"file:{document.origin}"
     )
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
 
@@ -93,9 +174,9 @@ def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
 
     first_by_key: dict[str, int] = {}
     for index, article in enumerate(articles):
-        keys = [f"fp:{text_fingerprint(article.text)}"]
-        if article.url:
-            keys.append(f"url:{canonical_url(article.url)}")
+        keys = [f"fp:{content_fingerprint(article.text)}"]
+        if article.url and (key := url_key(article.url)):
+            keys.append(f"url:{key}")
         if article.guid:
             keys.append(f"guid:{article.guid}")
         for key in keys:

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from digest.dedupe import canonical_url, dedupe_articles, near_duplicate_groups, text_fingerprint
+from digest.dedupe import (
+    canonical_url,
+    content_fingerprint,
+    dedupe_articles,
+    near_duplicate_groups,
+    url_key,
+)
 from tests.builders import make_article
 
 LONG = (
@@ -17,14 +23,16 @@ MORE = (
 
 def test_canonical_url_drops_tracking_fragment_and_case() -> None:
     assert canonical_url("HTTP://WWW.Example.com/a/b/?utm_source=x&id=3#top") == (
-        "https://example.com/a/b?id=3"
+        "http://www.example.com/a/b?id=3"
     )
     assert canonical_url("https://example.com/") == "https://example.com/"
+    assert url_key("https://www.example.com/a/") == url_key("http://example.com/a")
+    assert url_key("https://example.com/") is None  # a front page names no one article
 
 
 def test_fingerprint_ignores_case_punctuation_and_spacing() -> None:
-    assert text_fingerprint("Hello,  World!") == text_fingerprint("hello world")
-    assert text_fingerprint("hello world") != text_fingerprint("hello there")
+    assert content_fingerprint("Hello,  World!") == content_fingerprint("hello world")
+    assert content_fingerprint("hello world") != content_fingerprint("hello there")
 
 
 def test_same_url_counts_once() -> None:

@@ -6,6 +6,6 @@ which must not import this package; they are re-exported here for readers of fee
 
 from __future__ import annotations
 
-from digest.store.seen import canonical_url, content_fingerprint, url_key, word_count
+from digest.dedupe import canonical_url, content_fingerprint, url_key, word_count
 
 __all__ = ["canonical_url", "content_fingerprint", "url_key", "word_count"]

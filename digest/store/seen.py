@@ -14,15 +14,12 @@ after the last successful build, which survives builds that failed half-way.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 import sqlite3
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from digest.dedupe import canonical_url, content_fingerprint, url_key, word_count
 from digest.model import RawDocument
 from digest.store import Store, register_schema
 
@@ -40,113 +37,6 @@ __all__ = [
     "url_key",
     "word_count",
 ]
-
-# --- Identity: what makes two entries one article (pure) ---
-
-# Query parameters that only say how a reader arrived (campaign and click trackers); the page
-# is the same without them.
-_TRACKING_EXACT = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "_hsenc",
-        "_hsmi",
-        "mkt_tok",
-        "oly_anon_id",
-        "oly_enc_id",
-        "vero_id",
-        "wt_mc",
-        "cmpid",
-        "ncid",
-        "ocid",
-        "rss",
-        "ref_src",
-        "ref_url",
-        "__twitter_impression",
-    }
-)
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
-_WORD = re.compile(r"\w+")
-
-
-def _is_tracking(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
-
-
-def canonical_url(url: str) -> str:
-    """`url` in a canonical spelling: the same page always gives the same string.
-
-    Lower-case scheme and host, no default port, no fragment, no tracking parameters
-    (utm_*, fbclid, gclid, ...), the remaining parameters sorted, percent-escapes upper-cased,
-    and no trailing slash on a path other than the root (`/a/` and `/a` are one page on nearly
-    every news site; the root `/` is kept so a bare host stays a valid URL). A string that is
-    not an absolute http(s) URL is returned stripped but otherwise unchanged.
-    """
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return url
-    host = parts.hostname.lower().rstrip(".")
-    if ":" in host:  # an IPv6 literal keeps its brackets
-        host = f"[{host}]"
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    path = _PERCENT.sub(lambda m: m.group(0).upper(), parts.path) or "/"
-    if len(path) > 1:
-        path = path.rstrip("/") or "/"
-    query = [
-        (name, value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking(name)
-    ]
-    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
-
-
-def url_key(url: str) -> str | None:
-    """The dedupe key of a URL: canonical, without scheme or a leading `www.`.
-
-    None for URLs that cannot name one article (not http(s), or a site's front page, which
-    some feeds give as every entry's link).
-    """
-    canonical = canonical_url(url)
-    try:
-        parts = urlsplit(canonical)
-    except ValueError:
-        return None
-    if parts.scheme not in _DEFAULT_PORTS or not parts.netloc:
-        return None
-    if parts.path == "/" and not parts.query:
-        return None
-    host = parts.netloc.removeprefix("www.")
-    return host + parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def content_fingerprint(text: str) -> str:
-    """A hash of the words of `text`, blind to case, spacing, punctuation and Unicode forms."""
-    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
-
-
-def word_count(text: str) -> int:
-    """How many words `content_fingerprint` sees in `text`."""
-    return len(_WORD.findall(unicodedata.normalize("NFKC", text)))
-
 
 # --- The store ---
 
