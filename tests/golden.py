@@ -5,6 +5,7 @@ Regenerate after an intended change with `make golden`, then review `git diff te
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,10 +34,12 @@ def run_digest(
 def build_seeds_briefing(work: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
     """Build the seeds briefing in `work` (own store, own output); the process and output dir."""
     out = work / "briefings"
+    # A copy under a relative name: article ids come from the path as given, and the golden
+    # file must not depend on where the repository lies.
+    shutil.copytree(REPO / "seeds", work / "seeds")
     config = work / "config.yaml"
     config.write_text(
-        f"sources:\n  files: [{REPO / 'seeds'}]\n"
-        f"output:\n  dir: {out}\nstore:\n  path: {work / 'store.sqlite3'}\n",
+        "sources:\n  files: [seeds]\noutput:\n  dir: briefings\nstore:\n  path: store.sqlite3\n",
         encoding="utf-8",
     )
     result = run_digest("build", "--config", str(config), "--date", GOLDEN_DATE, "--no-email")
