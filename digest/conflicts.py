@@ -161,8 +161,8 @@ _LEAD_PARAGRAPHS = 12
 
 def find_conflicts(story: Story, *, limit: int = 2) -> tuple[Conflict, ...]:
     """The checkable disagreements between the articles of one story, strongest first."""
-    if len(story.articles) < 2:
-        return ()  # a disagreement takes two articles
+    if len(story.articles) < 2 or not _may_conflict(story):
+        return ()  # a disagreement takes two articles, and a denial or two counts
     sentences = [s for article in story.articles for s in _analyse(article)]
     weights = _weights(sentences)
     candidates = [*_denials(sentences, weights), *_number_clashes(sentences, weights)]
@@ -182,6 +182,31 @@ def find_conflicts(story: Story, *, limit: int = 2) -> tuple[Conflict, ...]:
 def sentences_of(paragraph: str) -> tuple[str, ...]:
     """The sentences of a paragraph, each a verbatim slice of it (the summarizer's splitter)."""
     return split_sentences(paragraph)
+
+
+def _may_conflict(story: Story) -> bool:
+    """Whether the story holds a denial of something, or two counts of one noun that differ.
+
+    Necessary for any conflict and cheap: only paragraphs with a denial cue or a digit are
+    split, and no word is stemmed. Most stories stop here, so a large build does not pay for
+    weighing every sentence of every story.
+    """
+    counts: dict[str, dict[float, set[str]]] = {}  # noun -> value -> the articles giving it
+    for article in story.articles:
+        for paragraph in article.paragraphs[:_LEAD_PARAGRAPHS]:
+            denial, digit = _ANY_DENIAL.search(paragraph), _DIGITS.search(paragraph)
+            if not denial and not digit:
+                continue
+            for text in sentences_of(paragraph):
+                if denial and (denied := _denied(text)) is not None and denied[0]:
+                    return True
+                if digit and (count := _count(text)) is not None:
+                    value, noun, _shown = count
+                    values = counts.setdefault(noun, {})
+                    values.setdefault(value, set()).add(article.id)
+                    if any(v != value and ids - {article.id} for v, ids in values.items()):
+                        return True
+    return False
 
 
 def _analyse(article: Article) -> list[_Sentence]:
@@ -236,16 +261,21 @@ def _stop_words() -> frozenset[str]:
 def _content(text: str, *, names: bool = True) -> frozenset[str]:
     """Stems of the content words; `names=False`: only of words written in lower case."""
     text = _FOLLOW_UP.sub("response", text)
-    words = set()
-    for raw in _WORD.findall(text):
-        if not names and not raw.islower():
-            continue
-        word = re.sub(r"['’]s$", "", raw.lower()).replace("-", "")
-        if len(word) < 3 or word in _stop_words():
-            continue
-        stem = _stem(word)
-        words.add(_SAME_MEANING.get(stem, stem))
-    return frozenset(words)
+    found = (_content_word(raw) for raw in _WORD.findall(text) if names or raw.islower())
+    return frozenset(word for word in found if word)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _content_word(raw: str) -> str | None:
+    """The stem a word counts as, or None for a stop word or a word too short to tell."""
+    word = raw.lower()
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    word = word.replace("-", "")
+    if len(word) < 3 or word in _stop_words():
+        return None
+    stem = _stem(word)
+    return _SAME_MEANING.get(stem, stem)
 
 
 def _weights(sentences: Sequence[_Sentence]) -> dict[str, float]:

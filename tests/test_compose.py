@@ -93,6 +93,24 @@ def test_different_exact_numbers_for_the_same_thing_conflict() -> None:
     assert {conflict.claim.article_id, conflict.counter.article_id} == {"a", "b"}
 
 
+def test_a_count_clash_is_found_after_counts_that_agree() -> None:
+    # a and b agree on 100,000; a's later 130,000 clashes with b's, not with a's own.
+    first = make_article(
+        "a",
+        paragraphs=(
+            "Russia has massed 100,000 troops near the border with Ukraine.",
+            "Officials now say Russia has massed 130,000 troops near the border with Ukraine.",
+        ),
+    )
+    second = make_article(
+        "b", paragraphs=("Russia has massed 100,000 troops near the border with Ukraine.",)
+    )
+    conflicts = find_conflicts(make_story(first, second))
+    assert len(conflicts) == 1
+    assert {conflicts[0].claim.article_id, conflicts[0].counter.article_id} == {"a", "b"}
+    assert "130,000 troops" in conflicts[0].reason
+
+
 def test_approximate_numbers_and_casualty_counts_do_not_conflict() -> None:
     approximate = make_article(
         "a", paragraphs=("Russia has massed more than 100,000 troops near the border.",)
