@@ -41,6 +41,9 @@ _PRIME = (1 << 61) - 1
 _HASH_A, _HASH_B = np.random.default_rng(20220201).integers(
     1, _PRIME, size=(2, _BANDS * _ROWS), dtype=np.uint64
 )
+# Shingle mixing: an odd 64-bit multiplier (splitmix64's) and the shift that folds high bits down.
+_MIX, _FOLD = np.uint64(0xBF58476D1CE4E5B9), np.uint64(29)
+_NO_SHINGLES: NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
 
 
 # Query parameters that only say how a reader arrived (campaign and click trackers); the page
@@ -199,7 +202,8 @@ def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
 
 def near_duplicate_groups(texts: Sequence[str]) -> list[list[int]]:
     """Groups (sorted indices) of texts whose word-shingle Jaccard similarity is high."""
-    shingle_sets = [_shingles(t) for t in texts]
+    word_hashes: dict[str, int] = {}
+    shingle_sets = [_shingles(t, word_hashes) for t in texts]
     signatures = [_minhash(s) for s in shingle_sets]
     candidates: set[tuple[int, int]] = set()
     for band in range(_BANDS):
@@ -214,7 +218,8 @@ def near_duplicate_groups(texts: Sequence[str]) -> list[list[int]]:
     groups: dict[int, set[int]] = {}
     for a, b in sorted(candidates):
         sa, sb = shingle_sets[a], shingle_sets[b]
-        if len(sa & sb) / len(sa | sb) >= _NEAR_DUPLICATE:
+        shared = np.intersect1d(sa, sb, assume_unique=True).size
+        if shared / (sa.size + sb.size - shared) >= _NEAR_DUPLICATE:
             merged = groups.get(a, {a}) | groups.get(b, {b})
             for member in merged:
                 groups[member] = merged
@@ -222,23 +227,33 @@ def near_duplicate_groups(texts: Sequence[str]) -> list[list[int]]:
     return [unique[k] for k in sorted(unique)]
 
 
-def _shingles(text: str) -> frozenset[int]:
+def _shingles(text: str, word_hashes: dict[str, int]) -> NDArray[np.uint64]:
+    """The distinct hashes of a text's 5-word shingles, sorted.
+
+    Each distinct word is hashed once (`word_hashes` remembers them across texts) and the
+    shingles are mixed from their words' hashes in numpy: a hash per shingle from Python cost
+    more than the rest of de-duplicating a large build.
+    """
     words = _WORD.findall(text.lower())
     if len(words) < _SHINGLE:
-        return frozenset()
-    return frozenset(
-        int.from_bytes(
-            hashlib.blake2b(" ".join(words[i : i + _SHINGLE]).encode(), digest_size=7).digest(),
-            "big",
-        )
-        for i in range(len(words) - _SHINGLE + 1)
-    )
+        return _NO_SHINGLES
+    for word in dict.fromkeys(words):
+        if word not in word_hashes:
+            digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+            word_hashes[word] = int.from_bytes(digest, "big")
+    hashes = np.fromiter(map(word_hashes.__getitem__, words), dtype=np.uint64, count=len(words))
+    count = len(words) - _SHINGLE + 1
+    mixed = np.zeros(count, dtype=np.uint64)
+    for offset in range(_SHINGLE):
+        # Order matters ("a b" is not "b a"): xor in the next word, then multiply and fold.
+        mixed = (mixed ^ hashes[offset : offset + count]) * _MIX
+        mixed ^= mixed >> _FOLD
+    return np.unique(mixed)
 
 
-def _minhash(shingles: frozenset[int]) -> NDArray[np.uint64] | None:
-    if not shingles:
+def _minhash(shingles: NDArray[np.uint64]) -> NDArray[np.uint64] | None:
+    if not shingles.size:
         return None
-    values = np.fromiter(shingles, dtype=np.uint64, count=len(shingles))
     # Multiplication wraps modulo 2**64, a universal-enough hash family for bucketing.
-    hashed = values[None, :] * _HASH_A[:, None] + _HASH_B[:, None]
+    hashed = shingles[None, :] * _HASH_A[:, None] + _HASH_B[:, None]
     return hashed.min(axis=1)  # type: ignore[no-any-return]
