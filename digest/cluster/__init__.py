@@ -16,14 +16,12 @@ import hashlib
 import logging
 from collections.abc import Sequence
 
-from scipy import sparse
-
 from digest.cluster._background import attach_background
 from digest.cluster._dates import day_numbers
-from digest.cluster._headline import choose_headline, headline_in
+from digest.cluster._headline import choose_headline, headline_in, headlines_in
 from digest.cluster._linkage import FarEvidence, average_link
 from digest.cluster._names import name_ids, shared_rare_names
-from digest.cluster._vectors import TermSpace, candidate_edges, document, vectorize
+from digest.cluster._vectors import candidate_edges, document, vectorize
 from digest.model import Article, Story
 
 __all__ = ["attach_background", "choose_headline", "cluster_articles", "story_id"]
@@ -64,7 +62,7 @@ def cluster_articles(
     docs = [document(a) for a in ordered]
     fitted = vectorize(docs, sharpen=True, max_terms=MAX_TERMS) if len(ordered) > 1 else None
     if fitted is None:
-        stories = [_story([a], None, None) for a in ordered]
+        stories = [_story([a], headline_in([a], None, None)) for a in ordered]
         return tuple(sorted(stories, key=_story_order))
     vectors, space = fitted
     days = day_numbers(ordered)
@@ -78,7 +76,9 @@ def cluster_articles(
         far_threshold=similarity * FAR_FACTOR,
         far_evidence=_far_evidence(ordered),
     )
-    stories = [_story([ordered[i] for i in group], vectors[group], space) for group in groups]
+    members = [[ordered[i] for i in group] for group in groups]
+    headlines = headlines_in(members, [vectors[group] for group in groups], space)
+    stories = [_story(m, h) for m, h in zip(members, headlines, strict=True)]
     log.debug("clustered %d articles into %d stories", len(ordered), len(stories))
     return tuple(sorted(stories, key=_story_order))
 
@@ -109,15 +109,9 @@ def story_id(article_ids: Sequence[str]) -> str:
     return hashlib.sha1(joined, usedforsecurity=False).hexdigest()[:16]
 
 
-def _story(
-    articles: list[Article], rows: sparse.csr_matrix | None, space: TermSpace | None
-) -> Story:
+def _story(articles: list[Article], headline: str) -> Story:
     ordered = tuple(sorted(articles, key=lambda a: (a.day or dt.date.min, a.id)))
-    return Story(
-        id=story_id([a.id for a in articles]),
-        headline=headline_in(articles, rows, space),
-        articles=ordered,
-    )
+    return Story(id=story_id([a.id for a in articles]), headline=headline, articles=ordered)
 
 
 def _story_order(story: Story) -> tuple[int, int, str]:

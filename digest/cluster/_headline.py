@@ -12,7 +12,7 @@ from digest.cluster._dates import MONTH
 from digest.cluster._vectors import TermSpace, document, project, vectorize
 from digest.model import Article
 
-__all__ = ["choose_headline", "headline_in", "strip_attribution", "usable_title"]
+__all__ = ["choose_headline", "headline_in", "headlines_in", "strip_attribution", "usable_title"]
 
 # A title made of nothing but date words, digits and punctuation ("Tuesday, 1 Feb 2022").
 _DATE_ONLY = re.compile(
@@ -49,22 +49,52 @@ def headline_in(
     articles: Sequence[Article], rows: sparse.csr_matrix | None, space: TermSpace | None
 ) -> str:
     """`choose_headline`, given the articles' rows (same order) in a term space."""
-    titles = sorted({a.title.strip() for a in articles if usable_title(a)})
-    if not titles:
-        return _fallback_headline(articles)
-    candidates = [strip_attribution(t) for t in titles]
-    if len(candidates) == 1 or rows is None or space is None:
-        return candidates[0]
-    # A title's mean cosine to the articles is its dot product with their centroid; the
-    # source's name in a tail is no evidence of centrality, so the stripped title is scored.
-    scores = np.asarray((project(candidates, space) @ rows.T).mean(axis=1)).ravel()
-    penalty = np.array(
-        [ATTRIBUTION_PENALTY if c != t else 1.0 for c, t in zip(candidates, titles, strict=True)]
-    )
-    scores = scores * penalty
-    # Ties go to the longer, then the alphabetically first title: a stable choice.
-    best = min(range(len(candidates)), key=lambda i: (-scores[i], -len(candidates[i]), i))
-    return candidates[best]
+    return headlines_in([articles], None if rows is None else [rows], space)[0]
+
+
+def headlines_in(
+    groups: Sequence[Sequence[Article]],
+    rows: Sequence[sparse.csr_matrix] | None,
+    space: TermSpace | None,
+) -> list[str]:
+    """`choose_headline` for each group, given each group's rows (same order) in one space.
+
+    The candidate titles of every group are projected in one call: a call per story cost
+    more than all the rest of choosing headlines in a large build.
+    """
+    headlines: list[str] = []
+    pending: list[tuple[int, list[str], list[str]]] = []  # group, titles, stripped titles
+    for index, articles in enumerate(groups):
+        titles = sorted({a.title.strip() for a in articles if usable_title(a)})
+        candidates = [strip_attribution(t) for t in titles]
+        if not titles:
+            headlines.append(_fallback_headline(articles))
+        elif len(candidates) == 1 or rows is None or space is None:
+            headlines.append(candidates[0])
+        else:
+            headlines.append("")
+            pending.append((index, titles, candidates))
+    if not pending or rows is None or space is None:
+        return headlines
+    projected = project([c for _, _, candidates in pending for c in candidates], space)
+    start = 0
+    for index, titles, candidates in pending:
+        block = projected[start : start + len(candidates)]
+        start += len(candidates)
+        # A title's mean cosine to the articles is its dot product with their centroid; the
+        # source's name in a tail is no evidence of centrality, so the stripped title is scored.
+        scores = np.asarray((block @ rows[index].T).mean(axis=1)).ravel()
+        penalty = np.array(
+            [
+                ATTRIBUTION_PENALTY if c != t else 1.0
+                for c, t in zip(candidates, titles, strict=True)
+            ]
+        )
+        scores = scores * penalty
+        # Ties go to the longer, then the alphabetically first title: a stable choice.
+        best = min(range(len(candidates)), key=lambda i: (-scores[i], -len(candidates[i]), i))
+        headlines[index] = candidates[best]
+    return headlines
 
 
 def strip_attribution(title: str) -> str:
