@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 
 __all__ = [
     "AGENCIES",
@@ -147,9 +149,12 @@ _WRAP_MIN, _WRAP_MAX, _WRAP_SPREAD = 40, 100, 20
 _BOILERPLATE_MAX_TOKENS = 25
 
 
-def tokens(line: str) -> list[str]:
+# Cached: classifying a page asks for the same line's tokens several times over (its size,
+# its key, whether it is prose, a date, boilerplate), and that was most of cleaning's time.
+@functools.lru_cache(maxsize=1 << 15)
+def tokens(line: str) -> tuple[str, ...]:
     """Lowercased `\\w+` tokens of a line."""
-    return _TOKEN.findall(line.lower())
+    return tuple(_TOKEN.findall(line.lower()))
 
 
 def size(line: str) -> int:
@@ -163,7 +168,7 @@ def normalize(line: str) -> str:
     return " ".join(tokens(unicodedata.normalize("NFKC", line)))
 
 
-def stopword_density(toks: list[str]) -> float:
+def stopword_density(toks: Sequence[str]) -> float:
     """Share of tokens that are English function words (0 for an empty line)."""
     if not toks:
         return 0.0

@@ -235,11 +235,8 @@ def _sharing(
     A near-repeat shares most of its pairs, rare ones included; looking only through pairs
     found in few paragraphs keeps long pages from costing a comparison of every pair.
     """
-    hits: Counter[int] = Counter()
-    for pair in paragraph_pairs:
-        posting = postings[pair]
-        if len(posting) <= _COMMON_PAIR:
-            hits.update(posting)
+    rare = (postings[pair] for pair in paragraph_pairs)
+    hits = Counter(itertools.chain.from_iterable(p for p in rare if len(p) <= _COMMON_PAIR))
     return sorted(j for j, n in hits.items() if n >= _MIN_SHARED)
 
 
