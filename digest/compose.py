@@ -1,4 +1,4 @@
-"""Stories -> the briefing's layout: order by importance, conflicts, optional sections.
+"""Stories -> the briefing's layout: order by importance, optional sections.
 
 Pure: the same stories and rules give the same layout, whatever order they came in.
 """
@@ -10,7 +10,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from digest.conflicts import find_conflicts
 from digest.model import Article, Briefing, Story
 
 __all__ = [
@@ -19,9 +18,7 @@ __all__ = [
     "SectionRule",
     "arrange",
     "assign_sections",
-    "find_conflicts",
     "order_stories",
-    "with_conflicts",
 ]
 
 DEFAULT_SECTION = "Other news"
@@ -74,20 +71,15 @@ def assign_sections(
     return tuple(sections)
 
 
-def with_conflicts(stories: Sequence[Story]) -> tuple[Story, ...]:
-    """The stories, each with the conflicting claims found among its articles."""
-    return tuple(replace(story, conflicts=find_conflicts(story)) for story in stories)
-
-
 def arrange(
     briefing: Briefing, rules: Sequence[SectionRule] = ()
 ) -> tuple[Briefing, tuple[Section, ...]]:
-    """The briefing with its stories ordered and their conflicts found, and its sections.
+    """The briefing with its stories ordered, and its sections.
 
     Stories keep importance order inside each section; the briefing's own story tuple is the
     sections read top to bottom, so story numbers run in the order a reader sees them.
     """
-    sections = assign_sections(order_stories(with_conflicts(briefing.stories)), rules)
+    sections = assign_sections(order_stories(briefing.stories), rules)
     stories = tuple(story for section in sections for story in section.stories)
     return replace(briefing, stories=stories), sections
 

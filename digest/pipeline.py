@@ -18,9 +18,18 @@ from typing import TypeVar
 from digest import archive, clean, cluster, compose, dedupe, deliver, mail, render, summarize
 from digest.collect import CollectResult, collect_files
 from digest.config import Config, FeedSource
+from digest.conflicts import find_conflicts
 from digest.errors import DeliveryError
 from digest.feeds import FeedsResult, collect_feeds, feed_health, remember_and_select_new
-from digest.model import Article, Briefing, RawDocument, SourceReport, Story
+from digest.model import (
+    Article,
+    Briefing,
+    Conflict,
+    RawDocument,
+    SourceReport,
+    Story,
+    SummarySentence,
+)
 from digest.progress import progress
 from digest.store import Store, ledger, open_store
 from digest.store import stories as stories_store
@@ -130,24 +139,50 @@ def clean_for_clustering(documents: Sequence[RawDocument]) -> tuple[Article, ...
 def summarize_stories(
     stories: Sequence[Story], config: Config, *, history: Sequence[stories_store.KeptStory] = ()
 ) -> tuple[Story, ...]:
-    """Each story with its summary; a developing story is summarized from its new articles."""
+    """Each story with its summary and the conflicting claims among its articles.
+
+    A developing story is summarized from its new articles; conflicts are looked for among
+    all of them (today's report may deny yesterday's).
+    """
     settings = config.summary
-    summarize_one = functools.partial(
-        summarize.summarize_story,
+    read_one = functools.partial(
+        _read_story,
         algorithm=settings.algorithm,
         words=settings.words,
         sentences=settings.sentences,
         language=settings.language,
     )
     inputs = [
-        (stories_store.new_articles(story, history) if story.developing else ()) or story.articles
+        (story, (stories_store.new_articles(story, history) if story.developing else ()))
         for story in stories
     ]
     with progress(len(stories), "Summarizing") as advance:
-        summaries = _map_on_cores(summarize_one, inputs, advance, minimum=_PARALLEL_SUMMARY_MIN)
+        results = _map_on_cores(read_one, inputs, advance, minimum=_PARALLEL_SUMMARY_MIN)
     return tuple(
-        replace(story, summary=summary) for story, summary in zip(stories, summaries, strict=True)
+        replace(story, summary=summary, conflicts=found)
+        for story, (summary, found) in zip(stories, results, strict=True)
     )
+
+
+def _read_story(
+    item: tuple[Story, tuple[Article, ...]],
+    *,
+    algorithm: str,
+    words: int | None,
+    sentences: int | None,
+    language: str,
+) -> tuple[tuple[SummarySentence, ...], tuple[Conflict, ...]]:
+    """One story's summary (of `new` articles when given) and conflicts, in one process: both
+    split the same paragraphs into sentences, and the splitter's cache is per process."""
+    story, new = item
+    summary = summarize.summarize_story(
+        new or story.articles,
+        algorithm=algorithm,
+        words=words,
+        sentences=sentences,
+        language=language,
+    )
+    return summary, find_conflicts(story)
 
 
 def _map_on_cores(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -102,14 +103,18 @@ def test_cleaning_on_every_core_gives_what_cleaning_in_turn_gives(
     assert pipeline.clean_documents(documents) == in_turn
 
 
-def test_summaries_on_every_core_are_the_summaries_made_in_turn(
+def test_summaries_and_conflicts_on_every_core_are_those_made_in_turn(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = config_for(tmp_path)
     add(tmp_path, *SEED.values(), *sorted(DAYS.glob("*-?.md")))
-    stories = build_on(config, 2).briefing.stories
+    built = build_on(config, 2).briefing.stories
+    stories = [replace(story, summary=(), conflicts=()) for story in built]
     in_turn = pipeline.summarize_stories(stories, config)
     monkeypatch.setattr(pipeline, "_PARALLEL_SUMMARY_MIN", 1)
     monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
     assert pipeline.summarize_stories(stories, config) == in_turn
     assert all(story.summary for story in in_turn)
+    # The seeds' 1 Feb story: 002 reports a written follow-up, 004 reports it denied.
+    assert [story.conflicts for story in in_turn] == [story.conflicts for story in built]
+    assert any(story.conflicts for story in in_turn)
