@@ -12,21 +12,20 @@ __all__ = ["article_names", "name_ids", "shared_rare_names"]
 
 # A capitalised word (or an all-capitals one: "SEACOM", "NATO") or a number of two digits or
 # more. Group 1 is what precedes it in the paragraph: a word that opens a sentence is
-# capitalised by grammar, not because it names something, so it does not count.
+# capitalised by grammar, not because it names something, so it counts only when group 1 is
+# the third alternative, a lone space (not the paragraph's start, not a sentence mark).
 _NAME = re.compile(r"(^|[.!?:;\"“”‘’'(\[]\s*|\s)([A-Z][\w’'-]*\w|\d[\d,]*\d)")
-_SENTENCE_START = re.compile(r"^$|[.!?:;\"“”‘’'(\[]\s*$")
 
 
 def article_names(article: Article) -> frozenset[str]:
     """The article's name-like tokens (casefolded): capitalised words that do not open a
     sentence, and numbers of two digits or more. The title is left out: it is in title case."""
-    found: set[str] = set()
-    for paragraph in article.paragraphs:
-        for match in _NAME.finditer(paragraph):
-            if _SENTENCE_START.search(match[1]):
-                continue
-            found.add(match[2].casefold())
-    return frozenset(found)
+    return frozenset(
+        name.casefold()
+        for paragraph in article.paragraphs
+        for before, name in _NAME.findall(paragraph)
+        if before.isspace()
+    )
 
 
 def name_ids(articles: Sequence[Article]) -> tuple[list[frozenset[int]], list[int]]:
