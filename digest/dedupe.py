@@ -12,11 +12,13 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from numpy.typing import NDArray
 
+from digest import parallel
 from digest.model import Article, RawDocument
 
 __all__ = [
@@ -36,6 +38,8 @@ _TRACKING_PARAMS = re.compile(
 _SHINGLE = 5
 _BANDS, _ROWS = 8, 4  # 32 hashes: pairs with Jaccard ~0.8 collide in some band with p > 0.9
 _NEAR_DUPLICATE = 0.8
+# Texts from which their keys are computed on every core.
+_PARALLEL_MIN = 2000
 _PRIME = (1 << 61) - 1
 # A fixed seed: the same text always gets the same signature, run after run.
 _HASH_A, _HASH_B = np.random.default_rng(20220201).integers(
@@ -141,7 +145,14 @@ def url_key(url: str) -> str | None:
 
 def content_fingerprint(text: str) -> str:
     """A hash of the words of `text`, blind to case, spacing, punctuation and Unicode forms."""
-    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return _fingerprint(_normal_words(text))
+
+
+def _normal_words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _fingerprint(words: Sequence[str]) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
@@ -175,9 +186,10 @@ def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
         if a != b:
             parent[max(a, b)] = min(a, b)
 
+    text_keys = _keys_of([a.text for a in articles])
     first_by_key: dict[str, int] = {}
     for index, article in enumerate(articles):
-        keys = [f"fp:{content_fingerprint(article.text)}"]
+        keys = [f"fp:{text_keys[index].fingerprint}"]
         if article.url and (key := url_key(article.url)):
             keys.append(f"url:{key}")
         if article.guid:
@@ -187,7 +199,7 @@ def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
                 union(index, first_by_key[key])
             else:
                 first_by_key[key] = index
-    for group in near_duplicate_groups([a.text for a in articles]):
+    for group in _near_duplicates(text_keys):
         for other in group[1:]:
             union(group[0], other)
 
@@ -202,9 +214,37 @@ def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
 
 def near_duplicate_groups(texts: Sequence[str]) -> list[list[int]]:
     """Groups (sorted indices) of texts whose word-shingle Jaccard similarity is high."""
-    word_hashes: dict[str, int] = {}
-    shingle_sets = [_shingles(t, word_hashes) for t in texts]
-    signatures = [_minhash(s) for s in shingle_sets]
+    return _near_duplicates(_keys_of(texts))
+
+
+class _TextKeys(NamedTuple):
+    """What a text is recognised by: its exact fingerprint, its shingles, their MinHash."""
+
+    fingerprint: str
+    shingles: NDArray[np.uint64]
+    signature: NDArray[np.uint64] | None
+
+
+def _keys_of(texts: Sequence[str]) -> list[_TextKeys]:
+    """Each text's keys; a large batch on every core (hashing every word of every text is most
+    of de-duplicating a large build)."""
+    batches = parallel.map_batches(_batch_keys, texts, minimum=_PARALLEL_MIN)
+    return [keys for batch in batches for keys in batch]
+
+
+def _batch_keys(texts: Sequence[str]) -> list[_TextKeys]:
+    word_hashes: dict[str, int] = {}  # each distinct word of the batch hashed once
+    keys = []
+    for text in texts:
+        words = _normal_words(text)
+        shingles = _shingles(words, word_hashes)
+        keys.append(_TextKeys(_fingerprint(words), shingles, _minhash(shingles)))
+    return keys
+
+
+def _near_duplicates(text_keys: Sequence[_TextKeys]) -> list[list[int]]:
+    shingle_sets = [k.shingles for k in text_keys]
+    signatures = [k.signature for k in text_keys]
     candidates: set[tuple[int, int]] = set()
     for band in range(_BANDS):
         buckets: dict[bytes, list[int]] = {}
@@ -227,14 +267,13 @@ def near_duplicate_groups(texts: Sequence[str]) -> list[list[int]]:
     return [unique[k] for k in sorted(unique)]
 
 
-def _shingles(text: str, word_hashes: dict[str, int]) -> NDArray[np.uint64]:
+def _shingles(words: Sequence[str], word_hashes: dict[str, int]) -> NDArray[np.uint64]:
     """The distinct hashes of a text's 5-word shingles, sorted.
 
     Each distinct word is hashed once (`word_hashes` remembers them across texts) and the
     shingles are mixed from their words' hashes in numpy: a hash per shingle from Python cost
     more than the rest of de-duplicating a large build.
     """
-    words = _WORD.findall(text.lower())
     if len(words) < _SHINGLE:
         return _NO_SHINGLES
     for word in dict.fromkeys(words):

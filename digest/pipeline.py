@@ -10,10 +10,8 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
 
 from digest import archive, clean, cluster, compose, dedupe, deliver, mail, render, summarize
 from digest.collect import CollectResult, collect_files
@@ -30,6 +28,7 @@ from digest.model import (
     Story,
     SummarySentence,
 )
+from digest.parallel import map_on_cores
 from digest.progress import progress
 from digest.store import Store, ledger, open_store
 from digest.store import stories as stories_store
@@ -50,9 +49,6 @@ log = logging.getLogger(__name__)
 # Below these many items starting a process pool costs more than it saves.
 _PARALLEL_CLEAN_MIN = 400
 _PARALLEL_SUMMARY_MIN = 100
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +114,7 @@ def clean_documents(
 def _clean_all(documents: Sequence[RawDocument], advance: Callable[..., None]) -> list[Article]:
     """`clean` over the documents, in input order; large batches on every core."""
     pairs = [(document, dedupe.document_id(document)) for document in documents]
-    return _map_on_cores(_clean_one, pairs, advance, minimum=_PARALLEL_CLEAN_MIN)
+    return map_on_cores(_clean_one, pairs, minimum=_PARALLEL_CLEAN_MIN, advance=advance)
 
 
 def _clean_one(pair: tuple[RawDocument, str]) -> Article:
@@ -157,7 +153,7 @@ def summarize_stories(
         for story in stories
     ]
     with progress(len(stories), "Summarizing") as advance:
-        results = _map_on_cores(read_one, inputs, advance, minimum=_PARALLEL_SUMMARY_MIN)
+        results = map_on_cores(read_one, inputs, minimum=_PARALLEL_SUMMARY_MIN, advance=advance)
     return tuple(
         replace(story, summary=summary, conflicts=found)
         for story, (summary, found) in zip(stories, results, strict=True)
@@ -183,27 +179,6 @@ def _read_story(
         language=language,
     )
     return summary, find_conflicts(story)
-
-
-def _map_on_cores(
-    function: Callable[[T], R], items: Sequence[T], advance: Callable[..., None], *, minimum: int
-) -> list[R]:
-    """`function` over `items` in order; from `minimum` items on, in a pool of processes.
-
-    The stages mapped this way are pure and CPU-bound: processes, not threads, and chunks big
-    enough that pickling the inputs costs little beside the work.
-    """
-    workers = os.cpu_count() or 1
-    if len(items) < minimum or workers == 1:
-        results = []
-        for item in items:
-            results.append(function(item))
-            advance()
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))))
-    advance(len(results))
-    return results
 
 
 def compose_briefing(

@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from digest.cluster import attach_background, choose_headline, cluster_articles, story_id
+from digest.cluster import _vectors, attach_background, choose_headline, cluster_articles, story_id
 from digest.cluster._dates import stated_day
 from digest.cluster._headline import strip_attribution
 from digest.cluster._names import article_names
@@ -389,3 +389,13 @@ def test_headline_prefers_a_title_without_an_attribution_tail() -> None:
 
     assert choose_headline([tailed, plain]) == "Russia denies responding to US proposal on Ukraine"
     assert choose_headline([lone]) == "Russia denies responding to US proposal"
+
+
+def test_term_counts_on_every_core_are_those_made_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = [DENIAL, FOLLOW_UP, DECEMBER, DENIAL + " " + DECEMBER, "Short one.", ""]
+    matrix, space = vectorize(docs, min_df=1) or pytest.fail("no terms")
+    monkeypatch.setattr(_vectors, "PARALLEL_MIN", 2)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    pooled, pooled_space = vectorize(docs, min_df=1) or pytest.fail("no terms")
+    assert (matrix != pooled).nnz == 0
+    assert np.array_equal(space.terms, pooled_space.terms)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import pytest
+
+from digest import dedupe
 from digest.dedupe import (
     canonical_url,
     content_fingerprint,
@@ -64,3 +67,14 @@ def test_near_duplicate_groups_find_a_one_word_edit() -> None:
     edited = story.replace("Tuesday", "Monday")
     other = "Something else entirely, about weather and sport, for many more words than five."
     assert near_duplicate_groups([story, other, edited]) == [[0, 2]]
+
+
+def test_keys_on_every_core_are_those_computed_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    story = " ".join([LONG, MORE, MORE.replace("Kremlin", "Russian government")])
+    texts = [story, story.replace("Tuesday", "Monday"), MORE, LONG, story.upper(), MORE + " And"]
+    articles = [make_article(str(n), paragraphs=(t,)) for n, t in enumerate(texts)]
+    in_turn = dedupe_articles(articles), near_duplicate_groups(texts)
+    monkeypatch.setattr(dedupe, "_PARALLEL_MIN", 2)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert (dedupe_articles(articles), near_duplicate_groups(texts)) == in_turn
+    assert [a.id for a in in_turn[0]] == ["0", "3", "5"]  # copies, an edit, a longer twin

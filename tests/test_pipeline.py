@@ -99,7 +99,7 @@ def test_cleaning_on_every_core_gives_what_cleaning_in_turn_gives(
     ]
     in_turn = pipeline.clean_documents(documents)
     monkeypatch.setattr(pipeline, "_PARALLEL_CLEAN_MIN", 2)
-    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert pipeline.clean_documents(documents) == in_turn
 
 
@@ -112,7 +112,7 @@ def test_summaries_and_conflicts_on_every_core_are_those_made_in_turn(
     stories = [replace(story, summary=(), conflicts=()) for story in built]
     in_turn = pipeline.summarize_stories(stories, config)
     monkeypatch.setattr(pipeline, "_PARALLEL_SUMMARY_MIN", 1)
-    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert pipeline.summarize_stories(stories, config) == in_turn
     assert all(story.summary for story in in_turn)
     # The seeds' 1 Feb story: 002 reports a written follow-up, 004 reports it denied.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -11,6 +12,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
+from digest import parallel
 from digest.model import Article
 
 __all__ = ["Edges", "TermSpace", "candidate_edges", "document", "project", "vectorize"]
@@ -29,6 +31,8 @@ BLOCK_CELLS = 4_000_000
 # Edges whose neighbourhood overlap is counted at once (EDGE_CHUNK × (SHARED+1)² booleans).
 EDGE_CHUNK = 65536
 HASH_FEATURES = 2**22
+# Documents from which tokenizing runs on every core.
+PARALLEL_MIN = 2000
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -111,8 +115,19 @@ def project(texts: Sequence[str], space: TermSpace) -> sparse.csr_matrix:
 
 
 def _counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
+    """Hashed term counts, one row per document; a large batch tokenized on every core."""
+    parts = parallel.map_batches(
+        functools.partial(_hashed_counts, pairs=pairs), docs, minimum=PARALLEL_MIN
+    )
+    counts = sparse.csr_matrix(parts[0] if len(parts) == 1 else sparse.vstack(parts))
+    counts.sort_indices()
+    return counts
+
+
+def _hashed_counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
     # Hashed terms instead of a vocabulary: building and pruning a dictionary of millions of
     # word pairs costs more than all the rest of clustering; collisions at 2**22 are rare.
+    # Stateless, so batches of documents hash alike in any process.
     hasher = HashingVectorizer(
         stop_words="english",
         ngram_range=(1, 2 if pairs else 1),
@@ -121,9 +136,7 @@ def _counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
         norm=None,
         dtype=np.float32,
     )
-    counts = sparse.csr_matrix(hasher.transform(docs))
-    counts.sort_indices()
-    return counts
+    return sparse.csr_matrix(hasher.transform(docs))
 
 
 def _heaviest(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:

@@ -1,0 +1,72 @@
+"""Pure, CPU-bound work on every core: ordered maps over a pool of processes.
+
+Threads would not help: cleaning, tokenizing and summarizing are Python code holding the GIL.
+A pool costs a fork and the pickling of inputs and results, so small inputs run in turn; the
+results are the same either way (tests compare the two).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+__all__ = ["map_batches", "map_on_cores"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Tasks per worker: enough that one slow task does not leave the other cores idle at the end,
+# few enough that each task's pickling costs little beside its work.
+_TASKS_PER_WORKER = 8
+_BATCHES_PER_WORKER = 4
+
+
+def _workers() -> int:
+    return os.cpu_count() or 1
+
+
+def map_on_cores(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    minimum: int,
+    advance: Callable[..., None] | None = None,
+) -> list[R]:
+    """`function` over `items`, in order; from `minimum` items on, in a pool of processes.
+
+    `advance(n)` is told of finished items (one at a time in turn, all at once from a pool).
+    """
+    workers = _workers()
+    if len(items) < minimum or workers == 1:
+        results = []
+        for item in items:
+            results.append(function(item))
+            if advance:
+                advance()
+        return results
+    chunksize = max(1, len(items) // (workers * _TASKS_PER_WORKER))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(function, items, chunksize=chunksize))
+    if advance:
+        advance(len(results))
+    return results
+
+
+def map_batches(
+    function: Callable[[Sequence[T]], R], items: Sequence[T], *, minimum: int
+) -> list[R]:
+    """`function` over consecutive batches of `items`, one result per batch, in order.
+
+    Below `minimum` items (or on one core) the one batch is all of `items`. For functions that
+    share work across items (a cache of word hashes, one vectorizer call) where a call per item
+    would cost more than the item itself.
+    """
+    workers = _workers()
+    if len(items) < minimum or workers == 1:
+        return [function(items)]
+    size = -(-len(items) // (workers * _BATCHES_PER_WORKER))
+    batches = [items[start : start + size] for start in range(0, len(items), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, batches))

@@ -1,0 +1,53 @@
+"""digest.parallel: the same results, in the same order, in turn or on every core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from digest import parallel
+
+
+def square(number: int) -> int:
+    return number * number
+
+
+def total(numbers: Sequence[int]) -> int:
+    return sum(numbers)
+
+
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_map_on_cores_keeps_order_and_counts_progress() -> None:
+    told: list[int] = []
+    pooled = parallel.map_on_cores(square, range(50), minimum=10, advance=told.append)
+    assert pooled == [n * n for n in range(50)]
+    assert told == [50]  # from a pool, all at once
+
+
+def test_map_on_cores_below_the_minimum_runs_in_turn() -> None:
+    told: list[int] = []
+    assert parallel.map_on_cores(square, [3, 4], minimum=10, advance=lambda: told.append(1)) == [
+        9,
+        16,
+    ]
+    assert told == [1, 1]
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_map_batches_covers_every_item_once_in_order() -> None:
+    items = list(range(1, 101))
+    batches = parallel.map_batches(list, items, minimum=10)
+    assert len(batches) == 8  # four batches per core
+    assert [n for batch in batches for n in batch] == items
+    assert sum(parallel.map_batches(total, items, minimum=10)) == 5050
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_map_batches_below_the_minimum_is_one_batch() -> None:
+    assert parallel.map_batches(list, [1, 2, 3], minimum=10) == [[1, 2, 3]]
