@@ -12,6 +12,7 @@ Run: .venv/bin/python benchmarks/build_scale.py [--sizes 1000 10000] [--repeat 3
 from __future__ import annotations
 
 import argparse
+import re
 import resource
 import shutil
 import statistics
@@ -24,6 +25,7 @@ from pathlib import Path
 from clusters import scale_records  # benchmarks/ is this script's folder
 
 TARGET_SECONDS = 30.0
+STAGE_LINE = re.compile(r"stage (?P<stage>[\w -]+): (?P<seconds>[\d.]+) s")
 
 
 def write_inputs(work: Path, size: int) -> Path:
@@ -42,8 +44,11 @@ def write_inputs(work: Path, size: int) -> Path:
     return config
 
 
-def build_once(work: Path, config: Path, size: int) -> tuple[float, float, int]:
-    """Seconds, peak MiB of the build process, and stories in the briefing (fresh store)."""
+def build_once(
+    work: Path, config: Path, size: int, *, debug: bool = False
+) -> tuple[float, float, int, str]:
+    """Seconds, peak MiB of the build process, stories in the briefing (fresh store), and
+    what the build logged."""
     for leftover in (work / "out", *work.glob("store.sqlite3*")):
         if leftover.is_dir():
             shutil.rmtree(leftover)
@@ -62,6 +67,7 @@ def build_once(work: Path, config: Path, size: int) -> tuple[float, float, int]:
             "--no-email",
             "--date",
             "2022-02-02",
+            *(["--debug"] if debug else []),
         ],
         capture_output=True,
         text=True,
@@ -73,7 +79,12 @@ def build_once(work: Path, config: Path, size: int) -> tuple[float, float, int]:
         sys.exit(f"build of {size} articles failed: {result.stderr}")
     markdown = (work / "out" / "2022-02-02.md").read_text(encoding="utf-8")
     stories = sum(1 for line in markdown.splitlines() if line.startswith("## "))
-    return seconds, peak, stories
+    return seconds, peak, stories, result.stderr
+
+
+def stage_seconds(log: str) -> list[tuple[str, float]]:
+    """The per-stage times `digest build --debug` logs ("stage clean: 4.71 s")."""
+    return [(m["stage"], float(m["seconds"])) for m in STAGE_LINE.finditer(log)]
 
 
 def main() -> None:
@@ -81,6 +92,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    stages: list[tuple[str, float]] = []
     print(
         f"digest build, end to end: median of {args.repeat} runs (fastest-slowest), each a fresh"
         " process and store; peak = largest child RSS so far"
@@ -91,6 +103,8 @@ def main() -> None:
             work = Path(folder)
             config = write_inputs(work, size)
             runs = [build_once(work, config, size) for _ in range(args.repeat)]
+            if size == args.sizes[-1]:
+                stages = stage_seconds(build_once(work, config, size, debug=True)[3])
         seconds = [run[0] for run in runs]
         median = statistics.median(seconds)
         spread = f"{min(seconds):.1f}-{max(seconds):.1f}"
@@ -101,6 +115,10 @@ def main() -> None:
         if size == 10000:
             verdict = "met" if median <= TARGET_SECONDS else "NOT met"
             print(f"target: 10,000 articles in <= {TARGET_SECONDS:.0f} s (median): {verdict}")
+    print(f"\nwhere the time went: one more --debug build of {args.sizes[-1]} articles")
+    print(f"{'stage':<20}  {'seconds':>7}")
+    for stage, seconds in stages:
+        print(f"{stage:<20}  {seconds:>7.2f}")
 
 
 if __name__ == "__main__":

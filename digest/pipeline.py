@@ -5,11 +5,13 @@ collect -> clean -> dedupe -> cluster -> summarize -> compose -> render -> deliv
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -195,24 +197,33 @@ def compose_briefing(
     `history` holds the stories of earlier briefings: a story that grew keeps its id and is
     marked developing; one with nothing new is left out.
     """
-    stories = cluster.cluster_articles(
-        dedupe.dedupe_articles(articles),
-        similarity=config.cluster.similarity,
-        max_gap_days=config.cluster.max_gap_days,
-    )
-    stories = cluster.attach_background(stories)
-    stories = stories_store.continue_stories(
-        stories, history, briefing_date=date, max_gap_days=config.cluster.max_gap_days
-    )
-    stories = stories_store.without_repeats(stories, history, briefing_date=date)
-    briefing = Briefing(
-        date=date,
-        generated_at=now,
-        stories=summarize_stories(stories, config, history=history),
-        sources=tuple(reports),
-    )
+    with _timed("de-duplicate"):
+        unique = dedupe.dedupe_articles(articles)
+    with _timed("cluster"):
+        stories = cluster.cluster_articles(
+            unique,
+            similarity=config.cluster.similarity,
+            max_gap_days=config.cluster.max_gap_days,
+        )
+        stories = cluster.attach_background(stories)
+    with _timed("continue stories"):
+        stories = stories_store.continue_stories(
+            stories, history, briefing_date=date, max_gap_days=config.cluster.max_gap_days
+        )
+        stories = stories_store.without_repeats(stories, history, briefing_date=date)
+    with _timed("summarize"):
+        summarized = summarize_stories(stories, config, history=history)
+    briefing = Briefing(date=date, generated_at=now, stories=summarized, sources=tuple(reports))
     rules = [compose.SectionRule(s.title, s.keywords, s.categories) for s in config.output.sections]
     return compose.arrange(briefing, rules)
+
+
+@contextlib.contextmanager
+def _timed(stage: str) -> Iterator[None]:
+    """Log how long `stage` took, at debug level: `digest build --debug` shows every stage."""
+    started = time.perf_counter()
+    yield
+    log.debug("stage %s: %.2f s", stage, time.perf_counter() - started)
 
 
 def build(
@@ -228,9 +239,12 @@ def build(
     """One full run: collect, clean, dedupe, cluster, summarize, render, write, email."""
     out_dir = out_dir or config.resolve(config.output.dir)
     with open_store(config.resolve(config.store.path)) as store:
-        files = collect_files(list(config.sources.files), base_dir=config.base_dir)
-        documents, feed_reports = _new_feed_documents(config, store, now=now, date=date)
-        articles, clean_reports = clean_documents((*files.documents, *documents))
+        with _timed("read files"):
+            files = collect_files(list(config.sources.files), base_dir=config.base_dir)
+        with _timed("collect feeds"):
+            documents, feed_reports = _new_feed_documents(config, store, now=now, date=date)
+        with _timed("clean"):
+            articles, clean_reports = clean_documents((*files.documents, *documents))
         reports = (*files.reports, *clean_reports, *feed_reports)
         history = stories_store.load_history(
             store, since=date - dt.timedelta(days=config.cluster.max_gap_days)
@@ -241,12 +255,13 @@ def build(
         environment = render.make_environment(
             config.resolve(config.output.templates) if config.output.templates else None
         )
-        rendered = render.render_briefing(briefing, environment=environment, sections=sections)
-        outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
-        archive.write_archive(out_dir, now=now, briefing=briefing, environment=environment)
-        stories_store.save_history(
-            store, stories_store.updated_history(briefing.stories, history, briefing_date=date)
-        )
+        with _timed("render and write"):
+            rendered = render.render_briefing(briefing, environment=environment, sections=sections)
+            outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
+            archive.write_archive(out_dir, now=now, briefing=briefing, environment=environment)
+        with _timed("keep stories"):
+            kept = stories_store.updated_history(briefing.stories, history, briefing_date=date)
+            stories_store.save_history(store, kept)
         problems = tuple(r.message for r in reports if not r.ok)
         ledger.record_build(
             store,

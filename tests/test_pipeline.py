@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -118,3 +119,26 @@ def test_summaries_and_conflicts_on_every_core_are_those_made_in_turn(
     # The seeds' 1 Feb story: 002 reports a written follow-up, 004 reports it denied.
     assert [story.conflicts for story in in_turn] == [story.conflicts for story in built]
     assert any(story.conflicts for story in in_turn)
+
+
+def test_build_logs_how_long_each_stage_took(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = config_for(tmp_path)
+    add(tmp_path, SEED[0], SEED[1])
+    caplog.set_level(logging.DEBUG, logger="digest.pipeline")
+    build_on(config, 2)
+    timed = [r.getMessage() for r in caplog.records if r.getMessage().startswith("stage ")]
+    stages = [line.removeprefix("stage ").rsplit(": ", 1) for line in timed]
+    assert [stage for stage, _seconds in stages] == [
+        "read files",
+        "collect feeds",
+        "clean",
+        "de-duplicate",
+        "cluster",
+        "continue stories",
+        "summarize",
+        "render and write",
+        "keep stories",
+    ]
+    assert all(float(seconds.removesuffix(" s")) >= 0 for _stage, seconds in stages)
