@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: digest test lint types unit golden bench-conflicts bench-cleaning bench-summaries bench-clusters bench-feeds clean
+.PHONY: digest test lint types unit golden bench-conflicts bench-cleaning bench-summaries bench-clusters bench-continuity bench-feeds clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench-summaries: $(STAMP)
 bench-clusters: $(STAMP)
 	$(BIN)/python benchmarks/clusters.py
 	$(BIN)/python benchmarks/build_scale.py
+
+bench-continuity: $(STAMP)
+	$(BIN)/python benchmarks/continuity.py
 
 bench-conflicts: $(STAMP)
 	$(BIN)/python benchmarks/conflicts.py

@@ -201,3 +201,25 @@ def test_signatures_weigh_down_terms_every_story_shares() -> None:
     assert "volcano" in volcano
     assert "colts" not in volcano
     assert abs(sum(w * w for w in colts.values()) - 1) < 1e-3
+
+
+def test_signatures_are_words_of_the_whole_text_unless_told_otherwise() -> None:
+    two_paragraphs = Article(
+        id="v", origin="v.txt", title="Eruption", paragraphs=(VOLCANO, COLTS), published=DAY1
+    )
+    other = article("r", "Russia", RUSSIA, DAY1)
+    stories = [
+        Story(id="v", headline="", articles=(two_paragraphs,)),
+        Story(id="r", headline="", articles=(other,)),
+    ]
+
+    (whole, _), (lead, _), (paired, _) = (
+        signatures(stories),
+        signatures(stories, paragraphs=1),
+        signatures(stories, pairs=True),
+    )
+
+    assert "colts" in whole  # the second paragraph counts by default
+    assert "colts" not in lead
+    assert not any(" " in term for term in whole)
+    assert any(" " in term for term in paired)

@@ -53,9 +53,6 @@ register_schema(SCHEMA)
 
 # Terms kept per signature: enough to recognise a story, small enough to store per row.
 SIGNATURE_TERMS = 40
-# Paragraphs of each article a signature reads: what a story is about is said up front, and
-# reading every word of a 10,000-article build here cost more than clustering it.
-SIGNATURE_PARAGRAPHS = 4
 
 Signature = Mapping[str, float]
 
@@ -78,15 +75,23 @@ class KeptStory:
     briefings: tuple[dt.date, ...]
 
 
-def signatures(stories: Sequence[Story]) -> tuple[dict[str, float], ...]:
+def signatures(
+    stories: Sequence[Story], *, paragraphs: int | None = None, pairs: bool = False
+) -> tuple[dict[str, float], ...]:
     """Each story's top terms with unit-length TF-IDF weights, the stories being the documents.
 
     A term that every story of the briefing uses weighs little: what is left names the story.
+    Terms are words of the titles and the first `paragraphs` paragraphs (None: all), with
+    `pairs` word pairs too. The defaults are what `benchmarks/continuity.py` measured best:
+    whole texts, words alone (pairs and leads recognised fewer growing stories, and pairs
+    cost several times as much).
     """
-    texts = ["\n".join(map(_lead, (*s.articles, *s.background))) for s in stories]
+    texts = ["\n".join(_text(a, paragraphs) for a in (*s.articles, *s.background)) for s in stories]
     if not texts:
         return ()
-    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2))
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True, stop_words="english", ngram_range=(1, 2 if pairs else 1)
+    )
     try:
         matrix = vectorizer.fit_transform(texts).tocsr()
     except ValueError:  # no content word in any story
@@ -106,8 +111,8 @@ def signatures(stories: Sequence[Story]) -> tuple[dict[str, float], ...]:
     return tuple(out)
 
 
-def _lead(article: Article) -> str:
-    return "\n".join((article.title, *article.paragraphs[:SIGNATURE_PARAGRAPHS]))
+def _text(article: Article, paragraphs: int | None) -> str:
+    return "\n".join((article.title, *article.paragraphs[:paragraphs]))
 
 
 def continue_stories(
