@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 Advance = Callable[..., None]  # advance(steps: int = 1)
 
+_REDRAW_SECONDS = 0.1  # a bar redrawn more often costs time and shows nothing more
+
 
 @contextmanager
 def progress(
@@ -47,6 +49,8 @@ def progress(
 
         yield count
     else:
+        # No refresh thread (rich's default): stages fork worker processes, and a thread
+        # caught writing to stderr at the fork leaves the child a held lock it can never take.
         bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -54,14 +58,19 @@ def progress(
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
+            auto_refresh=False,
         )
         with bar:
             task = bar.add_task(description, total=total)
+            drawn = 0.0
 
             def advance(steps: int = 1) -> None:
-                nonlocal done
+                nonlocal done, drawn
                 done += steps
                 bar.advance(task, steps)
+                if time.monotonic() - drawn >= _REDRAW_SECONDS:
+                    bar.refresh()
+                    drawn = time.monotonic()
 
             yield advance
     elapsed = time.monotonic() - started

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 
 import pytest
 from rich.console import Console
@@ -40,3 +41,16 @@ def test_a_terminal_gets_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
     with progress(2, "Summarizing", enabled=True) as advance:
         advance(2)
     assert "Summarizing" in screen.getvalue()
+
+
+def test_the_bar_runs_no_thread_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Worker processes are forked while the bar is up; a drawing thread could hold stderr's lock.
+    monkeypatch.setattr(
+        progress_module,
+        "Console",
+        lambda **_: Console(file=io.StringIO(), force_terminal=True, width=80),
+    )
+    before = threading.active_count()
+    with progress(2, "Cleaning", enabled=True) as advance:
+        assert threading.active_count() == before
+        advance()
