@@ -90,6 +90,16 @@ class OutputConfig(_Section):
     dir: Path = Path("briefings")
     templates: Path | None = None
     sections: tuple[SectionConfig, ...] = ()
+    base_url: str | None = None  # where `dir` is served: makes feed.xml's links absolute
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(
+                "expected an http:// or https:// address, e.g. https://example.org/news/"
+            )
+        return value
 
 
 class SummaryConfig(_Section):

@@ -258,7 +258,13 @@ def build(
         with _timed("render and write"):
             rendered = render.render_briefing(briefing, environment=environment, sections=sections)
             outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
-            archive.write_archive(out_dir, now=now, briefing=briefing, environment=environment)
+            archive.write_archive(
+                out_dir,
+                now=now,
+                briefing=briefing,
+                environment=environment,
+                base_url=config.output.base_url,
+            )
         with _timed("keep stories"):
             kept = stories_store.updated_history(briefing.stories, history, briefing_date=date)
             stories_store.save_history(store, kept)

@@ -8,6 +8,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from digest import pipeline
@@ -142,3 +143,16 @@ def test_build_logs_how_long_each_stage_took(
         "keep stories",
     ]
     assert all(float(seconds.removesuffix(" s")) >= 0 for _stage, seconds in stages)
+
+
+def test_base_url_makes_the_built_feed_links_absolute(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text(
+        "sources:\n  files: [in]\noutput:\n  dir: out\n  base_url: https://news.example/daily\n"
+        "store:\n  path: store.sqlite3\n",
+        encoding="utf-8",
+    )
+    add(tmp_path, SEED[0])
+    build_on(load_config(tmp_path / "config.yaml"), 1)
+    feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
+    assert not feed.bozo
+    assert [e.link for e in feed.entries] == ["https://news.example/daily/2022-02-01.html"]
