@@ -188,8 +188,8 @@ def _may_conflict(story: Story) -> bool:
     """Whether the story holds a denial of something, or two counts of one noun that differ.
 
     Necessary for any conflict and cheap: only paragraphs with a denial cue or a digit are
-    split, and no word is stemmed. Most stories stop here, so a large build does not pay for
-    weighing every sentence of every story.
+    split, and only the words of denied propositions and counted nouns are stemmed. Most
+    stories stop here, so a large build does not pay for weighing every sentence of every story.
     """
     counts: dict[str, dict[float, set[str]]] = {}  # noun -> value -> the articles giving it
     for article in story.articles:
@@ -243,7 +243,7 @@ def _denied(sentence: str) -> tuple[frozenset[str], frozenset[str]] | None:
     return words, _content(proposition, names=False)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1 << 16)  # bounded: `digest schedule` runs for months
 def _stem(word: str) -> str:
     return str(_stemmer()(word))
 
@@ -286,7 +286,9 @@ def _weights(sentences: Sequence[_Sentence]) -> dict[str, float]:
 
 
 def _weight(words: Iterable[str], weights: dict[str, float]) -> float:
-    return sum(weights.get(word, 0.0) for word in words)
+    # fsum: exact whatever order the set yields its words in (Python's string hashing, and so
+    # set order, changes from run to run); a plain sum could break ties differently each run.
+    return math.fsum(weights.get(word, 0.0) for word in words)
 
 
 def _denials(

@@ -1,8 +1,10 @@
 """The same article from two feeds, two folders or two runs counts once.
 
 Identity, strongest first: the canonical URL, the feed GUID, then the text itself: an exact
-fingerprint of its normalized words, and MinHash over word shingles for near-identical copies
-(a re-syndicated article with a different byline or one edited sentence). The identity functions
+fingerprint of its normalized words, and MinHash over shingles of the same words for
+near-identical copies (a re-syndicated article with a different byline or one edited sentence).
+Normalized: Unicode compatibility forms folded (NFKC: "ﬁ" is "fi") and case folded ("Straße"
+is "STRASSE"), punctuation and spacing ignored. The identity functions
 are pure and shared with the store's memory of seen articles (digest/store/seen.py).
 """
 

@@ -78,3 +78,10 @@ def test_keys_on_every_core_are_those_computed_in_turn(monkeypatch: pytest.Monke
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert (dedupe_articles(articles), near_duplicate_groups(texts)) == in_turn
     assert [a.id for a in in_turn[0]] == ["0", "3", "5"]  # copies, an edit, a longer twin
+
+
+def test_near_duplicates_are_blind_to_case_and_unicode_forms() -> None:
+    text = "Die Straße ist lang und breit, sagte der ﬁnanzminister heute morgen in Berlin."
+    shouted = "DIE STRASSE IST LANG UND BREIT, SAGTE DER FINANZMINISTER HEUTE MORGEN IN BERLIN."
+    assert near_duplicate_groups([text, shouted]) == [[0, 1]]
+    assert content_fingerprint(text) == content_fingerprint(shouted)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,15 @@ def test_signatures_are_words_of_the_whole_text_unless_told_otherwise() -> None:
     assert "colts" not in lead
     assert not any(" " in term for term in whole)
     assert any(" " in term for term in paired)
+
+
+def test_a_signature_kept_with_word_pairs_is_read_as_words(store: Store) -> None:
+    # Stores written until November 2026 kept words and word pairs; today's are words only.
+    old = replace(kept(), signature={"colts": 0.6, "playoff berth": 0.64, "manning": 0.48})
+    save_history(store, [old])
+
+    (loaded,) = load_history(store, since=DAY1)
+
+    assert set(loaded.signature) == {"colts", "manning"}
+    assert abs(sum(w * w for w in loaded.signature.values()) - 1) < 1e-6
+    assert loaded.signature["colts"] > loaded.signature["manning"]

@@ -151,7 +151,9 @@ _BOILERPLATE_MAX_TOKENS = 25
 
 # Cached: classifying a page asks for the same line's tokens several times over (its size,
 # its key, whether it is prose, a date, boilerplate), and that was most of cleaning's time.
-@functools.lru_cache(maxsize=1 << 15)
+# Nearly every hit is within one page, so a small cache does (and `digest schedule`, which runs
+# for months, keeps no more than a few MiB of it).
+@functools.lru_cache(maxsize=1 << 12)
 def tokens(line: str) -> tuple[str, ...]:
     """Lowercased `\\w+` tokens of a line."""
     return tuple(_TOKEN.findall(line.lower()))

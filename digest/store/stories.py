@@ -61,7 +61,7 @@ Signature = Mapping[str, float]
 class KeptStory:
     """A story as remembered between briefings.
 
-    `signature` maps the story's top terms (words and word pairs) to unit-length weights;
+    `signature` maps the story's top words to unit-length weights;
     `first_seen`/`last_seen` are the dates of the first and last briefing that showed it, and
     `briefings` all of them, oldest first.
     """
@@ -227,13 +227,26 @@ def load_history(store: Store, *, since: dt.date) -> tuple[KeptStory, ...]:
             id=row["id"],
             headline=row["headline"],
             article_ids=tuple(json.loads(row["article_ids"])),
-            signature=json.loads(row["signature"]),
+            signature=_words_only(json.loads(row["signature"])),
             first_seen=dt.date.fromisoformat(row["first_seen"]),
             last_seen=dt.date.fromisoformat(row["last_seen"]),
             briefings=tuple(dt.date.fromisoformat(d) for d in json.loads(row["briefings"])),
         )
         for row in rows
     )
+
+
+def _words_only(signature: dict[str, float]) -> dict[str, float]:
+    """A stored signature as today's are made: words only, unit length.
+
+    Signatures kept until November 2026 also hold word pairs, which today's never do: left in,
+    they would lower every cosine and lose growing stories for a week after an upgrade.
+    """
+    words = {term: weight for term, weight in signature.items() if " " not in term}
+    if len(words) == len(signature):
+        return signature
+    norm = math.sqrt(sum(w * w for w in words.values())) or 1.0
+    return {term: round(weight / norm, 6) for term, weight in words.items()}
 
 
 def save_history(store: Store, kept: Sequence[KeptStory]) -> None:

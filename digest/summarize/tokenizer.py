@@ -63,9 +63,10 @@ _SPACE_RUN = re.compile(r"\S+")
 _SYNTOK = syntok.tokenizer.Tokenizer(replace_not_contraction=False)
 
 
-# Large enough for every paragraph of a 10,000-article build: the conflict finder splits the
-# same paragraphs again after the summarizer.
-@functools.lru_cache(maxsize=1 << 17)
+# Large enough for every paragraph of the largest story: the conflict finder splits a story's
+# paragraphs again right after the summarizer, in the same process. Not more: `digest schedule`
+# runs for months.
+@functools.lru_cache(maxsize=1 << 13)
 def split_sentences(paragraph: str) -> tuple[str, ...]:
     """The sentences of one paragraph, each a verbatim slice of it, stripped.
 
