@@ -44,7 +44,9 @@ from digest.summarize import (
     summarize_story,
 )
 from digest.summarize.document import paragraphs_of
-from digest.summarize.tokenizer import split_sentences, stemmer_for, stop_words_for, word_count
+from digest.text.language import stemmer_for, stop_words_for
+from digest.text.sentences import split_sentences
+from digest.text.words import word_count
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "multinews-dev.jsonl"
 DIGEST = Path(sys.executable).parent / "digest"

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from dateutil import parser as date_parser
 
 from digest.errors import SourceError
 from digest.model import RawDocument, SourceReport
+from digest.text.dates import read_date
 
 __all__ = ["FILE_SUFFIXES", "CollectResult", "collect_files", "read_document", "split_front_matter"]
 
@@ -153,8 +153,7 @@ def _str_or_none(value: object) -> str | None:
 def _date_or_none(value: object, origin: str) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
-    try:
-        return date_parser.parse(str(value))
-    except (ValueError, OverflowError):
+    found = read_date(str(value))
+    if found is None:
         log.warning("%s: front matter 'published' is not a date: %r", origin, value)
-        return None
+    return found

@@ -28,13 +28,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sumy.nlp.stemmers import Stemmer
-from sumy.utils import get_stop_words
-
 from digest.model import Article, Conflict, Story, SummarySentence
-
-# One sentence splitter for the whole project: the summarizer's, fast and offline.
-from digest.summarize.tokenizer import split_sentences
+from digest.text.dates import MONTH_NAME
+from digest.text.language import stemmer_for, stop_words_for
+from digest.text.sentences import split_sentences
 
 __all__ = ["find_conflicts", "sentences_of"]
 
@@ -131,9 +128,7 @@ _APPROXIMATE = re.compile(
 # Words after a number that make it a date or a time, not a count.
 _NOT_COUNTED = re.compile(
     r"(?:am|pm|gmt|utc|edt|est|et|pdt|pst|bst|cet|ist|jst|percent|per|years?|old"
-    r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)",
+    rf"|{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)day)",
     re.IGNORECASE,
 )
 # Casualty counts rise from hour to hour; two reports of them rarely contradict each other.
@@ -159,13 +154,18 @@ class _Sentence:
 _LEAD_PARAGRAPHS = 12
 
 
-def find_conflicts(story: Story, *, limit: int = 2) -> tuple[Conflict, ...]:
+def find_conflicts(
+    story: Story, *, limit: int = 2, language: str = "english"
+) -> tuple[Conflict, ...]:
     """The checkable disagreements between the articles of one story, strongest first."""
-    if len(story.articles) < 2 or not _may_conflict(story):
+    if len(story.articles) < 2 or not _may_conflict(story, language):
         return ()  # a disagreement takes two articles, and a denial or two counts
-    sentences = [s for article in story.articles for s in _analyse(article)]
+    sentences = [s for article in story.articles for s in _analyse(article, language)]
     weights = _weights(sentences)
-    candidates = [*_denials(sentences, weights), *_number_clashes(sentences, weights)]
+    candidates = [
+        *_denials(sentences, weights),
+        *_number_clashes(sentences, weights, language),
+    ]
     candidates.sort(key=lambda c: (-c[0], -c[1], c[2].claim.text, c[2].counter.text))
     chosen: list[Conflict] = []
     used: set[str] = set()
@@ -184,7 +184,7 @@ def sentences_of(paragraph: str) -> tuple[str, ...]:
     return split_sentences(paragraph)
 
 
-def _may_conflict(story: Story) -> bool:
+def _may_conflict(story: Story, language: str) -> bool:
     """Whether the story holds a denial of something, or two counts of one noun that differ.
 
     Necessary for any conflict and cheap: only paragraphs with a denial cue or a digit are
@@ -198,9 +198,9 @@ def _may_conflict(story: Story) -> bool:
             if not denial and not digit:
                 continue
             for text in sentences_of(paragraph):
-                if denial and (denied := _denied(text)) is not None and denied[0]:
+                if denial and (denied := _denied(text, language)) is not None and denied[0]:
                     return True
-                if digit and (count := _count(text)) is not None:
+                if digit and (count := _count(text, language)) is not None:
                     value, noun, _shown = count
                     values = counts.setdefault(noun, {})
                     values.setdefault(value, set()).add(article.id)
@@ -209,20 +209,22 @@ def _may_conflict(story: Story) -> bool:
     return False
 
 
-def _analyse(article: Article) -> list[_Sentence]:
+def _analyse(article: Article, language: str) -> list[_Sentence]:
     sentences = []
     # Claims and their denials are reported up front; reading whole long articles would cost
     # most of a large build for little.
     for paragraph in article.paragraphs[:_LEAD_PARAGRAPHS]:
         for text in sentences_of(paragraph):
-            denied = _denied(text)
+            denied = _denied(text, language)
             sentences.append(
-                _Sentence(text, article.id, _content(text), *(denied or (None, frozenset())))
+                _Sentence(
+                    text, article.id, _content(text, language), *(denied or (None, frozenset()))
+                )
             )
     return sentences
 
 
-def _denied(sentence: str) -> tuple[frozenset[str], frozenset[str]] | None:
+def _denied(sentence: str, language: str) -> tuple[frozenset[str], frozenset[str]] | None:
     """The content words of what a denial denies, all and those not names; None: no denial."""
     if not _ANY_DENIAL.search(sentence):
         return None
@@ -237,44 +239,34 @@ def _denied(sentence: str) -> tuple[frozenset[str], frozenset[str]] | None:
     if proposition is None:
         return None
     # "this was not true": a pronoun names nothing we can check against another sentence.
-    words = _content(proposition)
+    words = _content(proposition, language)
     if len(words) < _MIN_SHARED:
         return frozenset(), frozenset()
-    return words, _content(proposition, names=False)
+    return words, _content(proposition, language, names=False)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # bounded: `digest schedule` runs for months
-def _stem(word: str) -> str:
-    return str(_stemmer()(word))
+@functools.lru_cache(maxsize=8)
+def _stop_words(language: str) -> frozenset[str]:
+    return stop_words_for(language) | _REPORTING
 
 
-@functools.cache
-def _stemmer() -> Stemmer:
-    return Stemmer("english")
-
-
-@functools.cache
-def _stop_words() -> frozenset[str]:
-    return frozenset(get_stop_words("english")) | _REPORTING
-
-
-def _content(text: str, *, names: bool = True) -> frozenset[str]:
+def _content(text: str, language: str, *, names: bool = True) -> frozenset[str]:
     """Stems of the content words; `names=False`: only of words written in lower case."""
     text = _FOLLOW_UP.sub("response", text)
-    found = (_content_word(raw) for raw in _WORD.findall(text) if names or raw.islower())
+    found = (_content_word(raw, language) for raw in _WORD.findall(text) if names or raw.islower())
     return frozenset(word for word in found if word)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _content_word(raw: str) -> str | None:
+@functools.lru_cache(maxsize=1 << 16)  # bounded: `digest schedule` runs for months
+def _content_word(raw: str, language: str) -> str | None:
     """The stem a word counts as, or None for a stop word or a word too short to tell."""
     word = raw.lower()
     if word.endswith(("'s", "’s")):
         word = word[:-2]
     word = word.replace("-", "")
-    if len(word) < 3 or word in _stop_words():
+    if len(word) < 3 or word in _stop_words(language):
         return None
-    stem = _stem(word)
+    stem = stemmer_for(language)(word)
     return _SAME_MEANING.get(stem, stem)
 
 
@@ -346,9 +338,9 @@ def _states(claim: _Sentence, denial: _Sentence, weights: dict[str, float]) -> f
 
 
 def _number_clashes(
-    sentences: Sequence[_Sentence], weights: dict[str, float]
+    sentences: Sequence[_Sentence], weights: dict[str, float], language: str
 ) -> list[tuple[float, float, Conflict]]:
-    counted = [(s, count) for s in sentences if (count := _count(s.text)) is not None]
+    counted = [(s, count) for s in sentences if (count := _count(s.text, language)) is not None]
     found = []
     for index, (first, (value, noun, shown)) in enumerate(counted):
         for second, (other_value, other_noun, other_shown) in counted[index + 1 :]:
@@ -367,7 +359,7 @@ def _number_clashes(
     return found
 
 
-def _count(text: str) -> tuple[float, str, str] | None:
+def _count(text: str, language: str) -> tuple[float, str, str] | None:
     """The one exact count a sentence gives: (value, noun stem, as written).
 
     None when it gives none, or holds more than one number (then which number belongs to which
@@ -382,8 +374,8 @@ def _count(text: str) -> tuple[float, str, str] | None:
         return None
     value = float(match.group("value").replace(",", ""))
     word = match.group("noun").lower()
-    noun = _stem(word)
-    if _NOT_COUNTED.fullmatch(word) or word in _stop_words() or noun in _CASUALTIES:
+    noun = stemmer_for(language)(word)
+    if _NOT_COUNTED.fullmatch(word) or word in _stop_words(language) or noun in _CASUALTIES:
         return None
     if 1900 <= value <= 2100 and "," not in match.group("value"):
         return None  # a year

@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from dateutil import parser as date_parser
-
 from digest.errors import UsageError
 from digest.model import Article, RawDocument, Story
+from digest.text.dates import read_date
 
 __all__ = [
     "article_record",
@@ -51,13 +50,10 @@ def write_records(stream: IO[str], records: Iterable[dict[str, Any]]) -> None:
 
 
 def parse_date(value: object) -> dt.date | None:
-    """A date from JSON: ISO 8601 or anything dateutil reads; None when absent or unreadable."""
+    """A date from JSON (see `digest.text.dates.read_date`); None when absent or unreadable."""
     if not value or not isinstance(value, str):
         return None
-    try:
-        return date_parser.parse(value)
-    except (ValueError, OverflowError):
-        return None
+    return read_date(value)
 
 
 def text_field(record: dict[str, Any], key: str, *, name: str, line: int) -> str:

@@ -17,8 +17,8 @@ from digest.clean import (
     find_published,
     is_boilerplate_line,
 )
-from digest.clean.dates import FoundDate, infer_year
 from digest.model import Article, RawDocument
+from digest.text.dates import FoundDate, infer_year
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "clean"

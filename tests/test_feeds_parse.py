@@ -11,10 +11,10 @@ import pytest
 
 from digest.errors import SourceError
 from digest.feeds import apply_filters, parse_feed
-from digest.feeds.dates import parse_date
 from digest.feeds.parse import parse_feed_detailed
 from digest.feeds.text import html_to_text
 from digest.model import RawDocument
+from digest.text.dates import parse_date
 from tests.test_feeds_helpers import item, rss
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"

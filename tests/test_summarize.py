@@ -22,8 +22,10 @@ from digest.summarize import (
     split_sentences,
     summarize_story,
 )
-from digest.summarize.story import DATELINE, is_fragment
-from digest.summarize.tokenizer import _syntok_sentences, stemmer_for, stop_words_for
+from digest.summarize.story import is_fragment
+from digest.text.furniture import find_dateline
+from digest.text.language import stemmer_for, stop_words_for
+from digest.text.sentences import _syntok_sentences
 from tests.builders import make_article
 
 LEDE = (
@@ -319,8 +321,8 @@ def test_fragment_is_a_short_unfinished_line() -> None:
     ],
 )
 def test_dateline_prefixes(text: str, dateline: str | None) -> None:
-    match = DATELINE.match(text)
-    assert (match.group() if match else None) == dateline
+    found = find_dateline(text)
+    assert (text[: found.end] if found else None) == dateline
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHM_NAMES)

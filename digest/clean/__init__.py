@@ -14,11 +14,13 @@ import logging
 import re
 from dataclasses import dataclass
 
-from digest.clean._text import is_boilerplate_line, normalize, split_lines
+from digest.clean._text import split_lines
 from digest.clean.body import body_indices, drop_repeats
-from digest.clean.dates import TIMEZONES, is_date_line
 from digest.clean.meta import fallback_headline, locate_headline, outlet_from, published_from
 from digest.model import Article, RawDocument
+from digest.text.dates import TIMEZONES, is_date_line
+from digest.text.furniture import is_boilerplate_line
+from digest.text.words import normalize
 
 __all__ = [
     "TIMEZONES",

@@ -16,17 +16,15 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 
-from digest.clean._text import (
+from digest.clean._text import is_english, is_prose
+from digest.text.dates import is_date_line
+from digest.text.furniture import (
     is_boilerplate_line,
-    is_english,
-    is_prose,
+    is_byline,
     is_section_break,
-    normalize,
     opens_comments,
-    size,
-    tokens,
 )
-from digest.clean.dates import is_date_line
+from digest.text.words import normalize, size, tokens
 
 __all__ = ["Kind", "body_indices", "classify", "drop_repeats"]
 
@@ -71,7 +69,13 @@ def classify(lines: Sequence[str]) -> list[Kind]:
         toks = tokens(line)
         if is_section_break(line):
             kinds.append(Kind.BREAK)
-        elif is_boilerplate_line(line) or is_date_line(line) or not toks or _is_teaser(line):
+        elif (
+            is_boilerplate_line(line)
+            or is_byline(line)
+            or is_date_line(line)
+            or not toks
+            or _is_teaser(line)
+        ):
             kinds.append(Kind.BAD)
         elif is_prose(line, english=english):
             kinds.append(Kind.GOOD)

@@ -13,21 +13,21 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from digest.clean._text import (
-    agency_name,
-    is_boilerplate_line,
-    is_credit_line,
-    is_section_break,
-    normalize,
-    tokens,
-)
-from digest.clean.dates import (
+from digest.text.dates import (
     explicit_dates,
     find_dates,
     infer_year,
     is_date_line,
     parse_dateline,
 )
+from digest.text.furniture import (
+    agency_name,
+    is_boilerplate_line,
+    is_byline,
+    is_credit_line,
+    is_section_break,
+)
+from digest.text.words import normalize, tokens
 
 __all__ = ["fallback_headline", "locate_headline", "outlet_from", "published_from"]
 
@@ -37,7 +37,6 @@ _CLOSING = (".", "!", "?", '"', "”", "’")
 _GLUED_BYLINE = re.compile(
     r"^(?P<name>.+?)\s*(?:Updated|Published|Posted|Last updated|First published)\b"
 )
-_BYLINE = re.compile(r"^(?:(?:written|words|text|reporting)\s+)?by\s+\S", re.IGNORECASE)
 # How many lines past the first body line a byline or date line may still sit.
 _META_WINDOW = 4
 _FALLBACK_WORDS = 12
@@ -94,7 +93,7 @@ def _could_be_headline(line: str) -> bool:
         and not is_credit_line(line)
         and not is_date_line(line)
         and not line.rstrip().endswith(("...", "…"))
-        and not _BYLINE.match(line)
+        and not is_byline(line)
     )
 
 

@@ -8,15 +8,17 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from digest.cluster._dates import MONTH
 from digest.cluster._vectors import TermSpace, document, project, vectorize
 from digest.model import Article
+from digest.text.dates import MONTH_NAME
 
 __all__ = ["choose_headline", "headline_in", "headlines_in", "strip_attribution", "usable_title"]
 
 # A title made of nothing but date words, digits and punctuation ("Tuesday, 1 Feb 2022").
 _DATE_ONLY = re.compile(
-    r"^(?:[\W\d_]|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|" + MONTH + r"|updated|published|"
+    r"^(?:[\W\d_]|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|"
+    + MONTH_NAME
+    + r"[a-z]*\.?|updated|published|"
     r"posted|am|pm|gmt|utc|[a-z]st|[a-z]dt|ist|bst|cet)*$",
     re.IGNORECASE,
 )

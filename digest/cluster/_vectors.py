@@ -14,6 +14,7 @@ from sklearn.preprocessing import normalize
 
 from digest import parallel
 from digest.model import Article
+from digest.text.language import token_stop_words
 
 __all__ = ["Edges", "TermSpace", "candidate_edges", "document", "project", "vectorize"]
 
@@ -129,7 +130,7 @@ def _hashed_counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
     # word pairs costs more than all the rest of clustering; collisions at 2**22 are rare.
     # Stateless, so batches of documents hash alike in any process.
     hasher = HashingVectorizer(
-        stop_words="english",
+        stop_words=list(token_stop_words("english")),
         ngram_range=(1, 2 if pairs else 1),
         n_features=HASH_FEATURES,
         alternate_sign=False,

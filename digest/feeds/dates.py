@@ -13,63 +13,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import email.utils
-import re
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from dateutil import parser as dateutil_parser
+from digest.text.dates import parse_date, plausible_year
 
-__all__ = ["entry_published", "parse_date"]
+__all__ = ["entry_published"]
 
 # published (RSS pubDate, Atom published/issued) beats updated (Atom updated, dc:date), which
 # beats created.
 _FIELDS = ("published", "updated", "created")
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
-# Years outside this range are typos or placeholders (0001-01-01), not publication dates.
-_MIN_YEAR, _MAX_YEAR = 1970, 2200
-
-
-def parse_date(raw: str) -> dt.date | None:
-    """A date string as RSS/Atom write them; None when it is not one of those forms."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    value = _parse_iso(raw) if raw[:1].isdigit() else None
-    if value is None:
-        value = _parse_rfc822(raw)
-    if value is None or not _MIN_YEAR <= value.year <= _MAX_YEAR:
-        return None
-    return value
-
-
-def _parse_iso(raw: str) -> dt.date | None:
-    if _DATE_ONLY.match(raw):
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            return None
-    if not _ISO_LIKE.match(raw):
-        return None
-    try:
-        return dt.datetime.fromisoformat(raw.replace("z", "Z"))
-    except ValueError:
-        pass
-    try:
-        return dateutil_parser.isoparse(raw)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _parse_rfc822(raw: str) -> dt.datetime | None:
-    # parsedate_to_datetime, unlike parsedate_tz, tells a missing or "-0000" zone (naive
-    # result) from "+0000" (UTC).
-    try:
-        return email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
 
 
 def entry_published(entry: Mapping[str, Any]) -> dt.date | None:
@@ -98,4 +52,4 @@ def _from_struct(value: object) -> dt.datetime | None:
         result = dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
     except (OverflowError, ValueError, OSError):
         return None
-    return result if _MIN_YEAR <= result.year <= _MAX_YEAR else None
+    return result if plausible_year(result.year) else None

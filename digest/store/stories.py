@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from digest.model import Article, Story
 from digest.store import Store, register_schema
+from digest.text.language import token_stop_words
 
 __all__ = [
     "SCHEMA",
@@ -90,7 +91,9 @@ def signatures(
     if not texts:
         return ()
     vectorizer = TfidfVectorizer(
-        sublinear_tf=True, stop_words="english", ngram_range=(1, 2 if pairs else 1)
+        sublinear_tf=True,
+        stop_words=list(token_stop_words("english")),
+        ngram_range=(1, 2 if pairs else 1),
     )
     try:
         matrix = vectorizer.fit_transform(texts).tocsr()

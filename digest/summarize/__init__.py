@@ -16,7 +16,7 @@ from digest.summarize.registry import (
     rank_sentences,
 )
 from digest.summarize.story import is_near_duplicate, summarize_story
-from digest.summarize.tokenizer import SentenceTokenizer, split_sentences
+from digest.text.sentences import SentenceTokenizer, split_sentences
 
 __all__ = [
     "SUMMARIZERS",

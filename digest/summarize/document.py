@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
 from digest.model import Article
-from digest.summarize.tokenizer import SentenceTokenizer, split_sentences
+from digest.text.sentences import SentenceTokenizer, split_sentences
 
 __all__ = ["Origin", "StoryDocument", "build_document", "paragraphs_of"]
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +27,8 @@ from sumy.summarizers._summarizer import AbstractSummarizer, SentenceInfo
 from sumy.utils import ItemsCount
 
 from digest.summarize.document import Origin
-from digest.summarize.tokenizer import has_final_mark, word_count
+from digest.text.furniture import FURNITURE_SENTENCE, FURNITURE_TERMS, FURNITURE_WORDS
+from digest.text.words import has_final_mark, word_count
 
 __all__ = ["MAX_WORDS", "DigestSummarizer", "Tuning"]
 
@@ -40,33 +40,6 @@ FloatArray = npt.NDArray[np.float64]
 # maximum are run-ons the splitter failed to break.
 MIN_WORDS = 5
 MAX_WORDS = 80
-# Words that betray page furniture rather than reporting, in an article (broad: a share of
-# them marks a notice page) and in a sentence (narrow: news does quote tweets and cover crawls).
-# Both are matched in lower-cased text, which is faster than a case-blind pattern.
-_FURNITURE = re.compile(
-    r"\b(?:cookies?|javascript|browser|newsletter|subscribe|sign up|click here|tweets?|"
-    r"wayback machine|internet archive|crawl(?:ed|s)?|all rights reserved|copyright)\b"
-)
-# Every _FURNITURE match contains one of these.
-_FURNITURE_TERMS = (
-    "cookie",
-    "javascript",
-    "browser",
-    "newsletter",
-    "subscribe",
-    "sign up",
-    "click here",
-    "tweet",
-    "wayback machine",
-    "internet archive",
-    "crawl",
-    "all rights reserved",
-    "copyright",
-)
-_FURNITURE_SENTENCE = re.compile(
-    r"\b(?:cookies?|javascript|browser|newsletter|subscribe|sign up|click here|"
-    r"all rights reserved)\b"
-)
 # An article with fewer words than this is a notice, not a report.
 MIN_ARTICLE_WORDS = 50
 # An article sharing less than this (mean cosine of concept sets) with the others is off-topic.
@@ -312,12 +285,12 @@ def _furniture(
     for article in range(articles.shape[0]):
         members = articles.indices[articles.indptr[article] : articles.indptr[article + 1]]
         lowered = "\n".join(texts[i] for i in members).lower()
-        if not any(term in lowered for term in _FURNITURE_TERMS):
+        if not any(term in lowered for term in FURNITURE_TERMS):
             continue
-        counts[article] = len(_FURNITURE.findall(lowered))
-        if _FURNITURE_SENTENCE.search(lowered):
+        counts[article] = len(FURNITURE_WORDS.findall(lowered))
+        if FURNITURE_SENTENCE.search(lowered):
             for i in members:
-                flagged[i] = bool(_FURNITURE_SENTENCE.search(texts[i].lower()))
+                flagged[i] = bool(FURNITURE_SENTENCE.search(texts[i].lower()))
     return counts, flagged
 
 

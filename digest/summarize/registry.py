@@ -18,7 +18,7 @@ from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from digest.summarize.ours import DigestSummarizer
-from digest.summarize.tokenizer import words_of
+from digest.text.words import words_of
 
 __all__ = ["SUMMARIZERS", "SummarizerFactory", "SummarizerOptions", "rank_sentences"]
 

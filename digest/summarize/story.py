@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -13,17 +12,12 @@ from digest.model import Article, SummarySentence
 from digest.summarize.document import build_document
 from digest.summarize.ours import MAX_WORDS
 from digest.summarize.registry import SUMMARIZERS, SummarizerOptions, rank_sentences
-from digest.summarize.tokenizer import (
-    SentenceTokenizer,
-    first_words,
-    has_final_mark,
-    stemmer_for,
-    stop_words_for,
-    word_count,
-    words_of,
-)
+from digest.text.furniture import find_dateline
+from digest.text.language import stemmer_for, stop_words_for
+from digest.text.sentences import SentenceTokenizer
+from digest.text.words import first_words, has_final_mark, word_count, words_of
 
-__all__ = ["DATELINE", "is_fragment", "is_near_duplicate", "summarize_story"]
+__all__ = ["is_fragment", "is_near_duplicate", "summarize_story"]
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +29,6 @@ _FEW_WORDS = 4
 # A text without a final mark and with fewer words than this is a heading, not a sentence
 # ("Security demands", "Rhetoric over sanctions"): never quoted while the story has sentences.
 FRAGMENT_WORDS = 10
-# A dateline opening a sentence: "Moscow: ", "WASHINGTON (AP) — ", "LONDON, Feb 1 (Reuters) - ",
-# "Washington (CNN)": up to four capitalised words, maybe a date, maybe an agency in brackets,
-# then a colon or a dash (or nothing after the agency).
-DATELINE = re.compile(
-    r"[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){0,3}"
-    r"(?:,?\s[A-Z][a-z]{2,8}\.?\s\d{1,2})?"
-    r"(?:\s?\([^()]{1,40}\)\s*(?:[—–:-]{1,2}\s+)?|\s?(?::|[—–-]{1,2})\s+)"
-    r"(?=[\"“‘'A-Z])"
-)
 # Twins are looked for among the sentences opening with the same words.
 _OPENING_WORDS = 3
 
@@ -131,10 +116,10 @@ class _Candidates:
         one that opens with the news. The twin must fit in `room` words and be a sentence.
         """
         text = self.texts[index]
-        dateline = DATELINE.match(text)
+        dateline = find_dateline(text)
         if dateline is None:
             return None
-        rest = text[dateline.end() :]
+        rest = text[dateline.end :]
         # Twins open with the same words; a prefix test per sentence is cheaper than an index.
         opening = " ".join(rest.split(None, _OPENING_WORDS)[:_OPENING_WORDS])
         mark = self.signature(index)
@@ -145,7 +130,7 @@ class _Candidates:
             and other != index
             and word_count(other_text) <= room
             and not is_fragment(other_text)
-            and DATELINE.match(other_text) is None
+            and find_dateline(other_text) is None
             and is_near_duplicate(mark, self.signature(other))
         ]
         # The closest twin (the same lede verbatim beats a rewrite of it), then the earliest.

@@ -9,20 +9,29 @@ takes its year from the other dates of the text, see `infer_year`.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from digest.clean._text import tokens
+from dateutil import parser as dateutil_parser
+
+from digest.text.furniture import find_dateline
+from digest.text.words import tokens
 
 __all__ = [
+    "MONTH_NAME",
     "TIMEZONES",
     "FoundDate",
     "explicit_dates",
     "find_dates",
     "infer_year",
     "is_date_line",
+    "parse_date",
     "parse_dateline",
+    "plausible_year",
+    "read_date",
+    "stated_day",
 ]
 
 _MONTHS = {
@@ -78,10 +87,12 @@ TIMEZONES: dict[str, dt.timedelta] = {
     "PDT": dt.timedelta(hours=-7),
 }
 
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# A month's name or abbreviation, in any case (the pattern is compiled case-blind).
+MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_MONTH = rf"(?P<month>{MONTH_NAME})\.?"
 _MONTH2 = _MONTH.replace("month", "month2")
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _DATE = re.compile(
@@ -97,15 +108,6 @@ _TIME = re.compile(
         (?P<ampm>[ap]\.?\s?m\b\.?)?\s*
         (?:(?P<offset>[+-]\d\d:?\d\d)\b|\(?(?P<zone>[A-Z]{1,4}T|UTC|GMT|Z)\b\)?)?""",
     re.IGNORECASE | re.VERBOSE,
-)
-# "STEPANAKERT, FEBRUARY 1, ARTSAKHPRESS:" / "MOSCOW (Reuters) –" / "WASHINGTON, Feb 1 (AP) -"
-_DATELINE = re.compile(
-    r"""^(?P<place>[A-Z][A-Z.'’ -]{1,40}?)
-        (?:,\s*(?P<when>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?))?
-        (?:,\s*(?P<agency1>[A-Z][\w.& -]{1,30}?)\s*[:–—-]
-          | \s*\((?P<agency2>[A-Za-z][\w.& -]{1,30})\)\s*[:–—-]
-          | \s*[:–—-])""",
-    re.VERBOSE,
 )
 
 
@@ -207,16 +209,13 @@ def is_date_line(line: str) -> bool:
 
 def parse_dateline(paragraph: str) -> tuple[FoundDate | None, str | None] | None:
     """The date and agency of a dateline opening a paragraph, or None when there is none."""
-    match = _DATELINE.match(paragraph)
-    if match is None:
+    found = find_dateline(paragraph)
+    if found is None:
         return None
-    when = find_dates(match["when"], with_time=False) if match["when"] else []
-    agency = match["agency1"] or match["agency2"]
-    if agency is not None:
-        agency = agency.strip()
-    if not when and agency is None:
+    when = find_dates(found.when, with_time=False) if found.when else []
+    if not when and found.agency is None:
         return None
-    return (when[0] if when else None), agency
+    return (when[0] if when else None), found.agency
 
 
 def infer_year(
@@ -257,3 +256,78 @@ def explicit_dates(lines: Sequence[str]) -> list[dt.date]:
         for found in find_dates(line, with_time=False)
         if (d := found.resolve()) is not None
     ]
+
+
+def stated_day(text: str) -> dt.date | None:
+    """The first full date (day, month and year) that `text` states, if any."""
+    for found in find_dates(text, with_time=False):
+        if found.year is not None and (day := found.resolve()) is not None:
+            return day
+    return None
+
+
+# Years outside this range are typos or placeholders (0001-01-01), not publication dates.
+_MIN_YEAR, _MAX_YEAR = 1970, 2200
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
+
+
+def parse_date(raw: str) -> dt.date | None:
+    """A date string as feeds and front matter write them: ISO 8601 / W3C-DTF or RFC 822.
+
+    With a zone: an aware `datetime` in that zone; a time without one: naive; a day alone: a
+    `date`. None when it is none of those forms or the year is implausible.
+    """
+    raw = raw.strip()
+    if not raw:
+        return None
+    value = _parse_iso(raw) if raw[:1].isdigit() else None
+    if value is None:
+        value = _parse_rfc822(raw)
+    if value is None or not _MIN_YEAR <= value.year <= _MAX_YEAR:
+        return None
+    return value
+
+
+def _parse_iso(raw: str) -> dt.date | None:
+    if _DATE_ONLY.match(raw):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            return None
+    if not _ISO_LIKE.match(raw):
+        return None
+    try:
+        return dt.datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        pass
+    try:
+        return dateutil_parser.isoparse(raw)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_rfc822(raw: str) -> dt.datetime | None:
+    # parsedate_to_datetime, unlike parsedate_tz, tells a missing or "-0000" zone (naive
+    # result) from "+0000" (UTC).
+    try:
+        return email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def plausible_year(year: int) -> bool:
+    """Whether a year can be a publication's (not a typo or a 0001 placeholder)."""
+    return _MIN_YEAR <= year <= _MAX_YEAR
+
+
+def read_date(raw: str) -> dt.date | None:
+    """A date a person or program wrote as a value (front matter, JSON): `parse_date`'s forms,
+    else the first date with a year written out in words ("1 February 2022, 10:00 GMT")."""
+    value = parse_date(raw)
+    if value is not None:
+        return value
+    for found in find_dates(raw):
+        if found.year is not None and plausible_year(found.year):
+            return found.resolve()
+    return None

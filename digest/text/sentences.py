@@ -1,4 +1,4 @@
-"""Offline text units for sumy: sentence splitting, words, stems and stop words.
+"""Sentences: the one splitter every stage uses, and sumy's tokenizer interface over it.
 
 sumy's own `Tokenizer` needs NLTK's punkt data, which digest may never download, so
 `SentenceTokenizer` gives sumy's parsers and document model the same interface (`language`,
@@ -10,26 +10,13 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from collections.abc import Callable, Sequence
 
-import Stemmer as SnowballC  # type: ignore[import-not-found]  # PyStemmer ships no stubs
 import syntok.segmenter
 import syntok.tokenizer
-from sumy.nlp.stemmers import Stemmer
-from sumy.utils import get_stop_words, normalize_language
 
-from digest.errors import UsageError
+from digest.text.words import words_of
 
-__all__ = [
-    "CachedStemmer",
-    "SentenceTokenizer",
-    "has_final_mark",
-    "split_sentences",
-    "stemmer_for",
-    "stop_words_for",
-    "word_count",
-    "words_of",
-]
+__all__ = ["SentenceTokenizer", "split_sentences"]
 
 # A possible sentence end inside a paragraph: a final mark, closing quotes, then white space.
 _INNER_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+")
@@ -53,13 +40,8 @@ _TITLE_LIST = """
 """
 _TITLES = frozenset(_TITLE_LIST.split())
 _TITLE_END = re.compile(r"\b(?:" + "|".join(sorted(_TITLES)) + r")\.$")
-# Words as sumy's Tokenizer keeps them: letters, with inner apostrophes, hyphens and dots (U.S.).
-_WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*")
 # A word ending in a single letter after a non-letter ("Photo/J", "R-S"): likely an initial.
 _LONE_LETTER_END = re.compile(r"(?<![^\W\d_])[^\W\d_]$")
-# What may follow a sentence's final mark: closing quotes and brackets.
-_CLOSERS = "\"'”’)]"
-_SPACE_RUN = re.compile(r"\S+")
 _SYNTOK = syntok.tokenizer.Tokenizer(replace_not_contraction=False)
 
 
@@ -160,31 +142,6 @@ def _syntok_sentences(text: str) -> tuple[str, ...]:
     return tuple(sentence for a, b in spans if (sentence := text[a:b].strip()))
 
 
-def words_of(sentence: str) -> tuple[str, ...]:
-    """The words of a sentence (letters only; numbers and punctuation dropped)."""
-    return tuple(_WORD.findall(sentence))
-
-
-def has_final_mark(text: str) -> bool:
-    """Whether `text` ends as a finished sentence does: `.`, `!` or `?`, then closing quotes."""
-    return text.rstrip(_CLOSERS).endswith((".", "!", "?"))
-
-
-def word_count(text: str) -> int:
-    """Words as a reader (and ROUGE's budget convention) counts them: whitespace-separated."""
-    return len(text.split())
-
-
-def first_words(text: str, count: int) -> str:
-    """The verbatim prefix of `text` holding its first `count` whitespace-separated words."""
-    end = 0
-    for index, match in enumerate(_SPACE_RUN.finditer(text)):
-        if index == count:
-            break
-        end = match.end()
-    return text[:end]
-
-
 class SentenceTokenizer:
     """sumy's tokenizer interface, offline: syntok sentences, regex words."""
 
@@ -200,80 +157,3 @@ class SentenceTokenizer:
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         return words_of(sentence)
-
-
-@functools.lru_cache(maxsize=32)
-def stemmer_for(language: str) -> CachedStemmer:
-    """A Snowball stemmer for `language`, memoised per word (stemming is pure).
-
-    PyStemmer (Snowball's own C code) where it has the language: the same algorithms as sumy's
-    NLTK stemmer (a newer Snowball release: 72 of 27,863 Multi-News dev words stem differently,
-    "organization" no longer as "organ"), about 15× faster. sumy's `Stemmer` otherwise, and
-    for the languages sumy stems its own way (Czech, Greek, Polish, Ukrainian, unstemmed ones).
-    Not thread-safe (neither are PyStemmer's stemmers); digest summarizes in one thread.
-    """
-    name = normalize_language(language).lower()
-    if name not in Stemmer.SPECIAL_STEMMERS and name in _SNOWBALL_C_LANGUAGES:
-        stem_words = SnowballC.Stemmer(name, 0).stemWords  # 0: no cache, ours is cheaper
-        return CachedStemmer(lambda words: stem_words(_nltk_normal(words)))
-    try:
-        stem = Stemmer(language)
-    except LookupError as exc:
-        raise UsageError(f"summary.language: no stemmer for {language!r}") from exc
-    return CachedStemmer(lambda words: [stem(w) for w in words])
-
-
-_SNOWBALL_C_LANGUAGES = frozenset(SnowballC.algorithms())
-_CACHE_SIZE = 200_000
-
-
-def _nltk_normal(words: Sequence[str]) -> list[str]:
-    """`words` lower-cased with straight apostrophes, as NLTK's stemmers see them."""
-    joined = "\n".join(words)
-    if not words or joined.count("\n") != len(words) - 1:
-        return [_straight(w.lower()) for w in words]
-    # One pass over the joined words instead of two method calls per word.
-    return _straight(joined.lower()).split("\n")
-
-
-def _straight(text: str) -> str:
-    # Three replaces beat one str.translate several times over on non-ASCII text.
-    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201b", "'")
-
-
-class CachedStemmer:
-    """sumy's stemmer call, `stemmer(word) -> stem`, memoised; `stem_words` stems many at once."""
-
-    def __init__(self, stem_words: Callable[[Sequence[str]], Sequence[str]]) -> None:
-        self._stem_words = stem_words
-        self._cache: dict[str, str] = {}
-
-    def __call__(self, word: str) -> str:
-        stem = self._cache.get(word)
-        if stem is None:
-            stem = self._stem_words([word])[0]
-            self._room()[word] = stem
-        return stem
-
-    def stem_words(self, words: Sequence[str]) -> list[str]:
-        """The stem of each of `words`, the words not stemmed before stemmed in one batch."""
-        cache = self._room()
-        missing = [w for w in dict.fromkeys(words) if w not in cache]
-        if missing:
-            cache.update(zip(missing, self._stem_words(missing), strict=True))
-        return list(map(cache.__getitem__, words))
-
-    def _room(self) -> dict[str, str]:
-        if len(self._cache) > _CACHE_SIZE:
-            # Bounded memory in a long-running scheduler; a cleared cache only costs time.
-            self._cache = {}
-        return self._cache
-
-
-@functools.lru_cache(maxsize=32)
-def stop_words_for(language: str) -> frozenset[str]:
-    """sumy's stop words for `language`, lower-cased."""
-    try:
-        return frozenset(w.lower() for w in get_stop_words(language))
-    except LookupError as exc:
-        raise UsageError(f"summary.language: no stop words for {language!r}") from exc

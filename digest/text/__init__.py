@@ -1,0 +1,10 @@
+"""One home for language: every stage asks here, none keeps its own list or pattern.
+
+- `words`: tokens, comparison keys, words as a reader counts them;
+- `language`: stop words and stemmers per language (sumy's lists, Snowball's stemmers);
+- `sentences`: the one sentence splitter, and sumy's tokenizer interface over it;
+- `dates`: month names, time zones, dates as pages, feeds and front matter write them;
+- `furniture`: page-furniture patterns (menus, credits, widgets, comment threads) and datelines.
+
+Like `digest.model`, this package imports no stage.
+"""

@@ -1,0 +1,253 @@
+"""Page furniture: the one home of the patterns that tell site furniture from article prose.
+
+Cleaning drops lines that match (menus, sharing bars, credits, comment threads, lists of other
+stories); the summarizer never quotes a sentence that matches and weighs down an article full
+of them; headlines are never taken from them. Datelines ("BALTIMORE (AP) —") live here too:
+cleaning reads the outlet and date from them, summaries quote the sentence without them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digest.text.words import tokens
+
+__all__ = [
+    "AGENCIES",
+    "FURNITURE_SENTENCE",
+    "FURNITURE_TERMS",
+    "FURNITURE_WORDS",
+    "Dateline",
+    "agency_name",
+    "find_dateline",
+    "is_boilerplate_line",
+    "is_byline",
+    "is_credit_line",
+    "is_section_break",
+    "opens_comments",
+    "strip_dateline",
+]
+
+# Phrases that mark a line as page furniture when the line is short. Each is a whole-line or
+# leading pattern seen across news sites; longer lines containing them are left to the prose test.
+_BOILERPLATE_LINE = re.compile(
+    r"""^(?:
+        (?:read|see|watch|listen)\s+(?:more|also|next|the\s+full)\b.*
+      | (?:related|recommended|trending|popular|recent|latest|more|top|editor'?s?)\s*
+        (?:stories|articles|news|reads?|posts|videos|coverage|picks|links|content|topics)?\s*:?\s*
+      | most\s+(?:read|popular|viewed|shared|emailed|commented)\b.*
+      | loading\W*
+      | advertisement\W*|ad(?:vert)?\W*|sponsored(?:\s+content)?\W*
+      | (?:share|tweet|email|print|comment)s?(?:\s+(?:this|on|via)\b.*)?\W*
+      | (?:follow|like|join)\s+us\b.*
+      | (?:sign\s*(?:in|up)|log\s*(?:in|out)|subscribe|register)\b.{0,60}
+      | (?:photo|image|picture|video|graphic|illustration|file\s+photo|credit)s?\s*(?:by\b|:|/|©).*
+      | article-image|image\s+\d+\s+of\b.*|\d+\s*/\s*\d+|caption|close|back\s+to\s+\w+
+      | skip\s+to\b.*|jump\s+to\b.*|menu\b.*|search\W*|home\W*
+      | (?:all\s+)?rights\s+reserved\b.*
+      | (?:©|\(c\)|copyright)\s*.*
+      | .*\b(?:cookies?|privacy\s+(?:policy|notice)
+            |terms\s+(?:of|and)\s+(?:use|service|conditions))\b.*
+      | .*\bnewsletters?\b.*
+      | .*\b(?:click|tap)\s+here\b.*
+      | .*\bopens?\s+in\s+(?:a\s+)?new\s+(?:window|tab)\W*
+      | .{0,30}\bon\s+(?:facebook|twitter|instagram|youtube|linkedin|pinterest|whatsapp)\W*
+      | .*\bsharing\s+options\b.*|.{0,30}\brss(?:\s+feeds?)?\W*
+      | continue\s+reading\b.*|copy\s+link\b.*|sharing\s+is\s+caring\W*|take\s+our\s+poll\W*
+      | you\s+are\s+(?:at|here)\W*|image\s+copyright\b.*|advertise\b.{0,40}
+      | (?:[\w'’-]+\s+){0,3}polic(?:y|ies)\W*
+      | (?:updated|published|posted)\s*:?\s*
+      | (?:day|week|month|year|today|yesterday)s?
+      | .{0,40}\b\d+\s*(?:[mhd]|mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\W*
+      | \W*
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+# Lines that open or fill a comment thread or a list of other stories: the article is over, or
+# at least this is no part of it. They weigh far more than ordinary furniture.
+# Lines that open a comment thread.
+_COMMENTS = re.compile(
+    r"""^(?:
+        \W*\d+\s+(?:comments?|responses?|replies|reactions)\b.*
+      | (?:top\s+rated|show|view|load|post\s+a|add\s+a)\s+(?:all\s+)?comments?\b.{0,40}
+      | (?:leave|post|write)\s+a\s+(?:reply|comment|response)\b.*
+      | join\s+the\s+(?:discussion|conversation)\b.*
+      | .{1,60}\s(?:says|said|wrote|replied):
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SECTION_BREAK = re.compile(
+    r"""^(?:
+        comments?\b.{0,40}
+      | (?:rating|votes?|likes?|reply|report|flag)\b\W*(?:\d+\s*\w*)?\W*
+      | (?:related|recommended|more|most|trending|popular|recent|latest|top|other
+          |you\s+may|you\s+might)
+        \b.{0,30}\b(?:stories|articles|news|posts|reads?|videos|like|also\s+like|coverage)\W*
+      | share\s+this\b.*|share\s+(?:on|via)\b.*
+      | more\s+(?:(?:in|from|on|about)\s+)?[\w.&'’-]+(?:\s+[\w.&'’-]+)?
+      | (?:©|\(c\)|copyright\b).*|.*\ball\s+rights\s+reserved\b.*
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# News agencies and picture agencies whose name alone on a line is a credit, and whose name in
+# a byline or dateline is the outlet. Keys are lowercased; values are how the name is written.
+AGENCIES: dict[str, str] = {
+    name.lower(): name
+    for name in (
+        "Associated Press",
+        "AP",
+        "Reuters",
+        "AFP",
+        "Agence France-Presse",
+        "Bloomberg",
+        "TASS",
+        "RIA Novosti",
+        "Interfax",
+        "Xinhua",
+        "Kyodo",
+        "Yonhap",
+        "PTI",
+        "Press Trust of India",
+        "IANS",
+        "ANI",
+        "UPI",
+        "dpa",
+        "EFE",
+        "ANSA",
+        "Anadolu Agency",
+        "Getty Images",
+        "Shutterstock",
+        "EPA",
+        "Sputnik",
+    )
+}
+_CREDIT_PREFIX = re.compile(r"^(?:(?:photo|image|picture|file)s?\s*(?:by\b)?\s*:?\s*)", re.I)
+_CREDIT_SPLIT = re.compile(r"\s*(?:/|\bvia\b|,|;)\s*", re.I)
+_CREDIT_SUFFIX = re.compile(r"\s+(?:photo|file|pool)$", re.I)
+
+# A boilerplate pattern only condemns a line this short; past it the line is judged as prose.
+_BOILERPLATE_MAX_TOKENS = 25
+
+# Words that betray page furniture rather than reporting, in an article (broad: a share of
+# them marks a notice page) and in a sentence (narrow: news does quote tweets and cover crawls).
+# Both are matched in lower-cased text, which is faster than a case-blind pattern.
+FURNITURE_WORDS = re.compile(
+    r"\b(?:cookies?|javascript|browser|newsletter|subscribe|sign up|click here|tweets?|"
+    r"wayback machine|internet archive|crawl(?:ed|s)?|all rights reserved|copyright)\b"
+)
+# Every FURNITURE_WORDS match contains one of these.
+FURNITURE_TERMS = (
+    "cookie",
+    "javascript",
+    "browser",
+    "newsletter",
+    "subscribe",
+    "sign up",
+    "click here",
+    "tweet",
+    "wayback machine",
+    "internet archive",
+    "crawl",
+    "all rights reserved",
+    "copyright",
+)
+FURNITURE_SENTENCE = re.compile(
+    r"\b(?:cookies?|javascript|browser|newsletter|subscribe|sign up|click here|"
+    r"all rights reserved)\b"
+)
+
+# A dateline opening a paragraph or sentence: "WASHINGTON (AP) — ", "LONDON, Feb 1 (Reuters) - ",
+# "INDIANAPOLIS, Ind. — ", "STEPANAKERT, FEBRUARY 1, ARTSAKHPRESS: ", "Washington (CNN)",
+# "(CNN) -- ", "Moscow: ". Up to four capitalised words of place, maybe a date, then an agency
+# in brackets, a comma and a credit, or a colon or a dash; what follows opens a sentence.
+_DATELINE = re.compile(
+    r"""^(?P<place>[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){0,3})?
+        (?:,\s*(?P<when>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?))?
+        (?:\s*\((?P<agency>[A-Za-z][\w.&/ -]{0,39})\)(?:\s*[—–:-]{1,2})?
+          | ,\s*(?P<credit>[A-Z][\w.& -]{1,30}?)\s*[:—–-]{1,2}
+          | \s?(?::|[—–-]{1,2}))
+        \s+(?=[\"“‘'A-Z0-9])""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A dateline at the start of a text: its place, date and agency as written, and its end."""
+
+    place: str | None
+    when: str | None
+    agency: str | None  # "(Reuters)" in brackets, or a credit after a comma ("ARTSAKHPRESS:")
+    bracketed: bool  # the agency was written in brackets: an explicit wire credit
+    end: int  # where the text after the dateline starts
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The dateline opening `text`, or None."""
+    match = _DATELINE.match(text)
+    if match is None or not (match["place"] or match["agency"]):
+        return None
+    agency = match["agency"] or match["credit"]
+    return Dateline(
+        place=match["place"],
+        when=match["when"],
+        agency=agency.strip() if agency else None,
+        bracketed=match["agency"] is not None,
+        end=match.end(),
+    )
+
+
+def strip_dateline(sentence: str) -> str:
+    """The sentence without the dateline it opens with (verbatim otherwise)."""
+    found = find_dateline(sentence)
+    return sentence if found is None else sentence[found.end :]
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a short line that is page furniture: menus, sharing, credits, 'READ MORE'."""
+    stripped = line.strip()
+    if len(tokens(stripped)) > _BOILERPLATE_MAX_TOKENS:
+        return False
+    return bool(_BOILERPLATE_LINE.match(stripped)) or is_credit_line(stripped)
+
+
+# "By Sam Writer", "Written by …", "Reporting by …": who wrote it, not what happened.
+_BYLINE = re.compile(r"^(?:(?:written|words|text|reporting)\s+)?by\s+\S", re.IGNORECASE)
+# A byline names a few people and maybe their outlet; a longer line opening with "By" is prose.
+_BYLINE_MAX_TOKENS = 12
+
+
+def is_byline(line: str) -> bool:
+    """True for a short line that opens with "By" and names the writer."""
+    stripped = line.strip()
+    return len(tokens(stripped)) <= _BYLINE_MAX_TOKENS and bool(_BYLINE.match(stripped))
+
+
+def agency_name(text: str) -> str | None:
+    """The agency's usual spelling when `text` is exactly a known agency's name, else None."""
+    return AGENCIES.get(" ".join(text.split()).strip(" .,:;").lower())
+
+
+def is_credit_line(line: str) -> bool:
+    """True for a photo credit: agency names alone ("Reuters", "AFP via Getty Images")."""
+    text = _CREDIT_PREFIX.sub("", line.strip())
+    parts = [p for p in _CREDIT_SPLIT.split(text) if p]
+    return bool(parts) and all(agency_name(_CREDIT_SUFFIX.sub("", p)) for p in parts)
+
+
+def opens_comments(line: str) -> bool:
+    """True for a short line that opens a comment thread ("12 Comments", "jdoe says:")."""
+    stripped = line.strip()
+    return len(tokens(stripped)) <= 15 and bool(_COMMENTS.match(stripped))
+
+
+def is_section_break(line: str) -> bool:
+    """True for a short line that opens or fills comments or another-stories lists."""
+    stripped = line.strip()
+    if len(tokens(stripped)) > 15:
+        return False
+    return bool(_SECTION_BREAK.match(stripped)) or bool(_COMMENTS.match(stripped))

@@ -1,0 +1,68 @@
+"""digest.text: the one home of words, stop words, stems, dates, furniture and datelines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from digest.text.dates import read_date, stated_day
+from digest.text.furniture import find_dateline, is_byline, strip_dateline
+from digest.text.language import stemmer_for, stop_words_for, token_stop_words
+
+
+def test_one_stop_word_list_serves_every_tokenizer() -> None:
+    # scikit-learn splits "don't" into "don"; the list it is given must hold that token.
+    assert "don't" in stop_words_for("english")
+    assert "don" in token_stop_words("english")
+    assert all("'" not in word for word in token_stop_words("english"))
+
+
+def test_stemmer_follows_the_language() -> None:
+    assert stemmer_for("english")("running") == "run"
+    assert stemmer_for("german")("häuser") != stemmer_for("english")("häuser")
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "agency", "rest"),
+    [
+        ("BALTIMORE (AP) — The city settled.", "BALTIMORE", "AP", "The city settled."),
+        ("LONDON, Feb 1 (Reuters) - Oil rose.", "LONDON", "Reuters", "Oil rose."),
+        ("INDIANAPOLIS, Ind. — A judge ruled.", "INDIANAPOLIS, Ind.", None, "A judge ruled."),
+        ("(CNN) -- A man was arrested.", None, "CNN", "A man was arrested."),
+        ("Washington (CNN) Vermont Sen. Bernie Sanders spoke.", "Washington", "CNN", "Vermont"),
+    ],
+)
+def test_datelines(text: str, place: str | None, agency: str | None, rest: str) -> None:
+    found = find_dateline(text)
+    assert found is not None
+    assert (found.place, found.agency) == (place, agency)
+    assert strip_dateline(text).startswith(rest)
+
+
+@pytest.mark.parametrize(
+    "text", ["The company said: we will not sell.", "A Russian diplomat denied reports."]
+)
+def test_sentences_without_datelines_stay_whole(text: str) -> None:
+    assert find_dateline(text) is None
+    assert strip_dateline(text) == text
+
+
+def test_bylines_are_short_lines_opening_with_by() -> None:
+    assert is_byline("By Sam Writer")
+    assert not is_byline("By the end of the day, more than 300 people had planted a tree each.")
+
+
+def test_dates_written_by_people_and_programs() -> None:
+    assert read_date("2022-02-01") == dt.date(2022, 2, 1)
+    assert read_date("Tue, 01 Feb 2022 10:00:00 +0000") == dt.datetime(
+        2022, 2, 1, 10, tzinfo=dt.UTC
+    )
+    assert read_date("1 February 2022") == dt.date(2022, 2, 1)
+    assert read_date("someday") is None
+    assert read_date("0001-01-01") is None
+
+
+def test_stated_day_is_the_first_full_date() -> None:
+    assert stated_day("Posted Feb 3 — on 1 March 2021 and 2020-05-06") == dt.date(2021, 3, 1)
+    assert stated_day("February 30, 2021, then March 2, 2021") == dt.date(2021, 3, 2)
