@@ -1,6 +1,8 @@
 """`build`: the one place where the stages meet.
 
 collect -> clean -> dedupe -> cluster -> summarize -> compose -> render -> deliver
+
+`build` runs them in that order, one line each; the helpers below are the stages' glue.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ __all__ = [
     "build",
     "clean_documents",
     "clean_for_clustering",
+    "cluster_stories",
     "collect_sources",
     "compose_briefing",
     "deliver_pending",
@@ -183,37 +186,38 @@ def _read_story(
     return summary, find_conflicts(story)
 
 
-def compose_briefing(
+def cluster_stories(
     articles: Sequence[Article],
+    config: Config,
+    *,
+    date: dt.date,
+    history: Sequence[stories_store.KeptStory] = (),
+) -> tuple[Story, ...]:
+    """Stories of the articles, continuing earlier briefings' stories where they grew.
+
+    A story that grew keeps its id and is marked developing; one with nothing new since the
+    briefing that showed it is left out.
+    """
+    stories = cluster.cluster_articles(
+        articles, similarity=config.cluster.similarity, max_gap_days=config.cluster.max_gap_days
+    )
+    stories = cluster.attach_background(stories)
+    stories = stories_store.continue_stories(
+        stories, history, briefing_date=date, max_gap_days=config.cluster.max_gap_days
+    )
+    return stories_store.without_repeats(stories, history, briefing_date=date)
+
+
+def compose_briefing(
+    stories: Sequence[Story],
     config: Config,
     *,
     date: dt.date,
     now: dt.datetime,
     reports: Sequence[SourceReport] = (),
-    history: Sequence[stories_store.KeptStory] = (),
 ) -> tuple[Briefing, tuple[compose.Section, ...]]:
-    """Cluster, continue earlier stories, summarize and arrange: the briefing and its sections.
-
-    `history` holds the stories of earlier briefings: a story that grew keeps its id and is
-    marked developing; one with nothing new is left out.
-    """
-    with _timed("de-duplicate"):
-        unique = dedupe.dedupe_articles(articles)
-    with _timed("cluster"):
-        stories = cluster.cluster_articles(
-            unique,
-            similarity=config.cluster.similarity,
-            max_gap_days=config.cluster.max_gap_days,
-        )
-        stories = cluster.attach_background(stories)
-    with _timed("continue stories"):
-        stories = stories_store.continue_stories(
-            stories, history, briefing_date=date, max_gap_days=config.cluster.max_gap_days
-        )
-        stories = stories_store.without_repeats(stories, history, briefing_date=date)
-    with _timed("summarize"):
-        summarized = summarize_stories(stories, config, history=history)
-    briefing = Briefing(date=date, generated_at=now, stories=summarized, sources=tuple(reports))
+    """The briefing of the summarized stories, ranked and arranged in sections."""
+    briefing = Briefing(date=date, generated_at=now, stories=tuple(stories), sources=tuple(reports))
     rules = [compose.SectionRule(s.title, s.keywords, s.categories) for s in config.output.sections]
     return compose.arrange(briefing, rules)
 
@@ -236,35 +240,30 @@ def build(
     resend: bool = False,
     env: Mapping[str, str] | None = None,
 ) -> BuildResult:
-    """One full run: collect, clean, dedupe, cluster, summarize, render, write, email."""
+    """One full run, stage by stage: collect, clean, dedupe, cluster (and continue earlier
+    stories), summarize (with conflicts), compose, render and write, keep, email."""
     out_dir = out_dir or config.resolve(config.output.dir)
     with open_store(config.resolve(config.store.path)) as store:
-        with _timed("read files"):
-            files = collect_files(list(config.sources.files), base_dir=config.base_dir)
-        with _timed("collect feeds"):
-            documents, feed_reports = _new_feed_documents(config, store, now=now, date=date)
-        with _timed("clean"):
-            articles, clean_reports = clean_documents((*files.documents, *documents))
-        reports = (*files.reports, *clean_reports, *feed_reports)
         history = stories_store.load_history(
             store, since=date - dt.timedelta(days=config.cluster.max_gap_days)
         )
-        briefing, sections = compose_briefing(
-            articles, config, date=date, now=now, reports=reports, history=history
-        )
-        environment = render.make_environment(
-            config.resolve(config.output.templates) if config.output.templates else None
-        )
-        with _timed("render and write"):
-            rendered = render.render_briefing(briefing, environment=environment, sections=sections)
-            outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
-            archive.write_archive(
-                out_dir,
-                now=now,
-                briefing=briefing,
-                environment=environment,
-                base_url=config.output.base_url,
+        with _timed("collect"):
+            documents, collect_reports = _collect(config, store, now=now, date=date)
+        with _timed("clean"):
+            articles, clean_reports = clean_documents(documents)
+        with _timed("de-duplicate"):
+            articles = dedupe.dedupe_articles(articles)
+        with _timed("cluster"):
+            stories = cluster_stories(articles, config, date=date, history=history)
+        with _timed("summarize"):
+            stories = summarize_stories(stories, config, history=history)
+        reports = (*collect_reports, *clean_reports)
+        with _timed("compose"):
+            briefing, sections = compose_briefing(
+                stories, config, date=date, now=now, reports=reports
             )
+        with _timed("render and write"):
+            rendered, outputs = _render_and_write(config, briefing, sections, out_dir, now=now)
         with _timed("keep stories"):
             kept = stories_store.updated_history(briefing.stories, history, briefing_date=date)
             stories_store.save_history(store, kept)
@@ -279,6 +278,39 @@ def build(
         )
         delivery_error = _email(config, store, briefing, rendered, send_email, resend, now, env)
     return BuildResult(briefing, outputs, problems, delivery_error)
+
+
+def _collect(
+    config: Config, store: Store, *, now: dt.datetime, date: dt.date
+) -> tuple[tuple[RawDocument, ...], tuple[SourceReport, ...]]:
+    """The configured files in full, and feed entries first seen since the last briefing."""
+    files = collect_files(list(config.sources.files), base_dir=config.base_dir)
+    documents, feed_reports = _new_feed_documents(config, store, now=now, date=date)
+    return (*files.documents, *documents), (*files.reports, *feed_reports)
+
+
+def _render_and_write(
+    config: Config,
+    briefing: Briefing,
+    sections: Sequence[compose.Section],
+    out_dir: Path,
+    *,
+    now: dt.datetime,
+) -> tuple[render.RenderedBriefing, tuple[Path, ...]]:
+    """Render the briefing, write its files and refresh the archive beside them."""
+    environment = render.make_environment(
+        config.resolve(config.output.templates) if config.output.templates else None
+    )
+    rendered = render.render_briefing(briefing, environment=environment, sections=sections)
+    outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=briefing.date)
+    archive.write_archive(
+        out_dir,
+        now=now,
+        briefing=briefing,
+        environment=environment,
+        base_url=config.output.base_url,
+    )
+    return rendered, outputs
 
 
 def _new_feed_documents(

@@ -132,13 +132,12 @@ def test_build_logs_how_long_each_stage_took(
     timed = [r.getMessage() for r in caplog.records if r.getMessage().startswith("stage ")]
     stages = [line.removeprefix("stage ").rsplit(": ", 1) for line in timed]
     assert [stage for stage, _seconds in stages] == [
-        "read files",
-        "collect feeds",
+        "collect",
         "clean",
         "de-duplicate",
         "cluster",
-        "continue stories",
         "summarize",
+        "compose",
         "render and write",
         "keep stories",
     ]
