@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from digest.model import Article, Conflict, Story, SummarySentence
-from digest.text.dates import MONTH_NAME
+from digest.text.dates import MONTH_NAME, ZONE_NAME
 from digest.text.language import stemmer_for, stop_words_for
 from digest.text.sentences import split_sentences
 
@@ -127,7 +127,7 @@ _APPROXIMATE = re.compile(
 )
 # Words after a number that make it a date or a time, not a count.
 _NOT_COUNTED = re.compile(
-    r"(?:am|pm|gmt|utc|edt|est|et|pdt|pst|bst|cet|ist|jst|percent|per|years?|old"
+    rf"(?:am|pm|{ZONE_NAME}|percent|per|years?|old"
     rf"|{MONTH_NAME}|(?:mon|tues|wednes|thurs|fri|satur|sun)day)",
     re.IGNORECASE,
 )

@@ -10,7 +10,7 @@ from scipy import sparse
 
 from digest.cluster._vectors import TermSpace, document, project, vectorize
 from digest.model import Article
-from digest.text.dates import MONTH_NAME
+from digest.text.dates import MONTH_NAME, ZONE_NAME
 
 __all__ = ["choose_headline", "headline_in", "headlines_in", "strip_attribution", "usable_title"]
 
@@ -19,7 +19,7 @@ _DATE_ONLY = re.compile(
     r"^(?:[\W\d_]|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|"
     + MONTH_NAME
     + r"[a-z]*\.?|updated|published|"
-    r"posted|am|pm|gmt|utc|[a-z]st|[a-z]dt|ist|bst|cet)*$",
+    r"posted|am|pm|" + ZONE_NAME + r")*$",
     re.IGNORECASE,
 )
 # A title's tail that names its source, not the event: " - Reuters", " | Site Name",

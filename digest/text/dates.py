@@ -22,6 +22,7 @@ from digest.text.words import tokens
 __all__ = [
     "MONTH_NAME",
     "TIMEZONES",
+    "ZONE_NAME",
     "FoundDate",
     "explicit_dates",
     "find_dates",
@@ -93,6 +94,8 @@ MONTH_NAME = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _MONTH = rf"(?P<month>{MONTH_NAME})\.?"
+# A time zone's abbreviation as `TIMEZONES` knows them, or "ET" ("10 a.m. ET"), any case.
+ZONE_NAME = "(?:" + "|".join(sorted((*TIMEZONES, "ET"), key=len, reverse=True)) + ")"
 _MONTH2 = _MONTH.replace("month", "month2")
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _DATE = re.compile(
