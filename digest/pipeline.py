@@ -261,7 +261,6 @@ def build(
             archive.write_archive(
                 out_dir,
                 now=now,
-                briefing=briefing,
                 environment=environment,
                 base_url=config.output.base_url,
             )

@@ -1,4 +1,4 @@
-"""Briefing -> Markdown and HTML through jinja2 templates.
+"""Briefing -> Markdown and HTML through jinja2 templates, and JSON (`digest.briefing_json`).
 
 Templates are looked up in the user's folder first (`output.templates`), then in the built-in
 `templates/` folder, template by template, so a user overrides one without copying the rest.
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from digest.briefing_json import briefing_json
 from digest.model import Article, Briefing, Story
 
 __all__ = [
@@ -48,6 +49,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]<>#|]|(?<![^\W_])_|_(?![^\W_]))")
 class RenderedBriefing:
     markdown: str
     html: str
+    json: str  # the whole briefing for programs (docs/briefing.md)
 
 
 class SectionLike(Protocol):
@@ -222,7 +224,7 @@ def render_briefing(
     environment: jinja2.Environment | None = None,
     sections: Sequence[SectionLike] | None = None,
 ) -> RenderedBriefing:
-    """Markdown and HTML of one briefing; `sections` (from compose) group its stories.
+    """Markdown, HTML and JSON of one briefing; `sections` (from compose) group its stories.
 
     Without sections the stories are rendered in the briefing's order, under no heading.
     """
@@ -231,6 +233,7 @@ def render_briefing(
     return RenderedBriefing(
         markdown=environment.get_template("briefing.md.j2").render(context),
         html=environment.get_template("briefing.html.j2").render(context),
+        json=briefing_json(briefing),
     )
 
 
