@@ -215,7 +215,9 @@ def compose_briefing(
         summarized = summarize_stories(stories, config, history=history)
     briefing = Briefing(date=date, generated_at=now, stories=summarized, sources=tuple(reports))
     rules = [compose.SectionRule(s.title, s.keywords, s.categories) for s in config.output.sections]
-    return compose.arrange(briefing, rules)
+    return compose.arrange(
+        briefing, rules, featured=config.output.featured, language=config.summary.language
+    )
 
 
 @contextlib.contextmanager

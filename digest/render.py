@@ -96,11 +96,35 @@ class StoryView:
     previous_date: dt.date | None = None  # the earlier briefing this story continues
     previous_href: str | None = None  # "<date>.html", beside this briefing
 
+    @property
+    def featured(self) -> bool:
+        """Shown with its full summary; otherwise as one line."""
+        return self.story.featured
+
+    @property
+    def links(self) -> tuple[tuple[int, str], ...]:
+        """(number, http(s) URL) of each of its articles that has one, for a one-line entry."""
+        return tuple(
+            (n, url) for n, a in enumerate(self.articles, start=1) if (url := safe_url(a.url))
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class SectionView:
+    """A section's stories in reading order: its featured stories, then its one-liners."""
+
     title: str | None
     stories: tuple[StoryView, ...]
+    anchor: str = "more"  # the HTML id of its list of one-liners
+
+    @property
+    def featured(self) -> tuple[StoryView, ...]:
+        return tuple(v for v in self.stories if v.featured)
+
+    @property
+    def briefs(self) -> tuple[StoryView, ...]:
+        """The stories shown as one line each."""
+        return tuple(v for v in self.stories if not v.featured)
 
 
 def story_views(stories: Sequence[Story], *, start: int = 1) -> tuple[StoryView, ...]:
@@ -111,10 +135,10 @@ def section_views(sections: Sequence[SectionLike]) -> tuple[SectionView, ...]:
     """Sections with their stories numbered on, top to bottom, across sections."""
     views = []
     number = 1
-    for section in sections:
+    for index, section in enumerate(sections, start=1):
         stories = story_views(section.stories, start=number)
         number += len(stories)
-        views.append(SectionView(section.title, stories))
+        views.append(SectionView(section.title, stories, anchor=f"more-{index}"))
     return tuple(views)
 
 
@@ -249,6 +273,8 @@ def template_context(
         "sections": views,
         "titled_sections": any(v.title for v in views),
         "stories": tuple(story for view in views for story in view.stories),
+        "featured": tuple(story for view in views for story in view.featured),
+        "briefs": tuple(story for view in views for story in view.briefs),
         "sources": briefing.sources,
         "failed_sources": tuple(s for s in briefing.sources if not s.ok),
     }
