@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: digest test lint types unit golden bench-conflicts bench-cleaning bench-summaries bench-clusters bench-continuity bench-feeds clean
+.PHONY: digest test lint types unit golden bench-conflicts bench-cleaning bench-summaries bench-clusters bench-continuity bench-feeds bench-real-day clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-continuity: $(STAMP)
 
 bench-conflicts: $(STAMP)
 	$(BIN)/python benchmarks/conflicts.py
+
+bench-real-day: $(STAMP)
+	$(BIN)/python benchmarks/real_day.py
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden

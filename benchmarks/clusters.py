@@ -72,6 +72,7 @@ def load_eval(name: str) -> tuple[list[dict[str, Any]], list[str]]:
                         "title": doc.get("title") or "",
                         "text": doc["text"],
                         "published": doc.get("date"),
+                        "url": doc.get("url"),  # ECB+ gives some; `digest cluster` ignores it
                     }
                 )
                 gold.append(story["id"])

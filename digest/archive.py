@@ -1,9 +1,10 @@
 """The archive of briefings: `index.html` listing every briefing, newest first, and `feed.xml`.
 
 Both are rebuilt from the folder itself, so they always list exactly the `<date>.html` files
-present. What each entry shows beyond its date (counts and headlines) comes from a small
-sidecar, `<date>.json`, written beside the briefing when it is built; a briefing without one
-(built before, or copied in) is listed by its date alone.
+present. What each entry shows beyond its date (counts and headlines) comes from the
+briefing's JSON, `<date>.json`, written beside it when it is built (`digest.briefing_json`;
+the small record of counts and headlines that earlier versions wrote there is read too); a
+briefing without one (built before, or copied in) is listed by its date alone.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import jinja2
 
+from digest.briefing_json import briefing_json
 from digest.deliver import write_atomically
 from digest.model import Briefing
 from digest.render import make_environment
@@ -53,17 +55,13 @@ def sidecar_path(out_dir: Path, date: dt.date) -> Path:
 
 
 def write_sidecar(briefing: Briefing, out_dir: Path) -> Path:
-    """Record what the archive shows of `briefing`: counts and headlines, as `<date>.json`."""
-    record = {
-        "date": briefing.date.isoformat(),
-        "generated_at": briefing.generated_at.isoformat(),
-        "stories": len(briefing.stories),
-        "articles": len(briefing.articles),
-        "outlets": len(briefing.outlets),
-        "headlines": [story.headline for story in briefing.stories[:_HEADLINES_KEPT]],
-    }
+    """Write `briefing`'s JSON as `<date>.json`, where the archive reads its counts and headlines.
+
+    `digest build` writes it with the Markdown and HTML (`digest.deliver`); this is for
+    callers that archive a briefing without delivering it.
+    """
     path = sidecar_path(out_dir, briefing.date)
-    write_atomically(path, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+    write_atomically(path, briefing_json(briefing))
     return path
 
 
@@ -122,14 +120,20 @@ def _entry(out_dir: Path, date: dt.date) -> ArchiveEntry:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         updated = dt.datetime.fromisoformat(record["generated_at"])
+        if isinstance(record["stories"], list):  # the whole briefing
+            counts = record["counts"]
+            stories = int(counts["stories"])
+            headlines = [story["headline"] for story in record["stories"][:_HEADLINES_KEPT]]
+        else:  # the record of counts and headlines that earlier versions wrote
+            counts, stories, headlines = record, int(record["stories"]), record["headlines"]
         return ArchiveEntry(
             date=date,
             href=href,
             updated=updated if updated.tzinfo is not None else updated.replace(tzinfo=dt.UTC),
-            stories=int(record["stories"]),
-            articles=int(record["articles"]),
-            outlets=int(record["outlets"]),
-            headlines=tuple(str(h) for h in record["headlines"]),
+            stories=stories,
+            articles=int(counts["articles"]),
+            outlets=int(counts["outlets"]),
+            headlines=tuple(str(h) for h in headlines),
         )
     except FileNotFoundError:
         return ArchiveEntry(date=date, href=href, updated=midnight)

@@ -90,6 +90,8 @@ class OutputConfig(_Section):
     dir: Path = Path("briefings")
     templates: Path | None = None
     sections: tuple[SectionConfig, ...] = ()
+    # Stories shown with their full summary; the rest are one line each. None: every story.
+    featured: int | None = Field(default=10, ge=0)
     base_url: str | None = None  # where `dir` is served: makes feed.xml's links absolute
 
     @field_validator("base_url")

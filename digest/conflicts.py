@@ -308,6 +308,7 @@ def _denials(
                     claim=SummarySentence(claim.text, claim.article_id),
                     counter=SummarySentence(denial.text, denial.article_id),
                     reason="One article reports it; another reports it denied.",
+                    kind="denial",
                 )
                 found.append((score, closeness, conflict))
     return found
@@ -354,6 +355,7 @@ def _number_clashes(
                     claim=SummarySentence(first.text, first.article_id),
                     counter=SummarySentence(second.text, second.article_id),
                     reason=f"Different numbers for the same thing: {shown} and {other_shown}.",
+                    kind="number",
                 )
                 found.append((overlap, overlap, conflict))
     return found

@@ -1,4 +1,4 @@
-"""Write a rendered briefing to disk: `<dir>/<date>.md` and `<dir>/<date>.html`.
+"""Write a rendered briefing to disk: `<dir>/<date>.md`, `.html` and `.json`.
 
 Files are written to a temporary name and renamed, so a reader (or a crash) never sees half a
 briefing.
@@ -16,16 +16,17 @@ from digest.render import RenderedBriefing
 __all__ = ["briefing_paths", "write_atomically", "write_briefing"]
 
 
-def briefing_paths(out_dir: Path, date: dt.date) -> tuple[Path, Path]:
+def briefing_paths(out_dir: Path, date: dt.date) -> tuple[Path, Path, Path]:
     stem = date.isoformat()
-    return out_dir / f"{stem}.md", out_dir / f"{stem}.html"
+    return out_dir / f"{stem}.md", out_dir / f"{stem}.html", out_dir / f"{stem}.json"
 
 
 def write_briefing(rendered: RenderedBriefing, *, out_dir: Path, date: dt.date) -> tuple[Path, ...]:
-    markdown_path, html_path = briefing_paths(out_dir, date)
+    markdown_path, html_path, json_path = briefing_paths(out_dir, date)
     write_atomically(markdown_path, rendered.markdown)
     write_atomically(html_path, rendered.html)
-    return markdown_path, html_path
+    write_atomically(json_path, rendered.json)
+    return markdown_path, html_path, json_path
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
 __all__ = [
     "Article",
     "Briefing",
     "Conflict",
+    "ConflictKind",
     "RawDocument",
     "SourceReport",
     "Story",
@@ -77,6 +79,11 @@ class SummarySentence:
     article_id: str
 
 
+# What two conflicting sentences disagree on: one denies what the other states, or they give
+# different numbers for the same thing.
+ConflictKind = Literal["denial", "number"]
+
+
 @dataclass(frozen=True, slots=True)
 class Conflict:
     """Two sentences of one story that disagree on a checkable point."""
@@ -84,6 +91,7 @@ class Conflict:
     claim: SummarySentence
     counter: SummarySentence
     reason: str
+    kind: ConflictKind = "denial"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,9 @@ class Story:
     """Articles reporting one event, with the headline and summary chosen for them.
 
     `background` holds earlier articles of the same thread that report a different event.
+    `rank`, `featured` and `section` are the briefing's layout, set by compose: the story's
+    place in importance order (1 = most important; None before ranking), whether it is shown
+    with its full summary or as one line, and the title of its section (None: no sections).
     """
 
     id: str
@@ -101,6 +112,9 @@ class Story:
     conflicts: tuple[Conflict, ...] = ()
     developing: bool = False
     previous_briefing: str | None = None
+    rank: int | None = None
+    featured: bool = True
+    section: str | None = None
 
     @property
     def outlets(self) -> tuple[str, ...]:

@@ -219,7 +219,9 @@ def compose_briefing(
     """The briefing of the summarized stories, ranked and arranged in sections."""
     briefing = Briefing(date=date, generated_at=now, stories=tuple(stories), sources=tuple(reports))
     rules = [compose.SectionRule(s.title, s.keywords, s.categories) for s in config.output.sections]
-    return compose.arrange(briefing, rules)
+    return compose.arrange(
+        briefing, rules, featured=config.output.featured, language=config.summary.language
+    )
 
 
 @contextlib.contextmanager

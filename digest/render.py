@@ -1,4 +1,4 @@
-"""Briefing -> Markdown and HTML through jinja2 templates.
+"""Briefing -> Markdown and HTML through jinja2 templates, and JSON (`digest.briefing_json`).
 
 Templates are looked up in the user's folder first (`output.templates`), then in the built-in
 `templates/` folder, template by template, so a user overrides one without copying the rest.
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from digest.briefing_json import briefing_json
 from digest.model import Article, Briefing, Story
 
 __all__ = [
@@ -48,6 +49,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]<>#|]|(?<![^\W_])_|_(?![^\W_]))")
 class RenderedBriefing:
     markdown: str
     html: str
+    json: str  # the whole briefing for programs (docs/briefing.md)
 
 
 class SectionLike(Protocol):
@@ -94,11 +96,35 @@ class StoryView:
     previous_date: dt.date | None = None  # the earlier briefing this story continues
     previous_href: str | None = None  # "<date>.html", beside this briefing
 
+    @property
+    def featured(self) -> bool:
+        """Shown with its full summary; otherwise as one line."""
+        return self.story.featured
+
+    @property
+    def links(self) -> tuple[tuple[int, str], ...]:
+        """(number, http(s) URL) of each of its articles that has one, for a one-line entry."""
+        return tuple(
+            (n, url) for n, a in enumerate(self.articles, start=1) if (url := safe_url(a.url))
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class SectionView:
+    """A section's stories in reading order: its featured stories, then its one-liners."""
+
     title: str | None
     stories: tuple[StoryView, ...]
+    anchor: str = "more"  # the HTML id of its list of one-liners
+
+    @property
+    def featured(self) -> tuple[StoryView, ...]:
+        return tuple(v for v in self.stories if v.featured)
+
+    @property
+    def briefs(self) -> tuple[StoryView, ...]:
+        """The stories shown as one line each."""
+        return tuple(v for v in self.stories if not v.featured)
 
 
 def story_views(stories: Sequence[Story], *, start: int = 1) -> tuple[StoryView, ...]:
@@ -109,10 +135,10 @@ def section_views(sections: Sequence[SectionLike]) -> tuple[SectionView, ...]:
     """Sections with their stories numbered on, top to bottom, across sections."""
     views = []
     number = 1
-    for section in sections:
+    for index, section in enumerate(sections, start=1):
         stories = story_views(section.stories, start=number)
         number += len(stories)
-        views.append(SectionView(section.title, stories))
+        views.append(SectionView(section.title, stories, anchor=f"more-{index}"))
     return tuple(views)
 
 
@@ -222,7 +248,7 @@ def render_briefing(
     environment: jinja2.Environment | None = None,
     sections: Sequence[SectionLike] | None = None,
 ) -> RenderedBriefing:
-    """Markdown and HTML of one briefing; `sections` (from compose) group its stories.
+    """Markdown, HTML and JSON of one briefing; `sections` (from compose) group its stories.
 
     Without sections the stories are rendered in the briefing's order, under no heading.
     """
@@ -231,6 +257,7 @@ def render_briefing(
     return RenderedBriefing(
         markdown=environment.get_template("briefing.md.j2").render(context),
         html=environment.get_template("briefing.html.j2").render(context),
+        json=briefing_json(briefing),
     )
 
 
@@ -246,6 +273,8 @@ def template_context(
         "sections": views,
         "titled_sections": any(v.title for v in views),
         "stories": tuple(story for view in views for story in view.stories),
+        "featured": tuple(story for view in views for story in view.featured),
+        "briefs": tuple(story for view in views for story in view.briefs),
         "sources": briefing.sources,
         "failed_sources": tuple(s for s in briefing.sources if not s.ok),
     }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.golden import GOLDEN_DATE, GOLDEN_MARKDOWN, build_seeds_briefing, run_digest
+from tests.golden import GOLDEN_DATE, GOLDEN_MARKDOWN, REPO, build_seeds_briefing, run_digest
+from tests.test_briefing_json import assert_sources_in_range, validate
 
 SEED_HEADLINES = (
     "Russia denies responding to US proposal on Ukraine crisis",
@@ -41,13 +43,42 @@ BOILERPLATE = (
 
 
 @pytest.fixture(scope="module")
-def seeds_briefing(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of the seeds build."""
     result, out = build_seeds_briefing(tmp_path_factory.mktemp("build"))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    markdown = (out / f"{GOLDEN_DATE}.md").read_text(encoding="utf-8")
-    html = (out / f"{GOLDEN_DATE}.html").read_text(encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def seeds_briefing(seeds_out: Path) -> tuple[str, str]:
+    markdown = (seeds_out / f"{GOLDEN_DATE}.md").read_text(encoding="utf-8")
+    html = (seeds_out / f"{GOLDEN_DATE}.html").read_text(encoding="utf-8")
     return markdown, html
+
+
+def test_the_seeds_json_holds_the_briefing_and_fits_the_schema(
+    seeds_out: Path, seeds_briefing: tuple[str, str]
+) -> None:
+    document = json.loads((seeds_out / f"{GOLDEN_DATE}.json").read_text(encoding="utf-8"))
+    validate(document)
+    assert_sources_in_range(document)
+    assert document["date"] == GOLDEN_DATE
+    (story,) = document["stories"]
+    assert (story["rank"], story["featured"], story["section"]) == (1, True, None)
+    assert len(story["sources"]) == 4
+    assert {s["origin"] for s in story["sources"]} <= {
+        f"seeds/{p.name}" for p in (REPO / "seeds").iterdir()
+    }
+    # The conflict the Markdown shows, with its kind and both claims.
+    (conflict,) = story["conflicts"]
+    assert conflict["kind"] == "denial"
+    assert "not true" in conflict["claims"][1]["text"]
+    markdown = seeds_briefing[0]
+    assert story["headline"] in markdown
+    for sentence in story["summary"]:
+        assert f"{sentence['text']} [{sentence['source']}]" in markdown
 
 
 def test_the_seeds_briefing_matches_the_reviewed_golden_file(

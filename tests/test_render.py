@@ -193,3 +193,71 @@ def test_source_text_cannot_break_out_of_an_attribute() -> None:
     html = render_briefing(make_briefing(story)).html
     assert 'title="Source 1: &#34; onmouseover=&#34;alert(1)"' in html
     assert 'onmouseover="alert' not in html
+
+
+def featured_and_briefs():  # type: ignore[no-untyped-def]
+    """A featured story, then two one-liners: one with links, one from saved pages."""
+    linked = make_story(
+        make_article("l1", url="https://one.example/1", outlet="One"),
+        make_article("l2", outlet="Two"),
+        make_article("l3", url="javascript:alert(1)"),
+        make_article("l4", url="https://four.example/(4)"),
+        headline="Linked <brief>",
+        story_id="linked",
+    )
+    saved = make_story(make_article("p1"), headline="Saved pages", story_id="saved")
+    top = two_source_story()
+    stories = (
+        replace(top, rank=1),
+        replace(linked, rank=2, featured=False),
+        replace(saved, rank=3, featured=False, developing=True),
+    )
+    return make_briefing(*stories)
+
+
+def test_one_line_entries_carry_their_sources_count_and_links() -> None:
+    rendered = render_briefing(featured_and_briefs())
+    markdown = rendered.markdown
+    assert "## More stories" in markdown
+    assert (
+        "2. Linked \\<brief\\> — 4 sources: [1](https://one.example/1) "
+        "[4](https://four.example/%284%29)\n" in markdown
+    )
+    assert "3. Saved pages (developing) — 1 source\n" in markdown
+    assert "## 2." not in markdown  # no full entry for a one-liner
+    assert "the 1 most important in full, 2 more in brief" in markdown
+    html = rendered.html
+    brief = html[html.index('<li id="story-2">') : html.index("</li>", html.index('id="story-2"'))]
+    assert "Linked &lt;brief&gt;" in brief
+    assert "· 4 sources" in brief
+    assert '<a href="https://one.example/1" title="One">1</a>' in brief
+    assert '<a href="https://four.example/(4)"' in brief
+    assert "javascript:" not in html
+    assert '<li id="story-3">Saved pages <span class="developing">' in html
+
+
+def test_contents_list_the_featured_stories_and_count_the_rest() -> None:
+    rendered = render_briefing(featured_and_briefs())
+    toc = rendered.html[rendered.html.index('<nav class="toc"') : rendered.html.index("</nav>")]
+    assert '<a href="#story-1">The story</a>' in toc
+    assert "#story-2" not in toc
+    assert '<a href="#more-1">2 more in brief</a>' in toc
+    assert 'id="more-1"' in rendered.html
+    contents = rendered.markdown.split("## 1.")[0]
+    assert "1. The story" in contents
+    assert "- 2 more in brief" in contents
+    assert "Linked" not in contents
+
+
+def test_one_liners_follow_the_featured_stories_of_their_own_section() -> None:
+    briefing = featured_and_briefs()
+    top, linked, saved = briefing.stories
+    sections = [Section("Europe", (top, linked)), Section("Other news", (saved,))]
+    rendered = render_briefing(briefing, sections=sections)
+    markdown = rendered.markdown
+    assert markdown.index("### 1. The story") < markdown.index("### More in Europe")
+    assert markdown.index("2. Linked") < markdown.index("## Other news")
+    assert markdown.index("## Other news") < markdown.index("### More in Other news")
+    assert "3. Saved pages (developing) — 1 source" in markdown
+    assert '<h3 class="more-title">More in Europe</h3>' in rendered.html
+    assert '<ol class="briefs" start="3">' in rendered.html
