@@ -113,6 +113,26 @@ def test_briefing_fits_the_screen_and_shows_every_headline(
     assert png_size(shot) == (width, layout.height)
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_one_line_entries_fit_the_screen(browser: Browser, tmp_path: Path, width: int) -> None:
+    many_links = make_story(
+        *(
+            make_article(f"l{n}", outlet=f"Outlet {n}", url=f"https://example.org/{n}")
+            for n in range(40)
+        ),
+        headline="A one-liner with forty linked sources " + "Longwordwithoutbreaks" * 4,
+        story_id="links",
+    )
+    arranged, sections = arrange(make_briefing(*crowded_briefing().stories, many_links), featured=1)
+    page = tmp_path / "2022-02-01.html"
+    page.write_text(render_briefing(arranged, sections=sections).html, encoding="utf-8")
+    layout = browser.open(page, width=width)
+    assert not layout.overflows, f"{layout.scroll_width}px of content in {layout.client_width}px"
+    assert len(layout.headlines) == 1  # the featured story; the rest are one line each
+    assert layout.hidden_headlines() == []
+    browser.screenshot(tmp_path / f"briefs-{width}.png", width=width, height=layout.height)
+
+
 def test_the_checks_catch_overflow_and_hidden_headlines(browser: Browser, tmp_path: Path) -> None:
     page = tmp_path / "bad.html"
     page.write_text(

@@ -94,6 +94,10 @@ EVENTS = {
     "delayed ballot papers, broken card readers and complaints from opposition parties.",
     "merger": "Shareholders of the brewer Heineken approved the takeover of a Brazilian rival, "
     "a deal worth billions that regulators in Brasilia must still clear this spring.",
+    "storm": "A winter storm closed the motorway between Glasgow and Edinburgh overnight, "
+    "stranding lorries in snowdrifts while gritters struggled with frozen slopes.",
+    "strike": "Dock workers at Antwerp walked out over pensions, leaving container ships "
+    "anchored offshore and freight forwarders warning of week-long delays.",
     "rescue": "Divers pulled twelve boys and their football coach from the flooded Tham Luang "
     "cave in northern Thailand after an operation lasting three nights.",
 }
@@ -122,10 +126,10 @@ def report(article_id: str, event: str, outlet: str | None = None, **kwargs: obj
 
 
 def test_a_loose_mixed_story_ranks_below_a_tight_one_with_fewer_sources() -> None:
-    # Six articles, two each of three events, as single linkage chains them on a busy day.
-    events = ("election", "merger", "rescue")
+    # Six articles of five events of one topic, as single linkage chains them on a busy day.
+    events = ("election", "election", "merger", "rescue", "storm", "strike")
     mixed = make_story(
-        *(report(f"m{n}", events[n % 3], outlet=f"Mixed {n}") for n in range(6)),
+        *(report(f"m{n}", event, outlet=f"Mixed {n}") for n, event in enumerate(events)),
         story_id="mixed",
     )
     tight = make_story(

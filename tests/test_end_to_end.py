@@ -171,3 +171,21 @@ def test_an_invalid_config_exits_2_naming_file_and_key(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1
     assert f"{config}: summary.algorithm" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_output_featured_caps_the_stories_shown_in_full(seeds_copy: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"sources:\n  files: [{seeds_copy}]\noutput:\n  dir: {tmp_path / 'out'}\n  featured: 0\n"
+        f"store:\n  path: {tmp_path / 'store.sqlite3'}\n",
+        encoding="utf-8",
+    )
+    result = run_digest("build", "--config", str(config), "--date", GOLDEN_DATE, "--no-email")
+    assert result.returncode == 0, result.stderr
+    markdown = (tmp_path / "out" / f"{GOLDEN_DATE}.md").read_text(encoding="utf-8")
+    assert "## More stories" in markdown
+    assert re.search(r"^1\. Russia denies .+ — 4 sources$", markdown, flags=re.MULTILINE)
+    assert "Conflicting claims" not in markdown  # no full entry
+    document = json.loads((tmp_path / "out" / f"{GOLDEN_DATE}.json").read_text(encoding="utf-8"))
+    assert [(s["rank"], s["featured"]) for s in document["stories"]] == [(1, False)]
+    assert document["stories"][0]["summary"]  # programs still get the summary
