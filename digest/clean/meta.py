@@ -156,7 +156,7 @@ def _opens_with_dateline(text: str) -> bool:
 def _title_part(first_line: str, language: str = "english") -> str | None:
     """The headline part (the longest part) of a '<headline> - <site>' page title, if it is one."""
     parts = _TITLE_SEPARATOR.split(first_line)
-    if len(parts) < 2:
+    if len(parts) < 2 or _opens_with_dateline(first_line):
         return None
     longest = max(parts, key=lambda part: len(tokens(part)))
     return longest.strip() if _could_be_headline(longest, language) else None
@@ -266,6 +266,11 @@ def _byline_agency(line: str) -> str | None:
     text = glued["name"] if glued else line
     if (agency := news_agency(text)) is not None:
         return agency
+    words = text.split()
+    for n in range(1, min(len(words), _AGENCY_WORDS + 1)):
+        # "Associated Press Tue Feb 19, 2013 7:44 PM": the agency, then the date.
+        if is_date_line(" ".join(words[n:])) and (agency := news_agency(" ".join(words[:n]))):
+            return agency
     if is_byline(text):
         return news_agency(_BYLINE_SEPARATOR.split(text)[-1])
     return None

@@ -20,7 +20,7 @@ __all__ = ["MIN_PROSE_WORDS", "not_an_article", "stated_identity"]
 MIN_PROSE_WORDS = 50
 # A page that opens with a notice needs this much prose besides: the notice is the page, and
 # what follows it is the notice's own small print (a crawl's list of seeds).
-_AFTER_NOTICE_WORDS = 150
+_AFTER_NOTICE_WORDS = 100
 _OPENING_CHARS = 300
 
 

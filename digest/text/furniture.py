@@ -170,10 +170,11 @@ FURNITURE_SENTENCE = re.compile(
 
 # A dateline opening a paragraph or sentence: "WASHINGTON (AP) — ", "LONDON, Feb 1 (Reuters) - ",
 # "INDIANAPOLIS, Ind. — ", "STEPANAKERT, FEBRUARY 1, ARTSAKHPRESS: ", "Washington (CNN)",
-# "(CNN) -- ", "Moscow: ". Up to four capitalised words of place, maybe a date, then an agency
+# "(CNN) -- ", "Moscow: ". Capitalised words of place, maybe a date, then an agency
 # in brackets, a comma and a credit, or a colon or a dash; what follows opens a sentence.
+# Up to five words of place: "OSAN AIR BASE, South Korea (AFNS) --".
 _DATELINE = re.compile(
-    r"""^(?P<place>[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){0,3})?
+    r"""^(?P<place>[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){0,4})?
         (?:,\s*(?P<when>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?))?
         (?:\s*\((?P<agency>[A-Za-z][\w.&/ -]{0,39})\)(?:\s*[—–:-]{1,2})?
           | ,\s*(?P<credit>[A-Z][\w.& -]{1,30}?)\s*[:—–-]{1,2}
