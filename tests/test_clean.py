@@ -483,7 +483,7 @@ def test_a_stated_outlet_wins_over_the_url() -> None:
     ("opening", "outlet"),
     [
         # Multi-News dev (../shared/eval/multinews-dev.jsonl), the openings of real articles.
-        ("BALTIMORE (AP) — ", "AP"),
+        ("BALTIMORE (AP) — ", "Associated Press"),
         ("KATHMANDU (Reuters) - ", "Reuters"),
         ("(CNN) ", "CNN"),
         ("OSAN AIR BASE, South Korea (AFNS) -- ", "AFNS"),

@@ -102,34 +102,40 @@ _SECTION_BREAK = re.compile(
 # News agencies and picture agencies whose name alone on a line is a credit, and whose name in
 # a byline or dateline is the outlet. Keys are lowercased; values are how the name is written.
 AGENCIES: dict[str, str] = {
-    name.lower(): name
-    for name in (
-        "Associated Press",
-        "AP",
-        "Reuters",
-        "AFP",
-        "Agence France-Presse",
-        "Bloomberg",
-        "TASS",
-        "RIA Novosti",
-        "Interfax",
-        "Xinhua",
-        "Kyodo",
-        "Yonhap",
-        "PTI",
-        "Press Trust of India",
-        "IANS",
-        "ANI",
-        "UPI",
-        "dpa",
-        "EFE",
-        "ANSA",
-        "Anadolu Agency",
-        "Getty Images",
-        "Shutterstock",
-        "EPA",
-        "Sputnik",
-    )
+    **{
+        name.lower(): name
+        for name in (
+            "Associated Press",
+            "AP",
+            "Reuters",
+            "AFP",
+            "Agence France-Presse",
+            "Bloomberg",
+            "TASS",
+            "RIA Novosti",
+            "Interfax",
+            "Xinhua",
+            "Kyodo",
+            "Yonhap",
+            "PTI",
+            "Press Trust of India",
+            "IANS",
+            "ANI",
+            "UPI",
+            "dpa",
+            "EFE",
+            "ANSA",
+            "Anadolu Agency",
+            "Getty Images",
+            "Shutterstock",
+            "EPA",
+            "Sputnik",
+        )
+    },
+    # One agency, one name: the short forms datelines use ("(AP)") are written out, so an
+    # agency's articles count as one outlet whichever form the page used.
+    "ap": "Associated Press",
+    "pti": "Press Trust of India",
 }
 # Of those, the ones that sell pictures: their name is a photo credit, never the outlet.
 PICTURE_AGENCIES = frozenset({"getty images", "shutterstock", "epa"})
@@ -315,6 +321,7 @@ _NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bthe interactive transcript could not be loaded\b"
             r"|\bmedia playback is unsupported on your device\b|\bcopy this code to your website\b"
             r"|\bthis video is (?:unavailable|no longer available|represented by)\b"
+            r"|^\W*published on [a-z]{3,9}\.? \d{1,2}, \d{4}\b"
         ),
     ),
 )
