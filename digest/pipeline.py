@@ -99,37 +99,37 @@ def collect_sources(
 
 
 def clean_documents(
-    documents: Sequence[RawDocument],
+    documents: Sequence[RawDocument], *, language: str = "english"
 ) -> tuple[tuple[Article, ...], tuple[SourceReport, ...]]:
-    """Clean each document; one that holds no article prose is reported, not kept."""
+    """Clean each document; one that holds no article (a notice, a near-empty page) is reported,
+    not kept. Paragraphs that unrelated documents share verbatim are boilerplate, dropped first."""
     articles: list[Article] = []
     reports: list[SourceReport] = []
     with progress(len(documents), "Cleaning") as advance:
-        for document, article in zip(documents, _clean_all(documents, advance), strict=True):
-            # A feed entry without text is still news: its title or link says what happened.
-            if not article.paragraphs and not _stated_identity(document):
-                message = f"{document.origin}: no article text found, skipped"
-                log.warning("%s", message)
-                reports.append(SourceReport(document.origin, ok=False, message=message))
-                continue
-            articles.append(article)
+        cleaned = clean.drop_shared_paragraphs(
+            _clean_all(documents, advance, language), language=language
+        )
+    for document, article in zip(documents, cleaned, strict=True):
+        if (reason := clean.not_an_article(document, article)) is not None:
+            message = f"{document.origin}: not an article ({reason}), skipped"
+            log.warning("%s", message)
+            reports.append(SourceReport(document.origin, ok=False, message=message))
+            continue
+        articles.append(article)
     return tuple(articles), tuple(reports)
 
 
-def _clean_all(documents: Sequence[RawDocument], advance: Callable[..., None]) -> list[Article]:
+def _clean_all(
+    documents: Sequence[RawDocument], advance: Callable[..., None], language: str
+) -> list[Article]:
     """`clean` over the documents, in input order; large batches on every core."""
-    pairs = [(document, dedupe.document_id(document)) for document in documents]
+    pairs = [(document, dedupe.document_id(document), language) for document in documents]
     return map_on_cores(_clean_one, pairs, minimum=_PARALLEL_CLEAN_MIN, advance=advance)
 
 
-def _clean_one(pair: tuple[RawDocument, str]) -> Article:
-    document, article_id = pair
-    return clean.clean(document, article_id=article_id)
-
-
-def _stated_identity(document: RawDocument) -> bool:
-    """Whether the source itself stated the article: a feed entry's title, link, GUID or date."""
-    return bool(document.title or document.url or document.guid or document.published)
+def _clean_one(job: tuple[RawDocument, str, str]) -> Article:
+    document, article_id, language = job
+    return clean.clean(document, article_id=article_id, language=language)
 
 
 def clean_for_clustering(documents: Sequence[RawDocument]) -> tuple[Article, ...]:

@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 
+from digest import pipeline
 from digest.clean import (
     clean,
+    drop_shared_paragraphs,
     extract_paragraphs,
     find_headline,
     find_outlet,
     find_published,
     is_boilerplate_line,
+    not_an_article,
 )
 from digest.model import Article, RawDocument
 from digest.text.dates import FoundDate, infer_year
@@ -450,3 +453,219 @@ def test_short_text_without_a_stated_title_is_not_taken_for_prose() -> None:
     assert (
         clean(RawDocument(origin="x.txt", text="Menu\n\nSearch"), article_id="x").paragraphs == ()
     )
+
+
+# --- outlets from evidence only -----------------------------------------------------------------
+
+BODY = (
+    "The city council approved the budget on Tuesday after a long debate about the cost of "
+    "repairing the old bridge over the river, which has been closed to traffic since spring."
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "outlet"),
+    [
+        ("https://www.reuters.com/world/some-story", "reuters.com"),
+        ("https://edition.cnn.com/2018/01/01/politics/story.html", "cnn.com"),
+        ("http://news.bbc.co.uk/2/hi/story.stm", "bbc.co.uk"),
+    ],
+)
+def test_outlet_is_the_urls_registered_host(url: str, outlet: str) -> None:
+    assert run(BODY, url=url).outlet == outlet
+
+
+def test_a_stated_outlet_wins_over_the_url() -> None:
+    assert run(BODY, url="https://www.reuters.com/x", outlet="Reuters").outlet == "Reuters"
+
+
+@pytest.mark.parametrize(
+    ("opening", "outlet"),
+    [
+        # Multi-News dev (../shared/eval/multinews-dev.jsonl), the openings of real articles.
+        ("BALTIMORE (AP) — ", "Associated Press"),
+        ("KATHMANDU (Reuters) - ", "Reuters"),
+        ("(CNN) ", "CNN"),
+        ("OSAN AIR BASE, South Korea (AFNS) -- ", "AFNS"),
+        # Not credits: a state or country after the place (issue 11: "Ind.", "South Korea").
+        ("INDIANAPOLIS, Ind. — ", None),
+        ("SEOUL, South Korea — ", None),
+        ("OSAN AIR BASE, South Korea — ", None),
+        ("ALLENTOWN, Pa. - ", None),
+    ],
+)
+def test_outlet_from_a_bracketed_dateline_only(opening: str, outlet: str | None) -> None:
+    assert run(opening + BODY).outlet == outlet
+
+
+@pytest.mark.parametrize(
+    ("byline", "outlet"),
+    [
+        # Multi-News dev, story 182: a byline with its date.
+        ("Associated Press Tue Feb 19, 2013 7:44 PM", "Associated Press"),
+        ("By Jo Doe, Reuters\nFebruary 1, 2022", "Reuters"),
+        # Picture credits and stray words are not outlets (issue 11's "GETTY IMAGES)",
+        # "Photo by Reuters Close").
+        ("By Jo Doe, Getty Images\nFebruary 1, 2022", None),
+        ("Photo by Reuters Close\nFebruary 1, 2022", None),
+        ("GETTY IMAGES)\nFebruary 1, 2022", None),
+    ],
+)
+def test_outlet_from_a_byline_names_a_news_agency(byline: str, outlet: str | None) -> None:
+    text = f"Council approves the bridge budget\n\n{byline}\n\n{BODY}\n\n{BODY}"
+    assert run(text).outlet == outlet
+
+
+def test_an_agency_credit_under_a_caption_is_not_the_outlet() -> None:
+    # Seed 001 shows "Reuters" alone under a photo's caption: the picture's credit.
+    assert seed("001").outlet is None
+
+
+def test_a_page_title_tail_that_is_not_a_name_is_not_an_outlet() -> None:
+    text = "Man sues everyone - including himself!\n\nMan sues everyone\n\n" + BODY + "\n\n" + BODY
+    assert run(text).outlet is None
+
+
+# --- not-an-article pages -----------------------------------------------------------------------
+
+NOT_ARTICLES = json.loads((FIXTURES / "not_articles.json").read_text("utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", NOT_ARTICLES, ids=[c["source"][-40:] for c in NOT_ARTICLES])
+def test_not_an_article(case: dict[str, Any]) -> None:
+    document = make_document(case["text"])
+    assert not_an_article(document, clean(document, article_id="a1")) == case["reason"]
+
+
+def test_a_short_feed_entry_is_still_news() -> None:
+    entry = make_document(
+        "Tweet with a location", title="Storm hits the coast", url="https://x.org/a"
+    )
+    assert not_an_article(entry, clean(entry, article_id="a1")) is None
+
+
+def test_clean_documents_reports_each_not_article_once() -> None:
+    documents = [
+        RawDocument(origin=f"page{i}.txt", text=case["text"]) for i, case in enumerate(NOT_ARTICLES)
+    ]
+    articles, reports = pipeline.clean_documents(documents)
+    skipped = [c for c in NOT_ARTICLES if c["reason"] is not None]
+    assert len(articles) == len(NOT_ARTICLES) - len(skipped)
+    assert [r.message for r in reports][:2] == [
+        "page0.txt: not an article (a social-media widget notice), skipped",
+        "page1.txt: not an article (a web-archive crawl notice), skipped",
+    ]
+    assert len(reports) == len(skipped)
+    assert not any(r.ok for r in reports)
+
+
+# --- boilerplate across the batch ---------------------------------------------------------------
+
+# Politico's "Story Continued Below" (Multi-News dev: stories 009, 019, 058, 140, …) and an
+# unrelated first paragraph each.
+SHARED = "Story Continued Below"
+TOPICS = [
+    "The Dow ended down 1,175 points, its largest single-day point drop, rattling Wall Street "
+    "traders who have never seen such whipsaw action in the markets.",
+    "Two former aides to a delegate from the Virgin Islands face charges after private images "
+    "were stolen from her phone while it was being repaired.",
+    "The president met the Senate and House minority leaders about his request for funding to "
+    "build a wall on the southern border, a sit-down that turned into a shouting match.",
+]
+
+
+def make_article(article_id: str, *paragraphs: str) -> Article:
+    return Article(id=article_id, origin=f"{article_id}.txt", title="", paragraphs=paragraphs)
+
+
+def test_a_paragraph_in_three_unrelated_articles_is_dropped() -> None:
+    articles = [make_article(f"a{i}", topic, SHARED, topic) for i, topic in enumerate(TOPICS)]
+    cleaned = drop_shared_paragraphs(articles)
+    assert all(SHARED not in a.paragraphs for a in cleaned)
+    assert [a.paragraphs[0] for a in cleaned] == TOPICS
+
+
+def test_copies_of_one_article_keep_every_paragraph() -> None:
+    copies = [make_article(f"c{i}", TOPICS[0], SHARED, TOPICS[1]) for i in range(4)]
+    assert drop_shared_paragraphs(copies) == tuple(copies)
+
+
+def test_a_paragraph_in_two_articles_is_kept() -> None:
+    articles = [make_article(f"a{i}", topic, SHARED) for i, topic in enumerate(TOPICS[:2])]
+    assert drop_shared_paragraphs(articles) == tuple(articles)
+
+
+def test_articles_left_empty_by_shared_boilerplate_are_skipped() -> None:
+    notice = "Sign up for our daily email and get top stories delivered to your inbox each day."
+    documents = [
+        RawDocument(origin=f"p{i}.txt", text=f"{topic}\n\n{notice}\n\n{topic} " * 1)
+        for i, topic in enumerate(TOPICS)
+    ]
+    documents.append(RawDocument(origin="only.txt", text=notice))
+    articles, reports = pipeline.clean_documents(documents)
+    assert all(notice not in a.paragraphs for a in articles)
+    assert "only.txt" in {r.source for r in reports}
+
+
+# --- headlines of untitled articles -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        # Multi-News dev, story 132: the dateline is not part of the headline.
+        (
+            "WASHINGTON (AP) — The Trump administration is cutting off U.S. funding to a U.N. "
+            "agency that helps Palestinian refugees, a decision likely to worsen conditions.",
+            "The Trump administration is cutting off U.S. funding to a U.N. agency",
+        ),
+        # Story 061: a caption opens the page; the lead follows.
+        (
+            "Keurig Green Mountain K-Cup coffee packs. (Joe Raedle/Getty Images)\n\n"
+            "Keurig Green Mountain Inc. on Wednesday cut its guidance for the year as earnings "
+            "fell 4% on low demand for its new brewing system.",
+            "Keurig Green Mountain Inc. on Wednesday cut its guidance for the year",
+        ),
+        # Story 146: markup left by a video player is never a headline.
+        (
+            'poster="http://v.politico.com/images/1155968404/201802/844/1155968404_5728192221001'
+            '_5728191585001-vs.jpg?pubId=1155968404" true\n\n'
+            "Congressional leaders reached a budget deal that lifts spending caps by $300 billion "
+            "over two years.",
+            "Congressional leaders reached a budget deal",
+        ),
+    ],
+)
+def test_headline_from_the_lead(text: str, headline: str) -> None:
+    assert run(text).title == headline
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        # Issue 11's list of headlines that were page furniture.
+        "Tags: Super Bowl XLVI, Mark Herzlich, New York Giants, Eli Manning",
+        "× Close What is the Tomatometer®?",
+        "Welcome to ODMP K9",
+        "World News",
+        "Shopping when hungry could be a bad idea (Image: UpperCut Images/Getty)",
+        "Media playback is unsupported on your device Media caption BBC Economics Editor",
+        "BALTIMORE (AP) — A man was arrested",
+    ],
+)
+def test_furniture_is_never_the_headline(furniture: str) -> None:
+    text = f"{furniture}\n\n{BODY}\n\n{BODY}"
+    title = run(text).title
+    assert furniture not in title
+    assert title.startswith("The city council approved the budget on Tuesday")
+
+
+def test_a_long_lead_is_cut_at_a_clause_boundary() -> None:
+    title = run(BODY).title
+    assert title == "The city council approved the budget on Tuesday"
+    assert 6 <= len(title.split()) <= 14
+
+
+def test_a_headline_from_the_lead_is_in_the_briefings_language() -> None:
+    dutch = "Het kabinet wil de regels voor de bouw van nieuwe woningen in de stad versoepelen."
+    assert run(f"{dutch}\n\n{BODY}").title.startswith("The city council")

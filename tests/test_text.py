@@ -7,7 +7,15 @@ import datetime as dt
 import pytest
 
 from digest.text.dates import read_date, stated_day
-from digest.text.furniture import find_dateline, is_byline, strip_dateline
+from digest.text.furniture import (
+    find_dateline,
+    is_byline,
+    is_headline_furniture,
+    is_section_name,
+    news_agency,
+    notice_kind,
+    strip_dateline,
+)
 from digest.text.language import stemmer_for, stop_words_for, token_stop_words
 
 
@@ -30,6 +38,12 @@ def test_stemmer_follows_the_language() -> None:
         ("LONDON, Feb 1 (Reuters) - Oil rose.", "LONDON", "Reuters", "Oil rose."),
         ("INDIANAPOLIS, Ind. — A judge ruled.", "INDIANAPOLIS, Ind.", None, "A judge ruled."),
         ("(CNN) -- A man was arrested.", None, "CNN", "A man was arrested."),
+        (
+            "OSAN AIR BASE, South Korea (AFNS) -- Forces met.",
+            "OSAN AIR BASE, South Korea",
+            "AFNS",
+            "Forces",
+        ),
         ("Washington (CNN) Vermont Sen. Bernie Sanders spoke.", "Washington", "CNN", "Vermont"),
     ],
 )
@@ -66,3 +80,60 @@ def test_dates_written_by_people_and_programs() -> None:
 def test_stated_day_is_the_first_full_date() -> None:
     assert stated_day("Posted Feb 3 — on 1 March 2021 and 2020-05-06") == dt.date(2021, 3, 1)
     assert stated_day("February 30, 2021, then March 2, 2021") == dt.date(2021, 3, 2)
+
+
+def test_picture_agencies_are_credits_not_outlets() -> None:
+    assert news_agency("Associated Press") == "Associated Press"
+    assert news_agency("REUTERS") == "Reuters"
+    assert news_agency("Getty Images") is None
+    assert news_agency("Shutterstock") is None
+    assert news_agency("Photo by Reuters Close") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Multi-News dev (../shared/eval/multinews-dev.jsonl): stories 021, 010, 214, 154, 000.
+        ("Tweet with a location\n\nYou can add location information to your Tweets", "a social"),
+        ("Starting in 1996, Alexa Internet has been donating their crawl data to the", "a web"),
+        ("JavaScript is disabled\n\nYou need to enable JavaScript to use SoundCloud", "a JavaS"),
+        ("Rating is available when the video has been rented.", "a video"),
+        ("Just fill in your contact details in the form below to join our mailing list", "a sub"),
+        ("The council met on Tuesday and approved the budget.", None),
+        ("He posted a tweet with a photo of the crowd.", None),
+    ],
+)
+def test_notice_kinds(text: str, kind: str | None) -> None:
+    found = notice_kind(text)
+    assert (found[: len(kind)] if found else None) == kind
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Tags: Super Bowl XLVI, Mark Herzlich, New York Giants", True),
+        ('poster="http://v.politico.com/images/1155968404/201802/844/x-vs.jpg" true', True),
+        ("× Close What is the Tomatometer®?", True),
+        ("Welcome to ODMP K9", True),
+        ("World News", True),
+        ("Politics", True),
+        ("Local News More>>", True),
+        (
+            "Donald Trump before opening the Nasdaq on September 20, 2005. "
+            "Michael Nagle/Getty Images",
+            True,
+        ),
+        ("(Washington Post Staff Photo/Andrea Bruce)", True),
+        ("FILE - In this May 24, 2016, file photo, Rep. Ryan speaks", True),
+        ("Russia denies responding to US proposal on Ukraine crisis", False),
+        ("World leaders meet in Paris to agree on climate targets", False),
+        ("Timothy Poole, 43, posed for a photo with his check at the lottery office", False),
+    ],
+)
+def test_headline_furniture(line: str, furniture: bool) -> None:
+    assert is_headline_furniture(line) is furniture
+
+
+def test_section_names_are_short_lines_of_section_words() -> None:
+    assert is_section_name("U.S. Politics")
+    assert not is_section_name("Politics of fear grips the capital")

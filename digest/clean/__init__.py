@@ -14,9 +14,13 @@ import logging
 import re
 from dataclasses import dataclass
 
+from courlan import extract_domain
+
 from digest.clean._text import split_lines
+from digest.clean.batch import drop_shared_paragraphs
 from digest.clean.body import body_indices, drop_repeats
 from digest.clean.meta import fallback_headline, locate_headline, outlet_from, published_from
+from digest.clean.notice import not_an_article, stated_identity
 from digest.model import Article, RawDocument
 from digest.text.dates import TIMEZONES, is_date_line
 from digest.text.furniture import is_boilerplate_line
@@ -25,11 +29,14 @@ from digest.text.words import normalize
 __all__ = [
     "TIMEZONES",
     "clean",
+    "drop_shared_paragraphs",
     "extract_paragraphs",
     "find_headline",
     "find_outlet",
     "find_published",
     "is_boilerplate_line",
+    "not_an_article",
+    "outlet_of_url",
 ]
 
 logger = logging.getLogger(__name__)
@@ -46,7 +53,7 @@ class _Page:
     paragraphs: tuple[str, ...]
 
 
-def _read(text: str, title: str | None = None) -> _Page:
+def _read(text: str, title: str | None = None, language: str = "english") -> _Page:
     lines = tuple(split_lines(text))
     body = body_indices(lines)
     body_start = body[0] if body else len(lines)
@@ -56,7 +63,7 @@ def _read(text: str, title: str | None = None) -> _Page:
         headline_key = wanted
         headline = title
     else:
-        found = locate_headline(lines, body_start)
+        found = locate_headline(lines, body_start, language)
         head, headline = found if found is not None else (None, "")
         headline_key = normalize(headline)
     kept = [
@@ -68,19 +75,25 @@ def _read(text: str, title: str | None = None) -> _Page:
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
-def clean(document: RawDocument, *, article_id: str) -> Article:
+def clean(document: RawDocument, *, article_id: str, language: str = "english") -> Article:
     """The article in `document`: prose paragraphs plus headline, outlet and date.
 
-    The headline falls back to the first prose sentence, shortened, when none can be found.
+    The headline falls back to a clause of the lead, in `language`, when none can be found.
+    The outlet is the stated one, else the URL's site, else a wire credit at the top of the
+    text, else None.
     """
-    page = _read(document.text, document.title)
-    title = document.title or _headline(page)
-    outlet = document.outlet or outlet_from(page.lines, page.head, page.body_start, page.paragraphs)
+    page = _read(document.text, document.title, language)
+    title = document.title or page.headline or fallback_headline(page.paragraphs, language)
+    outlet = (
+        document.outlet
+        or outlet_of_url(document.url)
+        or outlet_from(page.lines, page.head, page.body_start, page.paragraphs)
+    )
     published = document.published or published_from(
         page.lines, page.head, page.body_start, page.paragraphs
     )
     paragraphs = page.paragraphs
-    if not paragraphs and (document.title or document.url or document.guid or document.published):
+    if not paragraphs and stated_identity(document):
         # A source that names the article (a feed entry) often carries only a short summary,
         # chosen by the publisher: too short to look like prose, but the text there is.
         paragraphs = stated_paragraphs(document.text)
@@ -105,8 +118,9 @@ def stated_paragraphs(text: str) -> tuple[str, ...]:
     return tuple(block for block in blocks if block)
 
 
-def _headline(page: _Page) -> str:
-    return page.headline or fallback_headline(page.paragraphs)
+def outlet_of_url(url: str | None) -> str | None:
+    """The registered name of the URL's host ("https://www.reuters.com/x" -> "reuters.com")."""
+    return extract_domain(url) if url else None
 
 
 def extract_paragraphs(text: str) -> tuple[str, ...]:
@@ -120,7 +134,7 @@ def find_headline(text: str) -> str | None:
 
 
 def find_outlet(text: str) -> str | None:
-    """The outlet a byline, dateline or page title of the text names, or None."""
+    """The outlet a wire credit at the top of the text names (a byline, a dateline), or None."""
     page = _read(text)
     return outlet_from(page.lines, page.head, page.body_start, page.paragraphs)
 

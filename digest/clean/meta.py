@@ -22,47 +22,85 @@ from digest.text.dates import (
 )
 from digest.text.furniture import (
     agency_name,
-    is_boilerplate_line,
+    find_dateline,
     is_byline,
+    is_caption,
     is_credit_line,
+    is_headline_furniture,
     is_section_break,
+    is_section_name,
+    news_agency,
+    strip_dateline,
 )
+from digest.text.language import stopword_density
+from digest.text.sentences import split_sentences
 from digest.text.words import normalize, tokens
 
 __all__ = ["fallback_headline", "locate_headline", "outlet_from", "published_from"]
 
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]{1,2}\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _CLOSING = (".", "!", "?", '"', "”", "’")
 _GLUED_BYLINE = re.compile(
     r"^(?P<name>.+?)\s*(?:Updated|Published|Posted|Last updated|First published)\b"
 )
 # How many lines past the first body line a byline or date line may still sit.
 _META_WINDOW = 4
-_FALLBACK_WORDS = 12
+# A byline line is short; an agency named in a longer line is part of a sentence.
+_BYLINE_TOKENS = 12
+_BYLINE_SEPARATOR = re.compile(r"\s*(?:,|\band\b|[/|•·]|\s[-–—]\s)\s*")
+# Datelines open one of the first paragraphs; an agency in brackets is a few words.
+_DATELINE_PARAGRAPHS = 3
+_AGENCY_WORDS = 4
+# A name a dateline writes in capitals longer than this is spelled as the page spells it.
+_ACRONYM = 4
+# A page title is '<headline> <separator> <site>'; a site's name is a few words.
+_TITLE_PARTS = 2
+_SITE_WORDS = 4
+# Headlines from the lead: a clause of this many words; the cut keeps _FALLBACK_WORDS and '…'
+# when no clause boundary falls in that range. The first few paragraphs are looked at, short
+# captions among them skipped, and a sentence needs this stop-word density in the briefing's
+# language (a caption, a credit or another language's line has fewer).
+_FALLBACK_MIN, _FALLBACK_MAX, _FALLBACK_WORDS = 6, 14, 12
+_LEAD_PARAGRAPHS = 4
+_CAPTION_TOKENS = 40
+_LEAD_DENSITY = 0.1
+_CLAUSE_OPENER_LIST = """after although amid and as because before but despite following since
+    that though when where whereas which while who whom whose"""
+_CLAUSE_OPENERS = frozenset(_CLAUSE_OPENER_LIST.split())
+# A line found above the body is a headline of this many words; a longer one, or one that
+# closes like a sentence past a lead headline's length, is the lede or a deck; one that opens
+# in lower case is a fragment, one that ends with a colon, comma or dash introduces something.
+_HEADLINE_MIN_WORDS, _HEADLINE_MAX_WORDS = 4, 20
+_OPEN_ENDS = (":", ",", "-", "–", "—")
+# A long headline line with no stop words of the briefing's language is in another language.
+_FOREIGN_TOKENS = 8
 # A page title ("<headline> - <site>") on the first line is a headline unless a line below it
 # repeats or resembles it, or sits right above the body.
 _PAGE_TITLE_SCORE = 2.0
 _FIRST_LINE_SCORE = 1.0
 
 
-def locate_headline(lines: Sequence[str], body_start: int) -> tuple[int, str] | None:
+def locate_headline(
+    lines: Sequence[str], body_start: int, language: str = "english"
+) -> tuple[int, str] | None:
     """The line most likely to hold the headline, among those before the body, and its text.
 
     The text is the whole line, except for a '<headline> - <site>' page title on the first line,
     where it is the headline part.
     """
     counts = Counter(normalize(line) for line in lines)
-    title = _title_part(lines[0]) if lines else None
+    title = _title_part(lines[0], language) if lines else None
     # Lines resembling the first line (the page's title, split from its site name or not) score.
-    first = title or (lines[0] if lines and _could_be_headline(lines[0]) else "")
+    first = title or (lines[0] if lines and _could_be_headline(lines[0], language) else "")
     title_tokens = set(tokens(first))
     best: tuple[float, int, str] | None = None
     for i in range(min(body_start, len(lines) - 1) + 1):
         line = lines[i]
         if i == 0 and title is not None:
             text, score = title, _PAGE_TITLE_SCORE
-        elif _could_be_headline(line) and not (i == body_start and line.endswith(_CLOSING)):
+        elif _could_be_headline(line, language) and not (
+            i == body_start and line.endswith(_CLOSING)
+        ):
             text, score = line, _score(line, counts, body_start - i, title_tokens if i else set())
             score += _FIRST_LINE_SCORE if i == 0 else 0
         else:
@@ -84,69 +122,180 @@ def _dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
-def _could_be_headline(line: str) -> bool:
-    n = len(tokens(line))
+def _could_be_headline(line: str, language: str = "english") -> bool:
+    toks = tokens(line)
+    n = len(toks)
+    words = len(line.split())
     return (
-        3 <= n <= 30
-        and not is_boilerplate_line(line)
+        n >= 3
+        and _HEADLINE_MIN_WORDS <= words <= _HEADLINE_MAX_WORDS
+        and not (words > _FALLBACK_MAX and line.rstrip().endswith("."))
+        and (line[0].isupper() or not line[0].isalpha())
+        and not line.rstrip().endswith(_OPEN_ENDS)
+        and not (n >= _FOREIGN_TOKENS and stopword_density(toks, language) == 0)
+        and not is_headline_furniture(line)
         and not is_section_break(line)
         and not is_credit_line(line)
         and not is_date_line(line)
         and not line.rstrip().endswith(("...", "…"))
         and not is_byline(line)
+        and not _opens_with_dateline(line)
     )
 
 
-def _title_part(first_line: str) -> str | None:
+def _opens_with_dateline(text: str) -> bool:
+    """A dateline with an agency ("BALTIMORE (AP) —") or a place in capitals ("WASHINGTON —");
+    "Brexit: what next" opens like "Moscow: …" but is a headline."""
+    found = find_dateline(text)
+    if found is None:
+        return False
+    place = (found.place or "").split(",")[0]
+    return found.agency is not None or (len(place) > 1 and place.isupper())
+
+
+def _title_part(first_line: str, language: str = "english") -> str | None:
     """The headline part (the longest part) of a '<headline> - <site>' page title, if it is one."""
     parts = _TITLE_SEPARATOR.split(first_line)
-    if len(parts) < 2:
+    if len(parts) < 2 or _opens_with_dateline(first_line):
         return None
     longest = max(parts, key=lambda part: len(tokens(part)))
-    return longest.strip() if _could_be_headline(longest) else None
+    return longest.strip() if _could_be_headline(longest, language) else None
 
 
-def fallback_headline(paragraphs: Sequence[str]) -> str:
-    """The first sentence of the first paragraph, cut to a dozen words ('' if no paragraphs)."""
+def fallback_headline(paragraphs: Sequence[str], language: str = "english") -> str:
+    """A headline from the lead, for an article that states none ('' if no paragraphs).
+
+    The first sentence of the opening paragraphs that is not a caption or furniture, in the
+    briefing's language, without its dateline, cut at a clause boundary to at most
+    `_FALLBACK_MAX` words; a sentence of fewer than `_FALLBACK_MIN` words is taken only when no
+    longer one is found.
+    """
+    candidates = [
+        _clause(sentence)
+        for paragraph in paragraphs[:_LEAD_PARAGRAPHS]
+        if not (is_caption(paragraph) and len(tokens(paragraph)) < _CAPTION_TOKENS)
+        for sentence in split_sentences(strip_dateline(paragraph))[:2]
+    ]
+    good = [c for c in candidates if _lead_headline(c, language)]
+    if good:
+        return next((c for c in good if len(c.split()) >= _FALLBACK_MIN), good[0])
     if not paragraphs:
         return ""
-    sentence = _SENTENCE_END.split(paragraphs[0], maxsplit=1)[0].strip()
+    return _clause(strip_dateline(paragraphs[0]))
+
+
+def _lead_headline(candidate: str, language: str) -> bool:
+    toks = tokens(candidate)
+    return (
+        bool(toks)
+        and not is_headline_furniture(candidate)
+        and not _opens_with_dateline(candidate)
+        and stopword_density(toks, language) >= _LEAD_DENSITY
+    )
+
+
+def _clause(sentence: str) -> str:
+    """The sentence, or its opening cut at the last clause boundary that leaves a headline's
+    length (a comma, a dash, a colon, or before a conjunction), or its first words and '…'."""
+    sentence = " ".join(sentence.split())
     words = sentence.split()
-    if len(words) <= _FALLBACK_WORDS:
+    if len(words) <= _FALLBACK_MAX:
         return sentence
-    return " ".join(words[:_FALLBACK_WORDS]).rstrip(",;:") + "…"
+    for ends in (_clause_punctuation, _clause_word):
+        cut = next((n for n in range(_FALLBACK_MAX, _FALLBACK_MIN - 1, -1) if ends(words, n)), None)
+        if cut is not None:
+            return " ".join(words[:cut]).rstrip(",;:–—-")
+    return " ".join(words[:_FALLBACK_WORDS]).rstrip(",;:–—-") + "…"
+
+
+def _clause_punctuation(words: Sequence[str], n: int) -> bool:
+    """A clause ends after the n-th word: it closes with a comma, semicolon, colon or dash."""
+    return words[n - 1].endswith((",", ";", ":")) or words[n] in {"—", "–", "-", "--"}
+
+
+def _clause_word(words: Sequence[str], n: int) -> bool:
+    """A clause ends before the (n+1)-th word: a conjunction or relative pronoun opens one."""
+    return words[n].lower() in _CLAUSE_OPENERS
 
 
 def outlet_from(
     lines: Sequence[str], head: int | None, body_start: int, paragraphs: Sequence[str]
 ) -> str | None:
-    """The outlet a byline ("Associated PressUpdated: …") or a dateline ("MOSCOW (Reuters) –")
-    names, else the site named in a '<headline> - <site>' page title."""
-    for line in _meta_lines(lines, head, body_start):
-        glued = _GLUED_BYLINE.match(line)
-        names = [glued["name"]] if glued else []
-        names += re.split(r"\s*[/|•·]\s*", line)
-        for name in names:
-            if (agency := agency_name(name)) is not None:
-                return agency
-    for paragraph in paragraphs[:3]:
-        found = parse_dateline(paragraph)
-        if found is not None and found[1] is not None:
-            return _spelling(found[1], lines)
-    if lines and head is not None:
-        parts = _TITLE_SEPARATOR.split(lines[0])
-        headline = set(tokens(lines[head] if head > 0 else _title_part(lines[0]) or ""))
-        if len(parts) > 1 and _dice(set(tokens(parts[0])), headline) >= 0.5:
-            site = parts[-1].strip()
-            return site if 1 <= len(tokens(site)) <= 4 else None
+    """The outlet an explicit credit at the top of the text names, or None.
+
+    A news agency alone on a byline line ("Associated PressUpdated: …", "By Jo Doe, Reuters"),
+    an agency in brackets in an opening dateline ("MOSCOW (Reuters) –", "(CNN)"), or named
+    after the dateline's date ("RIGA, MARCH 4, NORDPRESS:"), or the site of a page title
+    '<headline> | <site>' whose headline the page repeats. A place after a comma ("SEOUL,
+    South Korea —"), a photo credit or any other line is no evidence: unknown stays None.
+    """
+    for line in _byline_lines(lines, head, body_start):
+        if (agency := _byline_agency(line)) is not None:
+            return agency
+    for paragraph in paragraphs[:_DATELINE_PARAGRAPHS]:
+        found = find_dateline(paragraph)
+        if found is None or found.agency is None or not (found.bracketed or found.when):
+            continue
+        if not is_caption(f"({found.agency})") and len(found.agency.split()) <= _AGENCY_WORDS:
+            return _spelling(found.agency, lines)
+    return _page_title_site(lines, head)
+
+
+def _byline_lines(lines: Sequence[str], head: int | None, body_start: int) -> list[str]:
+    """The byline block: short lines between the headline (or the top) and just past the first
+    paragraph that are a byline ("By …"), carry a date, or sit next to a line that does.
+
+    An agency's name alone under a caption is the picture's credit, not the article's."""
+    start = 0 if head is None else head + 1
+    end = min(len(lines), body_start + _META_WINDOW)
+    dated = [is_date_line(lines[i]) or is_byline(lines[i]) for i in range(start, end)]
+    return [
+        lines[i]
+        for i in range(start, end)
+        if len(tokens(lines[i])) <= _BYLINE_TOKENS
+        and any(dated[max(0, i - start - 1) : i - start + 2])
+    ]
+
+
+def _byline_agency(line: str) -> str | None:
+    """The news agency a byline line names: alone, glued to its date ("Associated PressUpdated:
+    …"), or after the writers ("By Jo Doe, Reuters")."""
+    if is_caption(line):
+        return None
+    glued = _GLUED_BYLINE.match(line)
+    text = glued["name"] if glued else line
+    if (agency := news_agency(text)) is not None:
+        return agency
+    words = text.split()
+    for n in range(1, min(len(words), _AGENCY_WORDS + 1)):
+        # "Associated Press Tue Feb 19, 2013 7:44 PM": the agency, then the date.
+        if is_date_line(" ".join(words[n:])) and (agency := news_agency(" ".join(words[:n]))):
+            return agency
+    if is_byline(text):
+        return news_agency(_BYLINE_SEPARATOR.split(text)[-1])
     return None
+
+
+def _page_title_site(lines: Sequence[str], head: int | None) -> str | None:
+    """The site of a '<headline> | <site>' first line, when the page repeats the headline as a
+    line of its own and the site part is a name (a few capitalised words, no sentence)."""
+    if not lines or head is None or head == 0:
+        return None
+    parts = _TITLE_SEPARATOR.split(lines[0])
+    if len(parts) != _TITLE_PARTS or normalize(parts[0]) != normalize(lines[head]):
+        return None
+    site = parts[1].strip()
+    words = site.split()
+    if not 1 <= len(words) <= _SITE_WORDS or site.endswith(_CLOSING) or is_section_name(site):
+        return None
+    return site if all(w[0].isupper() or w[0].isdigit() for w in words) else None
 
 
 def _spelling(name: str, lines: Sequence[str]) -> str:
     """The agency's usual name, or the page's spelling of a name a dateline writes in capitals."""
     if (agency := agency_name(name)) is not None:
         return agency
-    if name.isupper() and len(name) > 4:
+    if name.isupper() and len(name) > _ACRONYM and " " not in name:
         for line in lines:
             if line.strip().lower() == name.lower() and not line.strip().isupper():
                 return line.strip()

@@ -18,13 +18,19 @@ __all__ = [
     "FURNITURE_SENTENCE",
     "FURNITURE_TERMS",
     "FURNITURE_WORDS",
+    "PICTURE_AGENCIES",
     "Dateline",
     "agency_name",
     "find_dateline",
     "is_boilerplate_line",
     "is_byline",
+    "is_caption",
     "is_credit_line",
+    "is_headline_furniture",
     "is_section_break",
+    "is_section_name",
+    "news_agency",
+    "notice_kind",
     "opens_comments",
     "strip_dateline",
 ]
@@ -96,35 +102,43 @@ _SECTION_BREAK = re.compile(
 # News agencies and picture agencies whose name alone on a line is a credit, and whose name in
 # a byline or dateline is the outlet. Keys are lowercased; values are how the name is written.
 AGENCIES: dict[str, str] = {
-    name.lower(): name
-    for name in (
-        "Associated Press",
-        "AP",
-        "Reuters",
-        "AFP",
-        "Agence France-Presse",
-        "Bloomberg",
-        "TASS",
-        "RIA Novosti",
-        "Interfax",
-        "Xinhua",
-        "Kyodo",
-        "Yonhap",
-        "PTI",
-        "Press Trust of India",
-        "IANS",
-        "ANI",
-        "UPI",
-        "dpa",
-        "EFE",
-        "ANSA",
-        "Anadolu Agency",
-        "Getty Images",
-        "Shutterstock",
-        "EPA",
-        "Sputnik",
-    )
+    **{
+        name.lower(): name
+        for name in (
+            "Associated Press",
+            "AP",
+            "Reuters",
+            "AFP",
+            "Agence France-Presse",
+            "Bloomberg",
+            "TASS",
+            "RIA Novosti",
+            "Interfax",
+            "Xinhua",
+            "Kyodo",
+            "Yonhap",
+            "PTI",
+            "Press Trust of India",
+            "IANS",
+            "ANI",
+            "UPI",
+            "dpa",
+            "EFE",
+            "ANSA",
+            "Anadolu Agency",
+            "Getty Images",
+            "Shutterstock",
+            "EPA",
+            "Sputnik",
+        )
+    },
+    # One agency, one name: the short forms datelines use ("(AP)") are written out, so an
+    # agency's articles count as one outlet whichever form the page used.
+    "ap": "Associated Press",
+    "pti": "Press Trust of India",
 }
+# Of those, the ones that sell pictures: their name is a photo credit, never the outlet.
+PICTURE_AGENCIES = frozenset({"getty images", "shutterstock", "epa"})
 _CREDIT_PREFIX = re.compile(r"^(?:(?:photo|image|picture|file)s?\s*(?:by\b)?\s*:?\s*)", re.I)
 _CREDIT_SPLIT = re.compile(r"\s*(?:/|\bvia\b|,|;)\s*", re.I)
 _CREDIT_SUFFIX = re.compile(r"\s+(?:photo|file|pool)$", re.I)
@@ -162,10 +176,11 @@ FURNITURE_SENTENCE = re.compile(
 
 # A dateline opening a paragraph or sentence: "WASHINGTON (AP) — ", "LONDON, Feb 1 (Reuters) - ",
 # "INDIANAPOLIS, Ind. — ", "STEPANAKERT, FEBRUARY 1, ARTSAKHPRESS: ", "Washington (CNN)",
-# "(CNN) -- ", "Moscow: ". Up to four capitalised words of place, maybe a date, then an agency
+# "(CNN) -- ", "Moscow: ". Capitalised words of place, maybe a date, then an agency
 # in brackets, a comma and a credit, or a colon or a dash; what follows opens a sentence.
+# Up to five words of place: "OSAN AIR BASE, South Korea (AFNS) --".
 _DATELINE = re.compile(
-    r"""^(?P<place>[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){0,3})?
+    r"""^(?P<place>[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){0,4})?
         (?:,\s*(?P<when>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?))?
         (?:\s*\((?P<agency>[A-Za-z][\w.&/ -]{0,39})\)(?:\s*[—–:-]{1,2})?
           | ,\s*(?P<credit>[A-Z][\w.& -]{1,30}?)\s*[:—–-]{1,2}
@@ -251,3 +266,128 @@ def is_section_break(line: str) -> bool:
     if len(tokens(stripped)) > 15:
         return False
     return bool(_SECTION_BREAK.match(stripped)) or bool(_COMMENTS.match(stripped))
+
+
+def news_agency(text: str) -> str | None:
+    """`agency_name`, for news agencies only: a picture agency's name is a credit, not an outlet."""
+    name = agency_name(text)
+    return None if name is None or name.lower() in PICTURE_AGENCIES else name
+
+
+# Pages that are not articles, by the notice they show instead: each kind with the phrases
+# (matched in lower-cased text) that only its notices use. Quoted from real scrapes
+# (tests/fixtures/clean/notices/ has them with their sources).
+_NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "a social-media widget notice",
+        re.compile(
+            r"\btweet with a location\b|\badd a location to your tweets\b"
+            r"|\badd location information to your tweets\b|\bwhen you tweet with a location\b"
+        ),
+    ),
+    (
+        "a web-archive crawl notice",
+        re.compile(
+            r"\bthese crawls are part of an effort to archive\b|\bdonating their crawl data\b"
+            r"|\bthe seed for (?:this crawl|wide\d+)\b|\bthis crawl was run at a level\b"
+            r"|\bcollection contains .{0,40}\bcrawls\b|\bthe warc files associated with\b"
+            r"|\busing the archive-it service\b|\bwayback machine\b"
+        ),
+    ),
+    (
+        "a JavaScript wall",
+        re.compile(
+            r"\bjavascript is (?:disabled|required|turned off)\b"
+            r"|\b(?:please |you need to |you must )?(?:enable|turn on) javascript\b"
+        ),
+    ),
+    (
+        "a cookie wall",
+        re.compile(r"\b(?:we|this (?:site|website)) uses? cookies\b|\baccept (?:all )?cookies\b"),
+    ),
+    (
+        "a subscription wall",
+        re.compile(
+            r"\bsubscribe (?:now )?to (?:continue|keep) reading\b|\bjoin our mailing list\b"
+            r"|\bsign up for (?:the|our) [\w ]{0,30}newsletter\b"
+            r"|\bplease verify you'?re not a robot\b|\balready a subscriber\b"
+            r"|\bto continue reading,? (?:please )?(?:subscribe|log in)\b"
+        ),
+    ),
+    (
+        "a video-embed page",
+        re.compile(
+            r"\brating is available when the video has been rented\b"
+            r"|\bthe interactive transcript could not be loaded\b"
+            r"|\bmedia playback is unsupported on your device\b|\bcopy this code to your website\b"
+            r"|\bthis video is (?:unavailable|no longer available|represented by)\b"
+            r"|^\W*published on [a-z]{3,9}\.? \d{1,2}, \d{4}\b"
+        ),
+    ),
+)
+
+
+def notice_kind(text: str) -> str | None:
+    """What kind of not-an-article notice `text` holds ("a web-archive crawl notice"), or None."""
+    lowered = text.lower()
+    return next((kind for kind, pattern in _NOTICES if pattern.search(lowered)), None)
+
+
+# Names of site sections: a line made of these alone is navigation, never a headline.
+_SECTION_LIST = """arts breaking business culture crime economy education entertainment environment
+    health home international lifestyle local markets military money national news opinion
+    photos politics science society sport sports tech technology top travel u.s. uk us video
+    videos weather world latest stories headlines more"""
+_SECTIONS = frozenset(_SECTION_LIST.split())
+_SECTION_MARKS = re.compile(r"(?:[»>]+|more\s*[»>]+)\s*$", re.IGNORECASE)
+
+
+def is_section_name(line: str) -> bool:
+    """True for a site section's name alone on a line ("Politics", "World News", "Local >>")."""
+    words = _SECTION_MARKS.sub("", line).strip(" :|-–—").lower().split()
+    return 0 < len(words) <= 3 and all(w.strip("&,") in _SECTIONS for w in words)
+
+
+# A caption or picture credit: "(Photo: …)", "Michael Nagle/Getty Images", "FILE - In this …",
+# "Image caption …", "… in a file photo", "Picture taken December 28, 2017".
+_CAPTION = re.compile(
+    r"""\((?:ap\s+)?(?:photo|image|picture|pic)\b|\b(?:photo(?:graph)?|image|picture)s?\s*(?::|by\b)
+      | \bgetty(?:\s+images)?\b|\bshutterstock\b|\bap\s+photo\b|\bphoto\s+illustration\b
+      | \b(?:image|media)\s+caption\b|^file\s*[-–—]|\bfile\s+photo\b|\bpicture\s+taken\b
+      | ^in\s+this\s.{0,60}\bphoto\b|\bstaff\s+photo\b|\bphoto\s+(?:released|provided)\b
+      | ^(?:a|an|the)\s+(?:photo|picture|image)\s+(?:from|of|shows)\b|\w/\w[\w ]*\)\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Widgets and page furniture that read like words: "× Close What is the Tomatometer®?",
+# "Welcome to ODMP K9", "share tweet pin email", "Story highlights …", "Embed … autoplay".
+_WIDGET = re.compile(
+    r"""^\W*(?:×|close\b|welcome\s+to\b|story\s+highlights\b|update:|warning:|published:
+      | related:|embed\b|share\b|follow\b|you\s+must\b|please\b|►|buy\s+photo\b
+      | already\s+have\s+an\s+account|from\s+wikipedia\b|this\s+(?:post|story|article)\s+has\s+been
+      | updated\b|by\s.*\b(?:published|updated|posted)\b)
+      | \btomatometer\b|\bautoplay\b|\bcopy\s+this\s+code\b|\bcontinue\s+reading\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Markup and addresses: 'poster="http://v.politico.com/…"', "<div …>", "More>>".
+_MARKUP = re.compile(r"""[<>{}]|\w=\s*["']|https?://|\bwww\.|\S@\S""")
+# "Tags: Super Bowl XLVI, Mark Herzlich, …", "Filed under: …".
+_TAG_LIST = re.compile(r"^\W*(?:tags?|topics?|keywords|filed\s+under|categories)\s*:", re.I)
+
+
+def is_caption(line: str) -> bool:
+    """True for a photo caption or picture credit, however long."""
+    return bool(_CAPTION.search(line.strip()))
+
+
+def is_headline_furniture(line: str) -> bool:
+    """True for a line that is never a headline: furniture, markup, a tag list, a section name,
+    a caption or a widget line."""
+    stripped = line.strip()
+    return (
+        is_boilerplate_line(stripped)
+        or is_section_name(stripped)
+        or is_caption(stripped)
+        or bool(_WIDGET.search(stripped))
+        or bool(_MARKUP.search(stripped))
+        or bool(_TAG_LIST.match(stripped))
+    )
