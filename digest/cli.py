@@ -173,7 +173,7 @@ def collect(
     collected = pipeline.collect_sources(
         config, files=files if explicit else None, feeds=feeds if explicit else None
     )
-    articles, _ = pipeline.clean_documents(collected.documents)
+    articles, _ = pipeline.clean_documents(collected.documents, language=config.summary.language)
     if as_jsonl:
         jsonl.write_records(sys.stdout, (jsonl.article_record(a) for a in articles))
         return
@@ -256,7 +256,7 @@ def summarize_command(
     )
     if jsonl_path is None:
         collected = pipeline.collect_sources(config, files=[str(f) for f in files])
-        articles, _ = pipeline.clean_documents(collected.documents)
+        articles, _ = pipeline.clean_documents(collected.documents, language=settings.language)
         for sentence in summarize_one(articles):
             click.echo(sentence.text)
         return

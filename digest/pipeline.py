@@ -252,7 +252,7 @@ def build(
         with _timed("collect"):
             documents, collect_reports = _collect(config, store, now=now, date=date)
         with _timed("clean"):
-            articles, clean_reports = clean_documents(documents)
+            articles, clean_reports = clean_documents(documents, language=config.summary.language)
         with _timed("de-duplicate"):
             articles = dedupe.dedupe_articles(articles)
         with _timed("cluster"):
