@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from digest.clean._text import split_lines
 from digest.clean.body import body_indices, drop_repeats
 from digest.clean.meta import fallback_headline, locate_headline, outlet_from, published_from
-from digest.model import Article, RawDocument
+from digest.model import Article, Published, RawDocument
 from digest.text.dates import TIMEZONES, is_date_line
 from digest.text.furniture import is_boilerplate_line
 from digest.text.words import normalize
@@ -76,8 +76,8 @@ def clean(document: RawDocument, *, article_id: str) -> Article:
     page = _read(document.text, document.title)
     title = document.title or _headline(page)
     outlet = document.outlet or outlet_from(page.lines, page.head, page.body_start, page.paragraphs)
-    published = document.published or published_from(
-        page.lines, page.head, page.body_start, page.paragraphs
+    published = document.published or Published.of(
+        published_from(page.lines, page.head, page.body_start, page.paragraphs)
     )
     paragraphs = page.paragraphs
     if not paragraphs and (document.title or document.url or document.guid or document.published):
