@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from digest.errors import SourceError
-from digest.model import RawDocument, SourceReport
+from digest.model import Published, RawDocument, SourceReport
 from digest.text.dates import read_date
 
 __all__ = ["FILE_SUFFIXES", "CollectResult", "collect_files", "read_document", "split_front_matter"]
@@ -150,10 +150,10 @@ def _str_or_none(value: object) -> str | None:
     return text or None
 
 
-def _date_or_none(value: object, origin: str) -> dt.date | None:
+def _date_or_none(value: object, origin: str) -> Published | None:
     if value is None or isinstance(value, dt.date):
-        return value
+        return Published.of(value)
     found = read_date(str(value))
     if found is None:
         log.warning("%s: front matter 'published' is not a date: %r", origin, value)
-    return found
+    return Published.of(found)

@@ -310,11 +310,4 @@ def _latest(story: Story) -> float:
 
 
 def _moment(article: Article) -> float:
-    value = article.published
-    if value is None:
-        return 0.0
-    if isinstance(value, dt.datetime):
-        # A naive time is read as UTC: off by hours at most, enough to order stories.
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-        return aware.timestamp()
-    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC).timestamp()
+    return 0.0 if article.published is None else article.published.moment().timestamp()

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from digest.errors import UsageError
-from digest.model import Article, RawDocument, Story
+from digest.model import Article, Published, RawDocument, Story
 from digest.text.dates import read_date
 
 __all__ = [
@@ -87,7 +87,7 @@ def cluster_input_document(record: dict[str, Any], *, name: str, line: int) -> R
         origin=str(record["id"]),
         text=text_field(record, "text", name=name, line=line),
         title=text_field(record, "title", name=name, line=line) or None,
-        published=parse_date(record.get("published")),
+        published=Published.of(parse_date(record.get("published"))),
     )
 
 
@@ -117,7 +117,7 @@ def story_articles(record: dict[str, Any], *, name: str, line: int) -> tuple[Art
                 origin=f"{story_id}#{index}",
                 title=text_field(doc, "title", name=name, line=line),
                 paragraphs=tuple(p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()),
-                published=parse_date(doc.get("date")),
+                published=Published.of(parse_date(doc.get("date"))),
             )
         )
     return tuple(articles)

@@ -15,11 +15,53 @@ __all__ = [
     "Briefing",
     "Conflict",
     "ConflictKind",
+    "Published",
     "RawDocument",
     "SourceReport",
     "Story",
     "SummarySentence",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """When an article appeared, as precisely as its source said: the day, and the time of day
+    when known (its `tzinfo` set when the zone is known too)."""
+
+    day: dt.date
+    time: dt.time | None = None
+
+    @classmethod
+    def of(cls, value: dt.date | None) -> Published | None:
+        """A date (the day alone) or a datetime (naive: no zone known) as a `Published`."""
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return cls(value.date(), value.timetz())
+        return cls(value)
+
+    @property
+    def stated(self) -> dt.date:
+        """The date, or the datetime when the time is known: what the source stated."""
+        return self.day if self.time is None else dt.datetime.combine(self.day, self.time)
+
+    def isoformat(self) -> str:
+        """ISO 8601 at the stated precision: `2022-02-01`, `2022-02-01T17:06:00[+05:30]`."""
+        return self.stated.isoformat()
+
+    def moment(self) -> dt.datetime:
+        """An aware instant to order and compare by: a time without a zone is read as UTC (off
+        by hours at most) and a day alone as its first moment in UTC."""
+        time = self.time or dt.time()
+        moment = dt.datetime.combine(self.day, time)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+    def is_before(self, moment: dt.datetime) -> bool:
+        """Whether it appeared before the aware `moment`; a day alone only if the whole day
+        (in UTC) was."""
+        if self.time is None:
+            return self.day < moment.astimezone(dt.UTC).date()
+        return self.moment() < moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +77,14 @@ class RawDocument:
     title: str | None = None
     url: str | None = None
     outlet: str | None = None
-    published: dt.date | None = None
+    published: Published | None = None
     guid: str | None = None
     category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """One cleaned article.
-
-    `published` is a `datetime` when the time of day is known (timezone-aware when the zone is
-    known, naive when the source gave a local time without a zone) and a `date` when only the
-    day is known.
-    """
+    """One cleaned article; `published` is as precise as its source said (see `Published`)."""
 
     id: str
     origin: str
@@ -55,7 +92,7 @@ class Article:
     paragraphs: tuple[str, ...]
     url: str | None = None
     outlet: str | None = None
-    published: dt.date | None = None
+    published: Published | None = None
     guid: str | None = None
     category: str | None = None
 
@@ -65,10 +102,8 @@ class Article:
 
     @property
     def day(self) -> dt.date | None:
-        """The calendar day of publication, whatever precision `published` has."""
-        if isinstance(self.published, dt.datetime):
-            return self.published.date()
-        return self.published
+        """The calendar day of publication, as the source stated it."""
+        return None if self.published is None else self.published.day
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from digest.briefing_json import briefing_json
-from digest.model import Article, Briefing, Story
+from digest.model import Article, Briefing, Published, Story
 
 __all__ = [
     "BUILTIN_TEMPLATES",
@@ -197,7 +197,10 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
-def format_date(value: dt.date | None) -> str:
+def format_date(value: Published | dt.date | None) -> str:
+    """A day ("1 February 2022") or a moment ("1 February 2022, 17:06 UTC+05:30") to read."""
+    if isinstance(value, Published):
+        value = value.stated
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from digest.model import Article, Briefing, SourceReport, Story, SummarySentence
+from digest.model import Article, Briefing, Published, SourceReport, Story, SummarySentence
 
 
 def make_article(
@@ -17,6 +17,7 @@ def make_article(
     published: dt.date | None = None,
     origin: str | None = None,
 ) -> Article:
+    """An article; `published` is a date or datetime, as a source states it."""
     return Article(
         id=article_id,
         origin=origin or f"{article_id}.txt",
@@ -24,7 +25,7 @@ def make_article(
         paragraphs=paragraphs,
         url=url,
         outlet=outlet,
-        published=published,
+        published=Published.of(published),
     )
 
 

@@ -12,7 +12,7 @@ from digest.cluster import _vectors, attach_background, choose_headline, cluster
 from digest.cluster._headline import strip_attribution
 from digest.cluster._names import article_names
 from digest.cluster._vectors import CANDIDATES, candidate_edges, vectorize
-from digest.model import Article, Story
+from digest.model import Article, Published, Story
 from digest.text.dates import stated_day
 
 # Shaped like seeds/: four reports of one event (1 Feb 2022; two without a stated date) and
@@ -49,7 +49,7 @@ def make_article(
         title=title,
         paragraphs=paragraphs,
         outlet=outlet,
-        published=published,
+        published=Published.of(published),
     )
 
 

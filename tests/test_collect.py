@@ -46,7 +46,8 @@ def test_front_matter_is_read_and_removed(tmp_path: Path) -> None:
     assert document.title == "Real headline"
     assert document.outlet == "The Paper"
     assert document.url == "https://example.com/a"
-    assert document.published == dt.datetime(
+    assert document.published is not None
+    assert document.published.stated == dt.datetime(
         2022, 2, 1, 17, 6, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))
     )
     assert document.text == "Body text here.\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from digest.feeds import feed_health, remember, remember_and_select_new, select_new
-from digest.model import RawDocument
+from digest.model import Published, RawDocument
 from digest.store import Store, open_store
 from digest.store import feeds as feed_store
 from digest.store.seen import document_keys, forget_texts, is_known
@@ -43,7 +43,7 @@ def doc(
         text=text if text is not None else f"{BODY} Item number {n}.",
         url=url if url is not None else f"https://a.example/story/{n}",
         guid=guid if guid is not None else f"a-{n}",
-        published=published if published is not None else NOW - dt.timedelta(hours=n),
+        published=Published.of(published if published is not None else NOW - dt.timedelta(hours=n)),
         outlet="A News",
     )
 
@@ -144,9 +144,10 @@ def test_published_keeps_its_kind_through_the_store(store: Store) -> None:
     day = doc(3, published=dt.date(2025, 3, 9))
     new = build(store, [aware, naive, day], NOW, None)
     assert [d.published for d in new] == [aware.published, naive.published, day.published]
-    assert new[0].published.utcoffset() == dt.timedelta(hours=-5)  # type: ignore[union-attr]
-    assert new[1].published.tzinfo is None  # type: ignore[union-attr]
-    assert type(new[2].published) is dt.date
+    stated = [d.published.stated for d in new if d.published is not None]
+    assert stated[0].utcoffset() == dt.timedelta(hours=-5)  # type: ignore[union-attr]
+    assert stated[1].tzinfo is None  # type: ignore[union-attr]
+    assert type(stated[2]) is dt.date
 
 
 def test_old_texts_are_forgotten_but_their_keys_kept(store: Store) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from digest.cluster import cluster_articles
-from digest.model import Article, Story
+from digest.model import Article, Published, Story
 from digest.store import Store, open_store
 from digest.store.stories import (
     KeptStory,
@@ -46,7 +46,11 @@ VOLCANO = (
 
 def article(article_id: str, title: str, text: str, day: dt.date) -> Article:
     return Article(
-        id=article_id, origin=f"{article_id}.txt", title=title, paragraphs=(text,), published=day
+        id=article_id,
+        origin=f"{article_id}.txt",
+        title=title,
+        paragraphs=(text,),
+        published=Published(day),
     )
 
 
@@ -206,7 +210,11 @@ def test_signatures_weigh_down_terms_every_story_shares() -> None:
 
 def test_signatures_are_words_of_the_whole_text_unless_told_otherwise() -> None:
     two_paragraphs = Article(
-        id="v", origin="v.txt", title="Eruption", paragraphs=(VOLCANO, COLTS), published=DAY1
+        id="v",
+        origin="v.txt",
+        title="Eruption",
+        paragraphs=(VOLCANO, COLTS),
+        published=Published(DAY1),
     )
     other = article("r", "Russia", RUSSIA, DAY1)
     stories = [

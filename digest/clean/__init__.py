@@ -21,7 +21,7 @@ from digest.clean.batch import drop_shared_paragraphs
 from digest.clean.body import body_indices, drop_repeats
 from digest.clean.meta import fallback_headline, locate_headline, outlet_from, published_from
 from digest.clean.notice import not_an_article, stated_identity
-from digest.model import Article, RawDocument
+from digest.model import Article, Published, RawDocument
 from digest.text.dates import TIMEZONES, is_date_line
 from digest.text.furniture import is_boilerplate_line
 from digest.text.words import normalize
@@ -89,8 +89,8 @@ def clean(document: RawDocument, *, article_id: str, language: str = "english") 
         or outlet_of_url(document.url)
         or outlet_from(page.lines, page.head, page.body_start, page.paragraphs)
     )
-    published = document.published or published_from(
-        page.lines, page.head, page.body_start, page.paragraphs
+    published = document.published or Published.of(
+        published_from(page.lines, page.head, page.body_start, page.paragraphs)
     )
     paragraphs = page.paragraphs
     if not paragraphs and stated_identity(document):

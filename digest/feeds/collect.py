@@ -220,12 +220,5 @@ def _signature(documents: Sequence[RawDocument]) -> str:
 
 def _newest(documents: Sequence[RawDocument], now: dt.datetime) -> dt.datetime | None:
     # A date in the future (a feed with a wrong clock) must not keep a dead feed "fresh".
-    moments = []
-    for doc in documents:
-        value = doc.published
-        if isinstance(value, dt.datetime):
-            moments.append(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
-        elif isinstance(value, dt.date):
-            moments.append(dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC))
-    newest = max(moments, default=None)
+    newest = max((d.published.moment() for d in documents if d.published), default=None)
     return None if newest is None else min(newest, now)

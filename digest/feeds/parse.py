@@ -16,7 +16,7 @@ import feedparser
 from digest.errors import SourceError
 from digest.feeds.dates import entry_published
 from digest.feeds.text import clean_inline, html_to_text, plain_to_text
-from digest.model import RawDocument
+from digest.model import Published, RawDocument
 
 __all__ = ["ParsedFeed", "apply_filters", "parse_feed", "parse_feed_detailed"]
 
@@ -133,7 +133,7 @@ def _document(
         title=_title(entry),
         url=link,
         outlet=outlet,
-        published=entry_published(entry),
+        published=Published.of(entry_published(entry)),
         guid=guid,
         category=category,
     )

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from digest.dedupe import canonical_url, content_fingerprint, url_key, word_count
-from digest.model import RawDocument
+from digest.model import Published, RawDocument
 from digest.store import Store, register_schema
 
 __all__ = [
@@ -125,16 +125,16 @@ def _iso(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat()
 
 
-def _date_out(value: dt.date | None) -> str | None:
+def _date_out(value: Published | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _date_in(value: str | None) -> dt.date | None:
+def _date_in(value: str | None) -> Published | None:
     if not value:
         return None
     if len(value) == 10:
-        return dt.date.fromisoformat(value)
-    return dt.datetime.fromisoformat(value)
+        return Published(dt.date.fromisoformat(value))
+    return Published.of(dt.datetime.fromisoformat(value))
 
 
 def remember(
@@ -235,7 +235,7 @@ def select_new(
     documents = []
     for row in rows:
         published = _date_in(row["published"])
-        if published is not None and _before(published, window_start):
+        if published is not None and published.is_before(window_start):
             continue
         documents.append(
             RawDocument(
@@ -250,13 +250,6 @@ def select_new(
             )
         )
     return tuple(documents)
-
-
-def _before(published: dt.date, start: dt.datetime) -> bool:
-    if isinstance(published, dt.datetime):
-        moment = published if published.tzinfo else published.replace(tzinfo=dt.UTC)
-        return moment < start
-    return published < start.astimezone(dt.UTC).date()
 
 
 def remember_and_select_new(
