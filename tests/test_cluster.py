@@ -10,8 +10,9 @@ import pytest
 
 from digest.cluster import _vectors, attach_background, choose_headline, cluster_articles, story_id
 from digest.cluster._headline import strip_attribution
+from digest.cluster._linkage import average_link
 from digest.cluster._names import article_names
-from digest.cluster._vectors import CANDIDATES, candidate_edges, vectorize
+from digest.cluster._vectors import CANDIDATES, Edges, candidate_edges, vectorize
 from digest.model import Article, Story
 from digest.text.dates import stated_day
 
@@ -210,6 +211,16 @@ def test_chain_of_weak_links_is_not_one_story() -> None:
     groups = sorted(ids(s) for s in cluster_articles(articles, similarity=0.3))
 
     assert groups in ([["a1", "a2", "b"], ["c1", "c2"]], [["a1", "a2"], ["b", "c1", "c2"]])
+
+
+def test_linkage_never_merges_a_pair_below_its_threshold() -> None:
+    # Every candidate edge (down to a quarter of the threshold) seeds the heap; the issue saw
+    # an edge of 0.02 merge two articles at threshold 0.06.
+    edges = Edges(np.array([0, 2]), np.array([1, 3]), np.array([0.02, 0.3]))
+
+    groups = average_link(edges, np.full(4, np.nan), threshold=0.06, max_gap_days=7)
+
+    assert groups == [[0], [1], [2, 3]]
 
 
 def test_no_articles_one_article_and_no_content_words() -> None:
