@@ -48,7 +48,7 @@ LANGUAGES = (
 # Words of a document read to tell its language, and the share of them that are English stop
 # words from which it is English without counting the other languages (running English prose
 # has 40-50%).
-LANGUAGE_WORDS = 200
+LANGUAGE_WORDS = 100
 CLEARLY_ENGLISH = 0.25
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's tokens, so the stop words match them
 
@@ -195,7 +195,7 @@ def _hasher(language: str, *, pairs: bool) -> HashingVectorizer:
 
 def document_language(text: str) -> str:
     """The language of LANGUAGES with the most stop words among the text's first words."""
-    words = [w.lower() for w in _WORD.findall(text[: LANGUAGE_WORDS * 12])[:LANGUAGE_WORDS]]
+    words = [w.lower() for w in _WORD.findall(text[: LANGUAGE_WORDS * 10])[:LANGUAGE_WORDS]]
     english = _stop_word_sets()[0]
     if sum(map(english.__contains__, words)) >= CLEARLY_ENGLISH * len(words):
         return LANGUAGES[0]
