@@ -16,8 +16,16 @@ reach the size), each size in a fresh child process: seconds and the child's pea
 memory (ru_maxrss, imports and data included); the baseline beside it where its dense matrix
 fits.
 
-Run: `.venv/bin/python benchmarks/clusters.py` (or `make bench-clusters`); `--no-scale` or
-`--no-quality` for one table.
+Table 3, events not topics: the 181 pages of ../shared/corpora/article-extraction-benchmark
+(one week of November 2019 across many sites and languages; gold `articleBody` texts, no
+titles) through `digest cluster --jsonl`: stories, stories of several pages, those that mix
+events by our reading (EVENTS below: the groups of pages that report one event, read on
+2026-12-02; every other page is an event of its own) and B-cubed against that reading.
+`--listing` prints every story of several pages: headline, each page's address and first
+words, and whether it is one event.
+
+Run: `.venv/bin/python benchmarks/clusters.py` (or `make bench-clusters`); `--no-scale`,
+`--no-quality` or `--no-events` to leave a table out.
 """
 
 from __future__ import annotations
@@ -57,6 +65,32 @@ SIZES = (1000, 3000, 10000)
 # evidence (the soft time gate).
 NO_GATE = 100_000
 BASELINE_MAX = 3000  # beyond this the baseline's dense n×n distances and features get large
+PAGES = SHARED / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
+# Pages (first 6 hex digits of their key) that report one event, by our reading; related
+# pages of one topic are not here (the Europa water vapour is one event, the map of Titan
+# out the same day another; a WeWork inquiry and WeWork's lay-offs two).
+EVENTS = (
+    "65bf30 5fa567",  # the 16-inch MacBook Pro: a review, the iFixit teardown
+    "680c28 8267ac aade2e e100c9",  # Google Stadia launches
+    "432362 8b1945 ba4dfe ea25dd",  # plague cases in Inner Mongolia
+    "7bb1ca 9eef81 a078b3 bd673b",  # "feather duvet lung" case report
+    "06e512 1ace8c",  # New York attorney general investigates WeWork
+    "14cc2a 686bb1 f344ca",  # water vapour above Europa confirmed
+    "c50845 d1c57d 42aad1",  # NASA adds five companies to its lunar lander programme
+    "156770 776a1c c13b9c 3f65af",  # South Dakota's "Meth. We're on it." campaign
+    "35b158 9cb822 ac1bfd",  # Doobie Brothers reunion tour
+    "70cb2d eb62ac",  # Taylor Swift's dispute with Big Machine
+    "c7e39a dc7ccc",  # Sweden drops the Assange investigation
+    "513745 f8ff62",  # Home Depot third-quarter results
+    "6ebac0 7a457a",  # guilty plea for threatening Ilhan Omar
+    "b37be3 e1c702",  # ESA study of hibernating astronauts
+    "2c4680 51d066",  # video of the Fort Worth kidnapping rescue
+    "08f793 7ab16a 6a72de",  # the Garrett-Rudolph fight in Browns-Steelers
+    "624fcd 5fa315 e4c6a3",  # Hong Kong Polytechnic University siege
+    "1f765c 87bf60",  # Prince Andrew's Epstein interview
+    "7a664e 82b6d7 c90731 f5c90a",  # the impeachment hearings of that week
+    "88c328 0d4612",  # Davis Cup Finals open in Madrid
+)
 
 
 def load_eval(name: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -101,6 +135,18 @@ def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> tuple[flo
 
 
 def via_cli(records: list[dict[str, Any]], *, gate: bool = True) -> tuple[list[int], float]:
+    start = time.perf_counter()
+    stories = stories_via_cli(records, gate=gate)
+    seconds = time.perf_counter() - start
+    story_of = {}
+    for story in stories:
+        for article_id in story["ids"]:
+            story_of[article_id] = story["story"]
+    return [story_of[r["id"]] for r in records], seconds
+
+
+def stories_via_cli(records: list[dict[str, Any]], *, gate: bool = True) -> list[dict[str, Any]]:
+    """`digest cluster --jsonl` over the records: its output lines."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "articles.jsonl"
         path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -111,17 +157,10 @@ def via_cli(records: list[dict[str, Any]], *, gate: bool = True) -> tuple[list[i
             config = Path(folder) / "config.yaml"
             config.write_text(yaml.safe_dump(settings), encoding="utf-8")
         command = [str(DIGEST), "cluster", "--jsonl", str(path), "--config", str(config)]
-        start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, check=False)
-        seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"digest cluster failed: {done.stderr.strip()}")
-    story_of = {}
-    for line in done.stdout.splitlines():
-        story = json.loads(line)
-        for article_id in story["ids"]:
-            story_of[article_id] = story["story"]
-    return [story_of[r["id"]] for r in records], seconds
+    return [json.loads(line) for line in done.stdout.splitlines()]
 
 
 def direct(records: list[dict[str, Any]]) -> tuple[list[int], float]:
@@ -175,6 +214,36 @@ def quality() -> None:
                 f"{100 * ari:6.1f} {seconds:7.2f}"
             )
             label = ""
+
+
+def events(*, listing: bool) -> None:
+    """Table 3 (see the module docstring); with `listing`, every story of several pages."""
+    pages = json.loads(PAGES.read_text(encoding="utf-8"))
+    records = [{"id": key, "title": "", "text": page["articleBody"]} for key, page in pages.items()]
+    url = {key: page["url"] for key, page in pages.items()}
+    event_of = {short: n for n, line in enumerate(EVENTS) for short in line.split()}
+    gold = [event_of.get(key[:6], key) for key in pages]
+    stories = stories_via_cli(records)
+    of = {article_id: n for n, story in enumerate(stories) for article_id in story["ids"]}
+    p, r, f = bcubed([of[key] for key in pages], gold)
+    several = [story for story in stories if len(story["ids"]) > 1]
+    mixed = [s for s in several if len({event_of.get(i[:6], i) for i in s["ids"]}) > 1]
+    print()
+    print("Events, not topics: the article-extraction pages (by our reading, see EVENTS)")
+    print(
+        f"{'pages':>6} {'stories':>8} {'of several':>11} {'mixed':>6} {'P':>6} {'R':>6} {'F1':>6}"
+    )
+    print(
+        f"{len(records):>6} {len(stories):>8} {len(several):>11} {len(mixed):>6} "
+        f"{100 * p:6.1f} {100 * r:6.1f} {100 * f:6.1f}"
+    )
+    if listing:
+        text = {r["id"]: " ".join(r["text"].split()) for r in records}
+        for story in several:
+            verdict = "MIXED" if story in mixed else "one event"
+            print(f"\n[{len(story['ids'])}] {story['headline']}  ({verdict})")
+            for key in story["ids"]:
+                print(f"    {key[:6]} {url[key][:70]:<70} | {text[key][:90]}")
 
 
 def scale_records(size: int) -> list[dict[str, Any]]:
@@ -274,6 +343,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-quality", action="store_true")
     parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument("--no-events", action="store_true")
+    parser.add_argument("--listing", action="store_true", help="list the stories of Table 3")
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "SYSTEM"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -281,6 +352,8 @@ def main() -> None:
         return
     if not args.no_quality:
         quality()
+    if not args.no_events:
+        events(listing=args.listing)
     if not args.no_scale:
         scale()
 

@@ -112,7 +112,7 @@ class SummaryConfig(_Section):
 
 
 class ClusterConfig(_Section):
-    similarity: float = Field(default=0.06, gt=0, lt=1)
+    similarity: float = Field(default=0.04, gt=0, lt=1)
     max_gap_days: int = Field(default=7, ge=0)
 
 

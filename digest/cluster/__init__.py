@@ -46,7 +46,7 @@ RARE_NAME_SHARE = 0.05
 
 
 def cluster_articles(
-    articles: Sequence[Article], *, similarity: float = 0.06, max_gap_days: int = 7
+    articles: Sequence[Article], *, similarity: float = 0.04, max_gap_days: int = 7
 ) -> tuple[Story, ...]:
     """Group the articles on one event into one story; every article is in exactly one.
 

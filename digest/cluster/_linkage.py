@@ -61,6 +61,8 @@ class _Agglomeration:
     ) -> list[list[int]]:
         while self.heap:
             negative, a, b, version_a, version_b = heapq.heappop(self.heap)
+            if -negative < threshold:
+                break  # the heap is seeded with every candidate edge, weak ones too
             if self.version[a] != version_a or self.version[b] != version_b:
                 continue  # stale: one side has merged since this entry was pushed
             if a not in self.members or b not in self.members:

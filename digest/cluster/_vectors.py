@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -32,8 +34,23 @@ BLOCK_CELLS = 4_000_000
 # Edges whose neighbourhood overlap is counted at once (EDGE_CHUNK × (SHARED+1)² booleans).
 EDGE_CHUNK = 65536
 HASH_FEATURES = 2**22
+# A term found in one document only can match nothing, so it has no column; it still counts,
+# with this share of its squared weight, in the length each row is divided by (see vectorize).
+UNIQUE_SHARE = 0.25
 # Documents from which tokenizing runs on every core.
 PARALLEL_MIN = 2000
+# The languages (of digest.text's stop-word lists) a document's function words are looked up
+# in; English first, so it wins ties and is what a text with no stop words at all is taken for.
+LANGUAGES = (
+    "english", "french", "german", "italian", "portuguese", "spanish", "swedish", "czech",
+    "slovak", "polish", "ukrainian", "greek", "arabic", "hebrew", "korean",
+)  # fmt: skip
+# Words of a document read to tell its language, and the share of them that are English stop
+# words from which it is English without counting the other languages (running English prose
+# has 40-50%).
+LANGUAGE_WORDS = 100
+CLEARLY_ENGLISH = 0.25
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's tokens, so the stop words match them
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -75,8 +92,9 @@ def vectorize(
 
     `pairs` adds word pairs; `sharpen` weighs each term by its idf once more, so the rare
     names and details that tell one event from another count for more than subject words.
-    Terms in fewer than `min_df` documents are dropped (they can match nothing); with
-    `max_terms` each row keeps only its heaviest terms.
+    Terms in fewer than `min_df` documents are dropped (they can match nothing) but count,
+    at UNIQUE_SHARE, in each row's length; with `max_terms` each row keeps only its heaviest
+    terms. Texts are read without the stop words of their own language (`document_language`).
     """
     counts = _counts(docs, pairs=pairs)
     terms, inverse, df = np.unique(counts.indices, return_inverse=True, return_counts=True)
@@ -84,7 +102,8 @@ def vectorize(
     if not enough.any():
         return None
     idf = (np.log((1 + len(docs)) / (1 + df)) + 1).astype(np.float32)
-    weights = (idf * idf if sharpen else idf)[enough]
+    every_weight = idf * idf if sharpen else idf
+    weights = every_weight[enough]
     # Columns renumbered to the kept terms only: the matrix is n × (terms in use), not
     # n × 2**22, which keeps every later product and transpose small.
     rank = np.cumsum(enough) - 1  # increasing in the hash, so each row stays sorted
@@ -92,14 +111,26 @@ def vectorize(
     kept_per_row = np.add.reduceat(np.append(entry, False), counts.indptr[:-1])
     kept_per_row[np.diff(counts.indptr) == 0] = 0  # reduceat reads an empty row's neighbour
     indptr = np.concatenate(([0], np.cumsum(kept_per_row)))
-    data = (1 + np.log(counts.data[entry])) * weights[rank[inverse[entry]]]
+    every_data = (1 + np.log(counts.data)) * every_weight[inverse]
+    data = every_data[entry]
     matrix = sparse.csr_matrix(
         (data.astype(np.float32), rank[inverse[entry]], indptr), shape=(len(docs), len(weights))
     )
+    # Each row is divided by the length of the document's vector with its unmatched terms
+    # (at UNIQUE_SHARE): two pages that share a few words of their subject and little else
+    # (a Democratic debate preview and a candidate's campaign stop) come out less alike than
+    # their shared terms alone would make them.
+    rows = np.repeat(np.arange(len(docs)), np.diff(counts.indptr))
+    unmatched = np.bincount(
+        rows, weights=np.where(entry, 0.0, every_data * every_data), minlength=len(docs)
+    )
     if max_terms is not None:
         matrix = _heaviest(matrix, max_terms)
+    kept = np.asarray(matrix.multiply(matrix).sum(axis=1), dtype=np.float64).ravel()
+    length = np.sqrt(kept + UNIQUE_SHARE * unmatched)
+    scale = np.divide(1.0, length, out=np.zeros_like(length), where=length > 0)
     space = TermSpace(terms[enough], weights.astype(np.float32), pairs)
-    return sparse.csr_matrix(normalize(matrix)), space
+    return sparse.csr_matrix(sparse.diags(scale.astype(np.float32)) @ matrix), space
 
 
 def project(texts: Sequence[str], space: TermSpace) -> sparse.csr_matrix:
@@ -126,18 +157,55 @@ def _counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
 
 
 def _hashed_counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
+    """Term counts, each document without the stop words of its own language.
+
+    Among English pages, two Portuguese ones share "que", "para" and "uma", each rare in the
+    batch and so weighed like the names of one event; without them, what is left to compare
+    is what the pages are about.
+    """
+    by_language: dict[str, list[int]] = defaultdict(list)
+    for i, doc in enumerate(docs):
+        by_language[document_language(doc)].append(i)
+    parts, order = [], []
+    for language, rows in sorted(by_language.items()):
+        parts.append(_hasher(language, pairs=pairs).transform([docs[i] for i in rows]))
+        order.extend(rows)
+    counts = sparse.csr_matrix(sparse.vstack(parts) if len(parts) > 1 else parts[0])
+    if len(parts) == 1:
+        return counts
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    return sparse.csr_matrix(counts[position])
+
+
+@functools.lru_cache(maxsize=64)
+def _hasher(language: str, *, pairs: bool) -> HashingVectorizer:
     # Hashed terms instead of a vocabulary: building and pruning a dictionary of millions of
     # word pairs costs more than all the rest of clustering; collisions at 2**22 are rare.
     # Stateless, so batches of documents hash alike in any process.
-    hasher = HashingVectorizer(
-        stop_words=list(token_stop_words("english")),
+    return HashingVectorizer(
+        stop_words=list(token_stop_words(language)),
         ngram_range=(1, 2 if pairs else 1),
         n_features=HASH_FEATURES,
         alternate_sign=False,
         norm=None,
         dtype=np.float32,
     )
-    return sparse.csr_matrix(hasher.transform(docs))
+
+
+def document_language(text: str) -> str:
+    """The language of LANGUAGES with the most stop words among the text's first words."""
+    words = [w.lower() for w in _WORD.findall(text[: LANGUAGE_WORDS * 10])[:LANGUAGE_WORDS]]
+    english = _stop_word_sets()[0]
+    if sum(map(english.__contains__, words)) >= CLEARLY_ENGLISH * len(words):
+        return LANGUAGES[0]
+    hits = [sum(map(stop_words.__contains__, words)) for stop_words in _stop_word_sets()]
+    return LANGUAGES[hits.index(max(hits))]
+
+
+@functools.cache
+def _stop_word_sets() -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(token_stop_words(language)) for language in LANGUAGES)
 
 
 def _heaviest(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:
