@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from digest.errors import ConfigError
+from digest.errors import ConfigError, UsageError
+from digest.text.language import stemmer_for, stop_words_for
 
 __all__ = [
     "ALGORITHM_NAMES",
@@ -109,6 +110,17 @@ class SummaryConfig(_Section):
     words: int | None = Field(default=120, ge=10)
     sentences: int | None = Field(default=None, ge=1)
     language: str = "english"
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        # Checked at load, so a misspelt language fails before any work, not mid-build.
+        try:
+            stop_words_for(value)
+            stemmer_for(value)
+        except UsageError as exc:
+            raise ValueError(f"no stop words or stemmer for {value!r}") from exc
+        return value
 
 
 class ClusterConfig(_Section):
