@@ -190,6 +190,21 @@ _DATELINE = re.compile(
 )
 
 
+# The same with the dash written tight against both words: "HIROSHIMA--A stray dog",
+# "WASHINGTON—The chairman", "SAN FRANCISCO--(BUSINESS WIRE)--The following". Only a place in
+# capitals (an optional region after a comma, "AUSTIN, Texas--"), an em dash or two hyphens, and
+# a word that is not in capitals: prose hyphenates ("U.S.-Russian", "Coca-Cola"), pairs names
+# with an en dash ("FBI–CIA rivalry", "US—EU talks") and glues dashes to lower-case words ("in
+# 2011—at least"); a place glued to a capitalised word by a long dash is a dateline.
+_TIGHT_DATELINE = re.compile(
+    r"""^(?P<place>[A-Z][A-Z.'’&/-]*[A-Z.](?:\s[A-Z][A-Z.'’&-]*[A-Z.]){0,4}
+          (?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?)
+        (?:—|--)(?:\((?P<agency>[A-Za-z][\w.&/ -]{0,39})\)(?:—|--))?
+        (?=[\"“‘']|[A-Z0-9](?![A-Z]))""",
+    re.VERBOSE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Dateline:
     """A dateline at the start of a text: its place, date and agency as written, and its end."""
@@ -205,7 +220,11 @@ def find_dateline(text: str) -> Dateline | None:
     """The dateline opening `text`, or None."""
     match = _DATELINE.match(text)
     if match is None or not (match["place"] or match["agency"]):
-        return None
+        tight = _TIGHT_DATELINE.match(text)
+        if tight is None:
+            return None
+        agency = tight["agency"]
+        return Dateline(tight["place"], None, agency, agency is not None, tight.end())
     agency = match["agency"] or match["credit"]
     return Dateline(
         place=match["place"],
