@@ -706,7 +706,8 @@ def test_furniture_is_never_the_headline(furniture: str) -> None:
             # story 014: the comma closing an aside is no clause boundary.
             "George Zimmerman, the neighborhood watch volunteer facing second-degree murder "
             "charges for the death of Trayvon Martin, was released on bond.",
-            "George Zimmerman, the neighborhood watch volunteer facing second-degree murder charges…",
+            "George Zimmerman, the neighborhood watch volunteer facing second-degree murder "
+            "charges…",
         ),
         (
             # ECB+ t35: capitals as a print style are kept; the cut is before a preposition.

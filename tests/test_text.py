@@ -79,6 +79,13 @@ def test_datelines_without_spaces_around_the_dash(
     assert strip_dateline(text).startswith(rest)
 
 
+def test_a_press_release_wire_is_no_wire_credit() -> None:
+    # Multi-News dev, story 142: Business Wire carries the release; it did not report it.
+    found = find_dateline("SAN FRANCISCO--(BUSINESS WIRE)--The following statement is issued")
+    assert found is not None
+    assert not found.bracketed
+
+
 @pytest.mark.parametrize(
     "text",
     [

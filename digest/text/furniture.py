@@ -223,8 +223,9 @@ def find_dateline(text: str) -> Dateline | None:
         tight = _TIGHT_DATELINE.match(text)
         if tight is None:
             return None
-        agency = tight["agency"]
-        return Dateline(tight["place"], None, agency, agency is not None, tight.end())
+        # Not a wire credit: brackets between tight dashes are the press-release wires' style
+        # ("--(BUSINESS WIRE)--", "--(PR Newswire)--"), which carry releases, not reporting.
+        return Dateline(tight["place"], None, tight["agency"], False, tight.end())
     agency = match["agency"] or match["credit"]
     return Dateline(
         place=match["place"],
@@ -311,6 +312,39 @@ _NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bthe seed for (?:this crawl|wide\d+)\b|\bthis crawl was run at a level\b"
             r"|\bcollection contains .{0,40}\bcrawls\b|\bthe warc files associated with\b"
             r"|\busing the archive-it service\b|\bwayback machine\b"
+            # The collection pages of other crawls: "Crawl of outlinks from wikipedia.org
+            # started March, 2016.", "Web wide crawl with initial seedlist and crawler
+            # configuration from March 2011.", "Crawl start date: …", "Number of captures: …".
+            r"|^\W*(?:web[- ]?wide |wide |domain |survey )?crawl (?:of|with|from|started)\b"
+            r"|\bcrawl (?:start|end) date\b|\bnumber of (?:captures|unique urls)\b"
+            r"|\bseed ?list for this crawl\b|\bcrawler (?:software|configuration)\b"
+            r"|\b(?:files|data) (?:is|are) currently not publicly accessible\b"
+            r"|\bwide crawls?\b|\bcrawl(?:s|ed|er|ers|ing)?\b[^.]{0,80}"
+            r"\b(?:urls?|seeds?|captures|robots\.txt|heritrix|queues)\b"
+        ),
+    ),
+    (
+        "a web-hosting notice",
+        re.compile(
+            r"\bcustom domain mapping\b|\bmapping a new custom domain\b"
+            r"|\bthis domain (?:name )?(?:is|may be) for sale\b|\bbuy this domain\b"
+            r"|\b(?:this )?(?:account|site) has been suspended\b|\bparked (?:free|domain)\b"
+        ),
+    ),
+    (
+        "a shop or log-in page",
+        re.compile(
+            r"\bsign in using (?:you|your) account\b|\blog into your account\b"
+            r"|\bthank you for registering\b|\bclick on the link to activate your account\b"
+            r"|\bby submitting your registration information\b|\bskip the month\b"
+            r"|\byour credit card will be charged\b|\bforgot your password\b"
+        ),
+    ),
+    (
+        "a petition page",
+        re.compile(
+            r"\bthank you for (?:supporting|signing) (?:the|our|this) (?:campaign|petition)\b"
+            r"|\bclick (?:below|here) to sign\b|\bconfirm your signature\b"
         ),
     ),
     (
@@ -374,7 +408,8 @@ _CAPTION = re.compile(
       | \bgetty(?:\s+images)?\b|\bshutterstock\b|\bap\s+photo\b|\bphoto\s+illustration\b
       | \b(?:image|media)\s+caption\b|^file\s*[-–—]|\bfile\s+photo\b|\bpicture\s+taken\b
       | ^in\s+this\s.{0,60}\bphoto\b|\bstaff\s+photo\b|\bphoto\s+(?:released|provided)\b
-      | ^(?:a|an|the)\s+(?:photo|picture|image)\s+(?:from|of|shows)\b|\w/\w[\w ]*\)\s*$""",
+      | ^(?:a|an|the)\s+(?:photo|picture|image)\s+(?:from|of|shows)\b|\w/\w[\w ]*\)\s*$
+      | \b(?:reuters|afp|epa|ap)/[a-z]""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Widgets and page furniture that read like words: "× Close What is the Tomatometer®?",
@@ -383,6 +418,7 @@ _WIDGET = re.compile(
     r"""^\W*(?:×|close\b|welcome\s+to\b|story\s+highlights\b|update:|warning:|published:
       | related:|embed\b|share\b|follow\b|you\s+must\b|please\b|►|buy\s+photo\b
       | already\s+have\s+an\s+account|from\s+wikipedia\b|this\s+(?:post|story|article)\s+has\s+been
+      | posted:|last\s+updated\b|breaking\s+news\s+(?:emails|alerts)
       | updated\b|by\s.*\b(?:published|updated|posted)\b)
       | \btomatometer\b|\bautoplay\b|\bcopy\s+this\s+code\b|\bcontinue\s+reading\b""",
     re.IGNORECASE | re.VERBOSE,
