@@ -228,7 +228,10 @@ def test_fallback_headline_is_never_a_site_section_or_date_line() -> None:
         "that dozens of small orchards could close before the end of the season."
     )
     title = run(text).title
-    assert title == "Farmers in the valley say the late frost destroyed most of this…"
+    # 16 words, a whole sentence: kept whole rather than cut.
+    assert title == (
+        "Farmers in the valley say the late frost destroyed most of this year's apple blossom."
+    )
 
 
 def test_output_is_deterministic() -> None:
@@ -619,7 +622,8 @@ def test_articles_left_empty_by_shared_boilerplate_are_skipped() -> None:
         (
             "WASHINGTON (AP) — The Trump administration is cutting off U.S. funding to a U.N. "
             "agency that helps Palestinian refugees, a decision likely to worsen conditions.",
-            "The Trump administration is cutting off U.S. funding to a U.N. agency",
+            # No clause boundary within 14 words: cut before a preposition, marked "…".
+            "The Trump administration is cutting off U.S. funding to a U.N. agency…",
         ),
         # Story 061: a caption opens the page; the lead follows.
         (
@@ -634,7 +638,9 @@ def test_articles_left_empty_by_shared_boilerplate_are_skipped() -> None:
             '_5728191585001-vs.jpg?pubId=1155968404" true\n\n'
             "Congressional leaders reached a budget deal that lifts spending caps by $300 billion "
             "over two years.",
-            "Congressional leaders reached a budget deal",
+            # A whole sentence of 16 words is kept whole.
+            "Congressional leaders reached a budget deal that lifts spending caps by $300 billion "
+            "over two years.",
         ),
     ],
 )
@@ -660,6 +666,71 @@ def test_furniture_is_never_the_headline(furniture: str) -> None:
     title = run(text).title
     assert furniture not in title
     assert title.startswith("The city council approved the budget on Tuesday")
+
+
+@pytest.mark.parametrize(
+    ("lead", "headline"),
+    [
+        # Multi-News dev: each was cut mid-clause ("…for…", "…into…") before.
+        (
+            # story 172: no clause boundary; the cut falls before a preposition.
+            "Bill Cosby is responding to questions about allegations of sexual assault for the "
+            "first time in a radio interview that aired Saturday.",
+            "Bill Cosby is responding to questions about allegations of sexual assault…",
+        ),
+        (
+            # story 027
+            "The Metropolitan Police have defended a decision to downgrade an inquiry into the "
+            "alleged rape of a teenage girl by a senior officer in the force.",
+            "The Metropolitan Police have defended a decision to downgrade an inquiry…",
+        ),
+        (
+            # story 220: "here, and" ended on a conjunction; the comma ends the clause.
+            "The back-to-school season is here, and as parents take their children to shop for "
+            "school supplies, I suspect that many of them will be visiting a Staples store.",
+            "The back-to-school season is here",
+        ),
+        (
+            # story 092: a stop word ("yet") ends a clause well before the writer's comma.
+            "Donald Trump hasn’t even taken office yet, but the racist alt-right movement that "
+            "helped to elect him is already fracturing.",
+            "Donald Trump hasn’t even taken office yet",
+        ),
+        (
+            # story 017: a subordinating conjunction opens the next clause.
+            "A 6-week-old baby died Thursday afternoon when her stroller accidentally plunged down "
+            "an escalator at a Brooklyn subway station.",
+            "A 6-week-old baby died Thursday afternoon",
+        ),
+        (
+            # story 014: the comma closing an aside is no clause boundary.
+            "George Zimmerman, the neighborhood watch volunteer facing second-degree murder "
+            "charges for the death of Trayvon Martin, was released on bond.",
+            "George Zimmerman, the neighborhood watch volunteer facing second-degree murder "
+            "charges…",
+        ),
+        (
+            # ECB+ t35: capitals as a print style are kept; the cut is before a preposition.
+            "SAN Diego Chargers receiver Vincent Jackson has been arrested on suspicion of drink- "
+            "driving five days before a key NFL playoff game.",
+            "SAN Diego Chargers receiver Vincent Jackson has been arrested on suspicion…",
+        ),
+        (
+            # story 245: a dateline glued to its dash never opens the headline.
+            "HIROSHIMA--A stray dog that escaped being euthanized years ago actively participated "
+            "in rescue efforts here last week after landslides demolished homes.",
+            "A stray dog that escaped being euthanized years ago actively participated…",
+        ),
+        (
+            # story 150: a quotation left open is no headline; the next sentence is.
+            "Thomas Kinkade’s girlfriend said Monday the world-famous 54-year-old artist “died in "
+            "his sleep, very happy, in the house he built.” Amy Pinto, in tears, spoke briefly.",
+            "Thomas Kinkade’s girlfriend said Monday the world-famous 54-year-old artist…",
+        ),
+    ],
+)
+def test_a_lead_headline_ends_where_a_clause_can(lead: str, headline: str) -> None:
+    assert run(lead).title == headline
 
 
 def test_a_long_lead_is_cut_at_a_clause_boundary() -> None:

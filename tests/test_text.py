@@ -55,7 +55,50 @@ def test_datelines(text: str, place: str | None, agency: str | None, rest: str) 
 
 
 @pytest.mark.parametrize(
-    "text", ["The company said: we will not sell.", "A Russian diplomat denied reports."]
+    ("text", "place", "agency", "rest"),
+    [
+        # Multi-News dev, stories 245, 149, 226 and 142: the dash written tight to both words.
+        ("HIROSHIMA--A stray dog that escaped", "HIROSHIMA", None, "A stray dog"),
+        ("WASHINGTON—The chairman of the Senate", "WASHINGTON", None, "The chairman"),
+        ("MIAMI—When speaking about his star", "MIAMI", None, "When speaking"),
+        (
+            "SAN FRANCISCO--(BUSINESS WIRE)--The following statement",
+            "SAN FRANCISCO",
+            "BUSINESS WIRE",
+            "The following",
+        ),
+        ("AUSTIN, Texas--Texas will pay", "AUSTIN, Texas", None, "Texas will pay"),
+    ],
+)
+def test_datelines_without_spaces_around_the_dash(
+    text: str, place: str, agency: str | None, rest: str
+) -> None:
+    found = find_dateline(text)
+    assert found is not None
+    assert (found.place, found.agency) == (place, agency)
+    assert strip_dateline(text).startswith(rest)
+
+
+def test_a_press_release_wire_is_no_wire_credit() -> None:
+    # Multi-News dev, story 142: Business Wire carries the release; it did not report it.
+    found = find_dateline("SAN FRANCISCO--(BUSINESS WIRE)--The following statement is issued")
+    assert found is not None
+    assert not found.bracketed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company said: we will not sell.",
+        "A Russian diplomat denied reports.",
+        # Hyphens and dashes in prose, and capitals that are a print style, not a place.
+        "U.S.-Russian tensions over Ukraine spilled over into nuclear talks.",
+        "Some time late in 2011—at least according to the people-crunchers.",
+        "FBI–CIA rivalry is older than either agency.",
+        "US—EU talks resumed on Monday.",
+        "AN AUSTRALIAN climber who watched his brother fall to his death.",
+        "SAN Diego Chargers receiver Vincent Jackson has been arrested.",
+    ],
 )
 def test_sentences_without_datelines_stay_whole(text: str) -> None:
     assert find_dateline(text) is None

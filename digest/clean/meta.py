@@ -32,7 +32,7 @@ from digest.text.furniture import (
     news_agency,
     strip_dateline,
 )
-from digest.text.language import stopword_density
+from digest.text.language import stop_words_for, stopword_density
 from digest.text.sentences import split_sentences
 from digest.text.words import normalize, tokens
 
@@ -56,20 +56,61 @@ _ACRONYM = 4
 # A page title is '<headline> <separator> <site>'; a site's name is a few words.
 _TITLE_PARTS = 2
 _SITE_WORDS = 4
-# Headlines from the lead: a clause of this many words; the cut keeps _FALLBACK_WORDS and '…'
-# when no clause boundary falls in that range. The first few paragraphs are looked at, short
-# captions among them skipped, and a sentence needs this stop-word density in the briefing's
-# language (a caption, a credit or another language's line has fewer).
+# Headlines from the lead: a sentence of up to _WHOLE_MAX words is kept whole; a longer one is
+# cut at a clause boundary leaving _FALLBACK_MIN-_FALLBACK_MAX words, else at a phrase boundary
+# within _FALLBACK_WORDS words with "…". The first few paragraphs are looked at, short captions
+# among them skipped, and a sentence needs this stop-word density in the briefing's language (a
+# caption, a credit or another language's line has fewer).
+_WHOLE_MAX = 16
 _FALLBACK_MIN, _FALLBACK_MAX, _FALLBACK_WORDS = 6, 14, 12
+# A whole clause closed by a conjunction may be a word shorter: "The back-to-school season is
+# here" reads better than a longer cut with "…".
+_CLAUSE_MIN = 5
+# A sentence's first comma ends a clause, not a subject before its aside, after this many words.
+_FIRST_COMMA_WORDS = 8
+_SHORT_WORD = 5
 _LEAD_PARAGRAPHS = 4
 _CAPTION_TOKENS = 40
 _LEAD_DENSITY = 0.1
-_CLAUSE_OPENER_LIST = """after although amid and as because before but despite following since
-    that though when where whereas which while who whom whose"""
-_CLAUSE_OPENERS = frozenset(_CLAUSE_OPENER_LIST.split())
+# Subordinating conjunctions open a clause without a comma ("died Thursday when …"); "and" and
+# "that" are left out: "Schumer and McConnell", "the owners of a bakery that …" and "said
+# Thursday that …" cut there leave a name or a subject without its verb, or a verb without
+# what was said.
+_SUBORDINATOR_LIST = """after although amid because before but despite following since though
+    until when whereas while"""
+_SUBORDINATORS = frozenset(_SUBORDINATOR_LIST.split())
+# After a sentence's first comma, these open a new clause or attribute the one before it.
+_AFTER_FIRST_LIST = "and but or nor so yet according said says saying"
+_AFTER_FIRST_COMMA = frozenset(_AFTER_FIRST_LIST.split())
+_VERB_ENDINGS = ("ed", "ing", "s")
+# Prepositions and subordinating conjunctions: a sentence opening with one opens with a
+# circumstance, and its first comma ends only that ("For fans of Led Zeppelin, …"); before one
+# a phrase ends (but "to" more often marks a verb: "agreed to buy").
+_INTRO_LIST = """about across after against along although amid among around as at because before
+    behind beyond by despite during following for from if in inside like near of on once over
+    since than though through throughout to toward towards under unlike until upon when
+    whenever where whereas while with within without"""
+_INTRO_OPENERS = frozenset(_INTRO_LIST.split())
+_PHRASE_OPENERS = _INTRO_OPENERS - {"to"}
+# Function words no clause ends on, even before a comma: articles, conjunctions, relative
+# pronouns, auxiliaries, possessives and the prepositions above (other stop words, such as
+# "yet" or "here", end a clause well when the writer put a comma after them).
+_FUNCTION_LIST = """a an the and or nor but that which who whom whose is are was were be been
+    being has have had will would shall should can could may might must do does did his her
+    its their our your my this these those not very said"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_LIST.split()) | _INTRO_OPENERS
+# A cut before a preposition is preferred when it keeps at least this many words.
+_PHRASE_MIN = 8
+# A sentence that closes as one; "…" or "..." is a page's cut, not the writer's end.
+_SENTENCE_END = re.compile(r"(?<!\.\.)[.!?][\"”’')\]]*$")
+_DASHES = frozenset({"—", "–", "-", "--"})
+_BOUNDARY_MARKS = ",;:–—- "
+_WORD_MARKS = "\"'“”‘’()[]{}.,;:!?…*"
+_GLUED_DASH = re.compile(r"[—–]|--")
 # A line found above the body is a headline of this many words; a longer one, or one that
 # closes like a sentence past a lead headline's length, is the lede or a deck; one that opens
-# in lower case is a fragment, one that ends with a colon, comma or dash introduces something.
+# in lower case is a fragment, one that ends with a colon, comma or dash introduces something,
+# one that leaves a quotation or bracket open is a piece of a longer text.
 _HEADLINE_MIN_WORDS, _HEADLINE_MAX_WORDS = 4, 20
 _OPEN_ENDS = (":", ",", "-", "–", "—")
 # A long headline line with no stop words of the briefing's language is in another language.
@@ -138,6 +179,7 @@ def _could_be_headline(line: str, language: str = "english") -> bool:
         and not is_credit_line(line)
         and not is_date_line(line)
         and not line.rstrip().endswith(("...", "…"))
+        and _closed(line)
         and not is_byline(line)
         and not _opens_with_dateline(line)
     )
@@ -166,22 +208,24 @@ def fallback_headline(paragraphs: Sequence[str], language: str = "english") -> s
     """A headline from the lead, for an article that states none ('' if no paragraphs).
 
     The first sentence of the opening paragraphs that is not a caption or furniture, in the
-    briefing's language, without its dateline, cut at a clause boundary to at most
-    `_FALLBACK_MAX` words; a sentence of fewer than `_FALLBACK_MIN` words is taken only when no
-    longer one is found.
+    briefing's language, without its dateline, and that gives a headline ending where a clause
+    can (`_cut`); a sentence of fewer than `_CLAUSE_MIN` words is taken only when no longer
+    one does.
     """
-    candidates = [
-        _clause(sentence)
+    stop_words = stop_words_for(language)
+    sentences = [
+        " ".join(sentence.split())
         for paragraph in paragraphs[:_LEAD_PARAGRAPHS]
         if not (is_caption(paragraph) and len(tokens(paragraph)) < _CAPTION_TOKENS)
         for sentence in split_sentences(strip_dateline(paragraph))[:2]
     ]
-    good = [c for c in candidates if _lead_headline(c, language)]
+    good = [s for s in sentences if _lead_headline(s, language)]
+    cuts = [cut for s in good if (cut := _cut(s, stop_words)) is not None]
+    if cuts:
+        return next((c for c in cuts if len(c.split()) >= _CLAUSE_MIN), cuts[0])
     if good:
-        return next((c for c in good if len(c.split()) >= _FALLBACK_MIN), good[0])
-    if not paragraphs:
-        return ""
-    return _clause(strip_dateline(paragraphs[0]))
+        return _shorten(good[0])
+    return _shorten(strip_dateline(paragraphs[0])) if paragraphs else ""
 
 
 def _lead_headline(candidate: str, language: str) -> bool:
@@ -194,28 +238,114 @@ def _lead_headline(candidate: str, language: str) -> bool:
     )
 
 
-def _clause(sentence: str) -> str:
-    """The sentence, or its opening cut at the last clause boundary that leaves a headline's
-    length (a comma, a dash, a colon, or before a conjunction), or its first words and '…'."""
-    sentence = " ".join(sentence.split())
+def _cut(sentence: str, stop_words: frozenset[str]) -> str | None:
+    """A headline from the sentence, ending where a clause can end, or None.
+
+    The whole sentence when it is short; else its opening up to the last clause boundary that
+    leaves `_CLAUSE_MIN`-`_FALLBACK_MAX` words; else its opening up to a phrase boundary
+    within `_FALLBACK_WORDS` words, and "…". A cut never ends on a stop word of the language
+    ("of", "the", "and", "said"; at a comma or other mark the writer put there, only function
+    words are refused: "…has not taken office yet, but" ends well at "yet") nor leaves a
+    quotation or a bracket open: a reader takes those for a lost line, not a headline.
+    """
+    words = sentence.split()
+    if len(words) <= _WHOLE_MAX and _SENTENCE_END.search(sentence) and _closed(sentence):
+        return sentence
+    span = [
+        n
+        for n in range(min(_FALLBACK_MAX, len(words) - 1), _CLAUSE_MIN - 1, -1)
+        if _closed(" ".join(words[:n]))
+    ]
+    for n in span:
+        boundary = _clause_ends(words, n)
+        hanging = stop_words if boundary == "word" else stop_words & _FUNCTION_WORDS
+        if boundary is not None and _bare(words[n - 1]) not in hanging:
+            return " ".join(words[:n]).rstrip(_BOUNDARY_MARKS)
+    # A phrase ends before a preposition ("…allegations of sexual assault| for decades"), when
+    # one leaves most of the words; else the cut keeps the most words it can, outside a name
+    # ("the Seminole| County Jail"). Before an auxiliary, an article or "to" a cut would leave a
+    # subject without its verb or a verb without its object ("Kanan and Li| have created",
+    # "agreed| to buy").
+    shorter = [
+        n
+        for n in span
+        if _FALLBACK_MIN <= n <= _FALLBACK_WORDS and _bare(words[n - 1]) not in stop_words
+    ]
+    outside_names = [
+        n for n in shorter if not (words[n - 1][:1].isupper() and words[n][:1].isupper())
+    ]
+    phrase = next(
+        (n for n in shorter if n >= _PHRASE_MIN and _bare(words[n]) in _PHRASE_OPENERS),
+        next(iter(outside_names or shorter), None),
+    )
+    return None if phrase is None else " ".join(words[:phrase]).rstrip(_BOUNDARY_MARKS) + "…"
+
+
+def _shorten(sentence: str) -> str:
+    """The sentence, or its first `_FALLBACK_WORDS` words and "…": no cut ends well."""
     words = sentence.split()
     if len(words) <= _FALLBACK_MAX:
-        return sentence
-    for ends in (_clause_punctuation, _clause_word):
-        cut = next((n for n in range(_FALLBACK_MAX, _FALLBACK_MIN - 1, -1) if ends(words, n)), None)
-        if cut is not None:
-            return " ".join(words[:cut]).rstrip(",;:–—-")
-    return " ".join(words[:_FALLBACK_WORDS]).rstrip(",;:–—-") + "…"
+        return " ".join(words)
+    return " ".join(words[:_FALLBACK_WORDS]).rstrip(_BOUNDARY_MARKS) + "…"
 
 
-def _clause_punctuation(words: Sequence[str], n: int) -> bool:
-    """A clause ends after the n-th word: it closes with a comma, semicolon, colon or dash."""
-    return words[n - 1].endswith((",", ";", ":")) or words[n] in {"—", "–", "-", "--"}
+def _bare(word: str) -> str:
+    """The word as a stop-word list spells it: lower case, no punctuation around it, and only
+    the part after a dash glued to it ("2011—at" -> "at"), a straight apostrophe ("it’s")."""
+    bare = word.strip(_WORD_MARKS).lower().replace("’", "'")
+    return _GLUED_DASH.split(bare)[-1].strip(_WORD_MARKS)
 
 
-def _clause_word(words: Sequence[str], n: int) -> bool:
-    """A clause ends before the (n+1)-th word: a conjunction or relative pronoun opens one."""
-    return words[n].lower() in _CLAUSE_OPENERS
+def _closed(text: str) -> bool:
+    """Every quotation and bracket the text opens, it closes."""
+    return (
+        text.count('"') % 2 == 0
+        and text.count("“") == text.count("”")
+        and text.count("(") == text.count(")")
+        and text.count("[") == text.count("]")
+    )
+
+
+def _clause_ends(words: Sequence[str], n: int) -> str | None:
+    """Whether a clause ends after the n-th word: at a "mark" (a semicolon, colon, spaced dash
+    or comma follows it), at a "word" (a subordinating conjunction opens the next clause: "died
+    Thursday when …"), or not (None).
+
+    Commas are read in pairs: an aside opens at one and closes at the next ("George Zimmerman,
+    the volunteer facing charges, …"), so no cut falls inside one or at its end. A first comma
+    may open an aside after the subject ("The Pleasant Hill city clerk, accused of …"): it ends
+    a clause before a conjunction or an attribution ("…is here, and", "…, police said"), or
+    after enough words to hold a verb besides the subject. Only a clause closed by a conjunction
+    may be as short as `_CLAUSE_MIN` words.
+    The comma that ends an opening phrase ("For fans of Led Zeppelin, …") is not counted: what
+    comes before it is a circumstance, not the news.
+    """
+    word, after = words[n - 1], _bare(words[n])
+    earlier = _open_commas(words, n)
+    if earlier is None or earlier % 2 == 1:
+        return None
+    if word.endswith((";", ":")) or words[n] in _DASHES:
+        return "mark"
+    if word.endswith(","):
+        first_ok = after in _AFTER_FIRST_COMMA or n >= _FIRST_COMMA_WORDS
+        long_enough = n >= _FALLBACK_MIN or after in _AFTER_FIRST_COMMA
+        return "mark" if long_enough and (earlier or first_ok) else None
+    # "as" opens a clause after a noun ("cut its guidance for the year as earnings fell"), but
+    # after a verb its complement ("was named as host"): not after a word with a verb's ending.
+    as_clause = after == "as" and not _bare(word).endswith(_VERB_ENDINGS)
+    return "word" if n >= _FALLBACK_MIN and (after in _SUBORDINATORS or as_clause) else None
+
+
+def _open_commas(words: Sequence[str], n: int) -> int | None:
+    """The commas before the n-th word, the one ending an opening phrase not counted ("For fans
+    of Led Zeppelin, …", "Faced with a flood of revelations, …"); None at that comma itself."""
+    earlier = sum(w.endswith(",") for w in words[: n - 1])
+    first = _bare(words[0])
+    if first in _INTRO_OPENERS or (len(first) > _SHORT_WORD and first.endswith(("ed", "ing"))):
+        if earlier == 0 and words[n - 1].endswith(","):
+            return None
+        return max(0, earlier - 1)
+    return earlier
 
 
 def outlet_from(

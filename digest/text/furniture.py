@@ -190,6 +190,21 @@ _DATELINE = re.compile(
 )
 
 
+# The same with the dash written tight against both words: "HIROSHIMA--A stray dog",
+# "WASHINGTON—The chairman", "SAN FRANCISCO--(BUSINESS WIRE)--The following". Only a place in
+# capitals (an optional region after a comma, "AUSTIN, Texas--"), an em dash or two hyphens, and
+# a word that is not in capitals: prose hyphenates ("U.S.-Russian", "Coca-Cola"), pairs names
+# with an en dash ("FBI–CIA rivalry", "US—EU talks") and glues dashes to lower-case words ("in
+# 2011—at least"); a place glued to a capitalised word by a long dash is a dateline.
+_TIGHT_DATELINE = re.compile(
+    r"""^(?P<place>[A-Z][A-Z.'’&/-]*[A-Z.](?:\s[A-Z][A-Z.'’&-]*[A-Z.]){0,4}
+          (?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?)
+        (?:—|--)(?:\((?P<agency>[A-Za-z][\w.&/ -]{0,39})\)(?:—|--))?
+        (?=[\"“‘']|[A-Z0-9](?![A-Z]))""",
+    re.VERBOSE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Dateline:
     """A dateline at the start of a text: its place, date and agency as written, and its end."""
@@ -205,7 +220,12 @@ def find_dateline(text: str) -> Dateline | None:
     """The dateline opening `text`, or None."""
     match = _DATELINE.match(text)
     if match is None or not (match["place"] or match["agency"]):
-        return None
+        tight = _TIGHT_DATELINE.match(text)
+        if tight is None:
+            return None
+        # Not a wire credit: brackets between tight dashes are the press-release wires' style
+        # ("--(BUSINESS WIRE)--", "--(PR Newswire)--"), which carry releases, not reporting.
+        return Dateline(tight["place"], None, tight["agency"], False, tight.end())
     agency = match["agency"] or match["credit"]
     return Dateline(
         place=match["place"],
@@ -292,6 +312,39 @@ _NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bthe seed for (?:this crawl|wide\d+)\b|\bthis crawl was run at a level\b"
             r"|\bcollection contains .{0,40}\bcrawls\b|\bthe warc files associated with\b"
             r"|\busing the archive-it service\b|\bwayback machine\b"
+            # The collection pages of other crawls: "Crawl of outlinks from wikipedia.org
+            # started March, 2016.", "Web wide crawl with initial seedlist and crawler
+            # configuration from March 2011.", "Crawl start date: …", "Number of captures: …".
+            r"|^\W*(?:web[- ]?wide |wide |domain |survey )?crawl (?:of|with|from|started)\b"
+            r"|\bcrawl (?:start|end) date\b|\bnumber of (?:captures|unique urls)\b"
+            r"|\bseed ?list for this crawl\b|\bcrawler (?:software|configuration)\b"
+            r"|\b(?:files|data) (?:is|are) currently not publicly accessible\b"
+            r"|\bwide crawls?\b|\bcrawl(?:s|ed|er|ers|ing)?\b[^.]{0,80}"
+            r"\b(?:urls?|seeds?|captures|robots\.txt|heritrix|queues)\b"
+        ),
+    ),
+    (
+        "a web-hosting notice",
+        re.compile(
+            r"\bcustom domain mapping\b|\bmapping a new custom domain\b"
+            r"|\bthis domain (?:name )?(?:is|may be) for sale\b|\bbuy this domain\b"
+            r"|\b(?:this )?(?:account|site) has been suspended\b|\bparked (?:free|domain)\b"
+        ),
+    ),
+    (
+        "a shop or log-in page",
+        re.compile(
+            r"\bsign in using (?:you|your) account\b|\blog into your account\b"
+            r"|\bthank you for registering\b|\bclick on the link to activate your account\b"
+            r"|\bby submitting your registration information\b|\bskip the month\b"
+            r"|\byour credit card will be charged\b|\bforgot your password\b"
+        ),
+    ),
+    (
+        "a petition page",
+        re.compile(
+            r"\bthank you for (?:supporting|signing) (?:the|our|this) (?:campaign|petition)\b"
+            r"|\bclick (?:below|here) to sign\b|\bconfirm your signature\b"
         ),
     ),
     (
@@ -355,7 +408,8 @@ _CAPTION = re.compile(
       | \bgetty(?:\s+images)?\b|\bshutterstock\b|\bap\s+photo\b|\bphoto\s+illustration\b
       | \b(?:image|media)\s+caption\b|^file\s*[-–—]|\bfile\s+photo\b|\bpicture\s+taken\b
       | ^in\s+this\s.{0,60}\bphoto\b|\bstaff\s+photo\b|\bphoto\s+(?:released|provided)\b
-      | ^(?:a|an|the)\s+(?:photo|picture|image)\s+(?:from|of|shows)\b|\w/\w[\w ]*\)\s*$""",
+      | ^(?:a|an|the)\s+(?:photo|picture|image)\s+(?:from|of|shows)\b|\w/\w[\w ]*\)\s*$
+      | \b(?:reuters|afp|epa|ap)/[a-z]""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Widgets and page furniture that read like words: "× Close What is the Tomatometer®?",
@@ -364,6 +418,7 @@ _WIDGET = re.compile(
     r"""^\W*(?:×|close\b|welcome\s+to\b|story\s+highlights\b|update:|warning:|published:
       | related:|embed\b|share\b|follow\b|you\s+must\b|please\b|►|buy\s+photo\b
       | already\s+have\s+an\s+account|from\s+wikipedia\b|this\s+(?:post|story|article)\s+has\s+been
+      | posted:|last\s+updated\b|breaking\s+news\s+(?:emails|alerts)
       | updated\b|by\s.*\b(?:published|updated|posted)\b)
       | \btomatometer\b|\bautoplay\b|\bcopy\s+this\s+code\b|\bcontinue\s+reading\b""",
     re.IGNORECASE | re.VERBOSE,
