@@ -125,15 +125,15 @@ def _apart(names: _Names) -> GroupTest:
     agrees on.
 
     Reports of one event name the same people, places and numbers; two events of one topic
-    share the topic's words and its best-known name ("Stephen Colbert", "Pope Francis",
-    "North Korea"), and each has names of its own: the articles on Colbert's bid for Jim
-    DeMint's Senate seat agree on DeMint, Haley and Heritage, which no article on his trip to
-    Russia names, and those agree on Urgant and Saint Petersburg, which no Senate article
-    names. A group's core is the rare names (as for the far-apart evidence) in at least half
-    and at least two of its articles; the groups stay apart when, on both sides, less than
-    CORE_NAMED of the core is named anywhere in the other group. A lone article has no core
-    (nothing corroborates its names), so it joins a group on similarity alone; a group that
-    agrees on no rare name gives no evidence either way.
+    share the topic's words and its best-known name ("Stephen Colbert", "Pope Francis"), and
+    each has names of its own: the articles on Colbert's bid for Jim DeMint's Senate seat
+    agree on DeMint, Haley and South Carolina, which no article on his trip to Russia names,
+    and those agree on Russia and the Late Show, which no Senate article names. A group's core
+    is the rare names (as for the far-apart evidence) in at least half and at least two of its
+    articles; the groups stay apart when, on both sides, less than CORE_NAMED of the core is
+    named anywhere in the other group. A lone article has no core (nothing corroborates its
+    names), so it joins a group on similarity alone; a group that agrees on no rare name gives
+    no evidence either way.
     """
     rows, df, rare = names
 
