@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from digest.cluster import _vectors, attach_background, choose_headline, cluster_articles, story_id
 from digest.cluster._headline import strip_attribution
 from digest.cluster._linkage import average_link
-from digest.cluster._names import article_names
+from digest.cluster._names import article_names, core_names_named
 from digest.cluster._vectors import (
     CANDIDATES,
     Edges,
@@ -494,3 +495,99 @@ def test_what_is_shared_counts_against_all_the_article_says() -> None:
     assert fitted is not None
     cosine = (fitted[0] @ fitted[0].T).toarray()
     assert 0 < cosine[0, 2] < cosine[0, 1]
+
+
+# Two events of one topic, from the pooled Multi-News dev day (issue 11): Stephen Colbert's
+# bid for Jim DeMint's Senate seat (multinews-validation-sample036, docs 0, 1 and 3) and his
+# trip to Russia (sample137, docs 0-2); the build joined them into one story. Quoted,
+# shortened.
+COLBERT_SENATE = (
+    "The most likely person to replace retiring Sen. Jim DeMint (R-S.C.) is Rep. Tim Scott. "
+    "But almost as soon as Scott's name popped up, another South Carolina native was roped "
+    "in: Stephen Colbert.",
+    "Stephen Colbert has launched a Twitter campaign to get South Carolina Gov. Nikki Haley "
+    "to appoint him to replace Sen. Jim DeMint, who announced he was quitting Thursday.",
+    "The swell of online support for Republican South Carolina Gov. Nikki Haley to appoint "
+    "comedy show host Stephen Colbert to her state's open U.S. Senate seat hasn't gone "
+    "unnoticed by the Palmetto State Republican.",
+)
+COLBERT_RUSSIA = (
+    "Stephen Colbert has technically colluded with Russia. The host of The Late Show went "
+    "abroad to Saint Petersburg, where he met his Russian late-night TV host equivalent, Ivan "
+    "Urgant, and appeared on his show, Evening Urgant.",
+    'Stephen Colbert kicked off day one of "Russia Week" on The Late Show with more jabs at '
+    "Donald Trump Jr.'s Russian ties and new footage of Colbert's recent trip to the country.",
+    "Stephen kicks off 'Russia Week' with a deep dive into the prized jewel of Russia: the "
+    "Trump administration. Watch The Late Show with Stephen Colbert weeknights on the host's "
+    "channel.",
+)
+# One event told four times: the wrong envelope at the 2017 Oscars (sample205, docs 0, 1, 4
+# and 5).
+OSCARS = (
+    '"La La Land" producer Jordan Horowitz interrupts the Oscars telecast Sunday night to '
+    'announce that "Moonlight," not "La La Land" was the real winner for best picture.',
+    "Warren Beatty exits the stage after announcing the award for best picture at the Oscars "
+    "on Sunday at the Dolby Theatre in Los Angeles, after Faye Dunaway read out La La Land.",
+    "Any hope of a sneak upset was dashed when Faye Dunaway read out the winner. The wrong "
+    "envelope? What is Warren Beatty trying to explain just happened to Moonlight?",
+    "Best Picture was handed to the wrong film, presumed frontrunner La La Land, because "
+    "presenters Warren Beatty and Faye Dunaway were given the wrong envelope.",
+)
+
+
+def name_rows(*texts: str) -> list[frozenset[str]]:
+    return [article_names(make_article(f"n{n}", "", text)) for n, text in enumerate(texts)]
+
+
+def core_named(left: Sequence[str], right: Sequence[str], *, rare: float) -> float:
+    """`core_names_named` over the texts' names, document frequency counted among them."""
+    rows = name_rows(*left, *right)
+    ids_of: dict[str, int] = {}
+    id_rows = [frozenset(ids_of.setdefault(n, len(ids_of)) for n in sorted(r)) for r in rows]
+    df = [sum(i in row for row in id_rows) for i in range(len(ids_of))]
+    return core_names_named(id_rows[: len(left)], id_rows[len(left) :], df, rare)
+
+
+def test_two_events_of_one_topic_name_different_things() -> None:
+    # "Stephen" and "Colbert" are in all six, so not rare: the topic's best-known name.
+    # The Senate articles agree on DeMint, Haley, South Carolina; the Russia ones on Russia,
+    # the Late Show, Russia Week: neither side names the other's.
+    assert core_named(COLBERT_SENATE, COLBERT_RUSSIA, rare=3) == 0.0
+    # Two tellings of one event name what the other agrees on (Beatty, Dunaway, La La Land).
+    assert core_named(OSCARS[:2], OSCARS[2:], rare=4) >= 0.5
+
+
+def test_a_group_that_agrees_on_no_rare_name_gives_no_evidence() -> None:
+    # One article: nothing corroborates its names, so it has no core.
+    assert core_named(COLBERT_SENATE[:1], COLBERT_RUSSIA, rare=3) == 1.0
+    # Every name in more articles than `rare`: no core either.
+    assert core_named(COLBERT_SENATE, COLBERT_RUSSIA, rare=1) == 1.0
+
+
+def test_linkage_keeps_apart_the_groups_it_is_told_to() -> None:
+    # Two tight pairs joined by strong cross edges: one group of four unless `apart` says no.
+    low, high = np.array([0, 2, 0, 0, 1, 1]), np.array([1, 3, 2, 3, 2, 3])
+    edges = Edges(low, high, np.array([0.5, 0.5, 0.3, 0.3, 0.3, 0.3]))
+    days = np.full(4, np.nan)
+
+    def apart(left: Sequence[int], right: Sequence[int]) -> bool:
+        return len(left) > 1 and len(right) > 1
+
+    assert average_link(edges, days, threshold=0.1, max_gap_days=7) == [[0, 1, 2, 3]]
+    kept = average_link(edges, days, threshold=0.1, max_gap_days=7, apart=apart)
+    assert kept == [[0, 1], [2, 3]]
+
+
+def test_two_events_of_one_topic_stay_two_stories(monkeypatch: pytest.MonkeyPatch) -> None:
+    senate = [make_article(f"s{n}", "", text) for n, text in enumerate(COLBERT_SENATE)]
+    russia = [make_article(f"r{n}", "", text) for n, text in enumerate(COLBERT_RUSSIA)]
+    oscars = [make_article(f"o{n}", "", text) for n, text in enumerate(OSCARS)]
+    batch = [*senate, *russia, *oscars, *filler(60)]
+
+    def several() -> list[list[str]]:
+        return sorted(ids(s) for s in cluster_articles(batch) if len(s.articles) > 1)
+
+    assert several() == [["o0", "o1", "o2", "o3"], ["r0", "r1", "r2"], ["s0", "s1", "s2"]]
+    # On similarity alone the two Colbert events are one story: the rule is what splits them.
+    monkeypatch.setattr("digest.cluster.CORE_NAMED", 0.0)
+    assert several() == [["o0", "o1", "o2", "o3"], ["r0", "r1", "r2", "s0", "s1", "s2"]]

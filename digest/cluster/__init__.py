@@ -6,7 +6,10 @@ matrix; an edge's weight is its cosine scaled by the neighbours the two articles
 Average-link agglomerative clustering then runs on those candidate edges only: a pair that
 is not a candidate counts as 0, so a chain of weakly linked articles never becomes one story.
 Groups whose known days lie more than `max_gap_days` apart merge only on much stronger
-evidence: twice the similarity and several rare names in common. See docs/clustering.md.
+evidence: twice the similarity and several rare names in common. Two groups of several
+articles each merge only when one names most of the rare names the other agrees on: two
+events of one topic (Colbert's bid for a Senate seat, Colbert's trip to Russia) each have
+names of their own. See docs/clustering.md.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from digest.cluster._background import attach_background
 from digest.cluster._dates import day_numbers
 from digest.cluster._headline import choose_headline, headline_in, headlines_in
-from digest.cluster._linkage import FarEvidence, average_link
-from digest.cluster._names import name_ids, shared_rare_names
+from digest.cluster._linkage import FarEvidence, GroupTest, average_link
+from digest.cluster._names import core_names_named, name_ids, shared_rare_names
 from digest.cluster._vectors import candidate_edges, document, vectorize
 from digest.model import Article, Story
 
@@ -43,6 +47,9 @@ FAR_NAMES = 3
 # ...each found in at most this share of the batch's articles (and in at least half of
 # each group's).
 RARE_NAME_SHARE = 0.05
+# Two groups of several articles each merge only when at least this share of the rare names
+# one group agrees on is named by the other (see _apart).
+CORE_NAMED = 0.5
 
 
 def cluster_articles(
@@ -68,13 +75,15 @@ def cluster_articles(
     days = day_numbers(ordered)
     # Pairs far apart in time stay candidates: with enough evidence they are one story.
     edges = candidate_edges(vectors, days, floor=similarity * EDGE_FLOOR, max_gap_days=NO_GAP)
+    names = _Names(*name_ids(ordered), rare=RARE_NAME_SHARE * len(ordered))
     groups = average_link(
         edges,
         days,
         threshold=similarity,
         max_gap_days=max_gap_days,
         far_threshold=similarity * FAR_FACTOR,
-        far_evidence=_far_evidence(ordered),
+        far_evidence=_far_evidence(names),
+        apart=_apart(names),
     )
     members = [[ordered[i] for i in group] for group in groups]
     headlines = headlines_in(members, [vectors[group] for group in groups], space)
@@ -83,7 +92,16 @@ def cluster_articles(
     return tuple(sorted(stories, key=_story_order))
 
 
-def _far_evidence(articles: Sequence[Article]) -> FarEvidence:
+class _Names(NamedTuple):
+    """Each article's names as ids, each id's document frequency, and the most articles a
+    name may be in to count as rare."""
+
+    rows: list[frozenset[int]]
+    df: list[int]
+    rare: float
+
+
+def _far_evidence(names: _Names) -> FarEvidence:
     """Coverage weeks apart is one story when both sides name the same rare things.
 
     Two events of one kind (two rehab check-ins, two shootings) share subject words; a trial
@@ -93,14 +111,39 @@ def _far_evidence(articles: Sequence[Article]) -> FarEvidence:
     is in two articles at least, so in a batch of fewer than 40 no name is rare and nothing
     far apart merges.
     """
-    rows, df = name_ids(articles)
-    rare = RARE_NAME_SHARE * len(articles)
+    rows, df, rare = names
 
     def accept(left: Sequence[int], right: Sequence[int]) -> bool:
         shared = shared_rare_names([rows[i] for i in left], [rows[i] for i in right], df, rare)
         return shared >= FAR_NAMES
 
     return accept
+
+
+def _apart(names: _Names) -> GroupTest:
+    """Two groups of several articles each are two events when neither names what the other
+    agrees on.
+
+    Reports of one event name the same people, places and numbers; two events of one topic
+    share the topic's words and its best-known name ("Stephen Colbert", "Pope Francis"), and
+    each has names of its own: the articles on Colbert's bid for Jim DeMint's Senate seat
+    agree on DeMint, Haley and South Carolina, which no article on his trip to Russia names,
+    and those agree on Russia and the Late Show, which no Senate article names. A group's core
+    is the rare names (as for the far-apart evidence) in at least half and at least two of its
+    articles; the groups stay apart when, on both sides, less than CORE_NAMED of the core is
+    named anywhere in the other group. A lone article has no core (nothing corroborates its
+    names), so it joins a group on similarity alone; a group that agrees on no rare name gives
+    no evidence either way.
+    """
+    rows, df, rare = names
+
+    def apart(left: Sequence[int], right: Sequence[int]) -> bool:
+        if len(left) < 2 or len(right) < 2:
+            return False
+        named = core_names_named([rows[i] for i in left], [rows[i] for i in right], df, rare)
+        return named < CORE_NAMED
+
+    return apart
 
 
 def story_id(article_ids: Sequence[str]) -> str:

@@ -10,10 +10,12 @@ import numpy.typing as npt
 
 from digest.cluster._vectors import Edges
 
-__all__ = ["FarEvidence", "average_link"]
+__all__ = ["FarEvidence", "GroupTest", "average_link"]
 
-# Whether two groups (their row indices) far apart in time are still one story.
-FarEvidence = Callable[[Sequence[int], Sequence[int]], bool]
+# A yes/no question about two groups (their row indices).
+GroupTest = Callable[[Sequence[int], Sequence[int]], bool]
+# Whether two groups far apart in time are still one story.
+FarEvidence = GroupTest
 
 
 def average_link(
@@ -24,17 +26,19 @@ def average_link(
     max_gap_days: int,
     far_threshold: float = float("inf"),
     far_evidence: FarEvidence | None = None,
+    apart: GroupTest | None = None,
 ) -> list[list[int]]:
     """Merge the most similar pair of clusters while their average similarity ≥ `threshold`.
 
     A pair of articles that is not a candidate edge counts as similarity 0, so a chain of
     weak links never adds up to one story. Two clusters whose known days lie more than
     `max_gap_days` apart merge only when their average similarity is at least
-    `far_threshold` and `far_evidence` accepts them (never, by default). Returns the groups
-    of row indices, each sorted.
+    `far_threshold` and `far_evidence` accepts them (never, by default). Two clusters for which
+    `apart` is true are never merged, however similar. Returns the groups of row indices, each
+    sorted.
     """
     agglomeration = _Agglomeration(edges, days, max_gap_days)
-    return agglomeration.run(threshold, far_threshold, far_evidence)
+    return agglomeration.run(threshold, far_threshold, far_evidence, apart)
 
 
 class _Agglomeration:
@@ -57,7 +61,11 @@ class _Agglomeration:
         heapq.heapify(self.heap)
 
     def run(
-        self, threshold: float, far_threshold: float, far_evidence: FarEvidence | None
+        self,
+        threshold: float,
+        far_threshold: float,
+        far_evidence: FarEvidence | None,
+        apart: GroupTest | None,
     ) -> list[list[int]]:
         while self.heap:
             negative, a, b, version_a, version_b = heapq.heappop(self.heap)
@@ -73,6 +81,8 @@ class _Agglomeration:
                 and far_evidence(self.members[a], self.members[b])
             ):
                 continue
+            if apart is not None and apart(self.members[a], self.members[b]):
+                continue  # re-examined if either side grows and the pair is pushed again
             if len(self.links[a]) < len(self.links[b]):
                 a, b = b, a  # fold the cluster with fewer neighbours into the other
             self._merge(a, b)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from digest.model import Article
 
-__all__ = ["article_names", "name_ids", "shared_rare_names"]
+__all__ = ["article_names", "core_names_named", "name_ids", "shared_rare_names"]
 
 # A capitalised word (or an all-capitals one: "SEACOM", "NATO") or a number of two digits or
 # more. Group 1 is what precedes it in the paragraph: a word that opens a sentence is
@@ -47,6 +47,24 @@ def shared_rare_names(
     return sum(1 for name in common if df[name] <= rare)
 
 
-def _core(rows: Sequence[frozenset[int]]) -> set[int]:
+def core_names_named(
+    left: Sequence[frozenset[int]], right: Sequence[frozenset[int]], df: Sequence[int], rare: float
+) -> float:
+    """How much of what one group agrees on the other group names: of the rare names (in at
+    most `rare` articles of the batch) that one side's articles agree on (each in at least half
+    and at least two of them), the share that any article of the other side names; the larger
+    of the two sides' shares, and 1.0 when a side agrees on no rare name (no evidence)."""
+    shares = []
+    for own, other in ((left, right), (right, left)):
+        core = {name for name in _core(own, least=2) if df[name] <= rare}
+        if not core:
+            return 1.0
+        named = frozenset().union(*other)
+        shares.append(len(core & named) / len(core))
+    return max(shares)
+
+
+def _core(rows: Sequence[frozenset[int]], *, least: int = 1) -> set[int]:
+    """Names in at least half the rows, and in at least `least` of them."""
     counts = Counter(name for row in rows for name in row)
-    return {name for name, count in counts.items() if 2 * count >= len(rows)}
+    return {name for name, count in counts.items() if 2 * count >= len(rows) and count >= least}
