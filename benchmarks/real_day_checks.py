@@ -368,7 +368,9 @@ def _host_names(url: str | None) -> set[str]:
     second_level = {"co", "com", "org", "net", "gov", "ac", "edu"}
     two_part = len(labels) >= 3 and labels[-2] in second_level and len(labels[-1]) == 2
     main = labels[-3] if two_part else labels[-2] if len(labels) >= 2 else labels[0]
-    return {_fold(host), _fold(main), _fold(".".join(labels[-2:]))}
+    # The registered domain too: msn.co.nz of sport.msn.co.nz, wits.ac.za of www.wits.ac.za.
+    registered = ".".join(labels[-3:] if two_part else labels[-2:])
+    return {_fold(host), _fold(main), _fold(registered)}
 
 
 def is_publisher(outlet: str, url: str | None = None) -> bool:

@@ -226,6 +226,8 @@ def test_publishers() -> None:
     assert is_publisher("KSTP")  # a broadcaster's call sign
     assert is_publisher("kstp.com", "http://kstp.com/news/stories/S123.shtml")
     assert is_publisher("BBC", "https://news.bbc.co.uk/2/hi/uk_news/123.stm")
+    # The registered domain of a host under a two-part suffix names its site too.
+    assert is_publisher("msn.co.nz", "http://sport.msn.co.nz/boxing/story/1.html")
     assert not is_publisher("kstp.com")  # a host is accepted only as the article's own
 
 

@@ -226,6 +226,8 @@ def find_dateline(text: str) -> Dateline | None:
         # Not a wire credit: brackets between tight dashes are the press-release wires' style
         # ("--(BUSINESS WIRE)--", "--(PR Newswire)--"), which carry releases, not reporting.
         return Dateline(tight["place"], None, tight["agency"], False, tight.end())
+    if match["agency"] and _abbreviates(match["agency"], match["place"]):
+        return None  # "Indian Naval Services (INS) Mysore, …": an acronym, not a credit
     agency = match["agency"] or match["credit"]
     return Dateline(
         place=match["place"],
@@ -234,6 +236,12 @@ def find_dateline(text: str) -> Dateline | None:
         bracketed=match["agency"] is not None,
         end=match.end(),
     )
+
+
+def _abbreviates(bracketed: str, place: str | None) -> bool:
+    """Whether the bracket spells the initials of the words before it."""
+    initials = "".join(word[0] for word in (place or "").split() if word[:1].isalpha())
+    return len(bracketed) >= 2 and bracketed.isupper() and initials.endswith(bracketed)
 
 
 def strip_dateline(sentence: str) -> str:
