@@ -341,6 +341,7 @@ PUBLISHERS = frozenset(
         "Daily Caller", "Breitbart", "Talking Points Memo", "Raw Story", "Mediaite",
         "New York Magazine", "Vanity Fair", "ONE News", "Stuff", "NZ Herald", "RNZ",
         "CBS Miami", "CBS SF", "CBS Local", "azcentral",
+        "The Sports Network", "Sports Network",  # a sports wire (TSN, now part of STATS)
     }
 )  # fmt: skip
 _CALL_SIGN = re.compile(r"[KW][A-Z]{2,3}(?:-(?:TV|FM|AM|DT))?")
