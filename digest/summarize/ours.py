@@ -82,9 +82,11 @@ class DigestSummarizer(AbstractSummarizer):  # type: ignore[misc]  # sumy is unt
         *,
         words: int | None = None,
         sentences: int | None = None,
+        unquotable: frozenset[int] = frozenset(),
         tuning: Tuning = Tuning(),
     ) -> None:
         super().__init__(stemmer)
+        self.unquotable = unquotable
         self.stop_words = stop_words
         self.words = words
         self.sentences = sentences
@@ -208,8 +210,11 @@ class DigestSummarizer(AbstractSummarizer):  # type: ignore[misc]  # sumy is unt
         position = np.array([o.position for o in origins], dtype=np.float64)
         lead = 1.0 + tuning.lead_weight / (1.0 + position)
         article = quality[[o.article for o in origins]]
+        quotable = np.ones(len(texts), dtype=bool)
+        quotable[[i for i in self.unquotable if i < len(texts)]] = False
         eligible = (
-            (costs >= tuning.min_words)
+            quotable
+            & (costs >= tuning.min_words)
             & (costs <= tuning.max_words)
             & ~furniture
             & np.fromiter(map(is_sentence_like, texts), dtype=bool, count=len(texts))

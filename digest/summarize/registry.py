@@ -37,6 +37,9 @@ class SummarizerOptions:
     budget: int | None = None
     # The sentence cap, for summarizers that rank only as many as needed.
     sentences: int | None = None
+    # Indices of sentences the caller will never quote (furniture, a pronoun with nothing to
+    # point back to): a summarizer that selects to a budget leaves them out of its selection.
+    unquotable: frozenset[int] = frozenset()
 
 
 SummarizerFactory = Callable[[SummarizerOptions], Any]
@@ -69,7 +72,11 @@ def _with_stop_words(cls: type[Any]) -> SummarizerFactory:
 def _digest(options: SummarizerOptions) -> DigestSummarizer:
     """Our default: budgeted concept coverage for clusters of news articles."""
     return DigestSummarizer(
-        options.stemmer, options.stop_words, words=options.budget, sentences=options.sentences
+        options.stemmer,
+        options.stop_words,
+        words=options.budget,
+        sentences=options.sentences,
+        unquotable=options.unquotable,
     )
 
 
