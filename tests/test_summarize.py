@@ -470,6 +470,17 @@ def test_a_speaker_label_is_not_a_dateline(sentence: str) -> None:
     assert strip_dateline(sentence) == sentence
 
 
+def test_a_transcript_label_keeps_its_speaker() -> None:
+    # sample091, an NPR transcript: "LEE: " opens a line in mid-article; "NEW DELHI: " opening
+    # an article is a dateline.
+    lee = "LEE: I just thought if a little, old lady in tennis shoes was out there walking."
+    host = "Opal Lee walked from her church in Fort Worth all the way to Washington this year."
+    article = make_article("npr", title="", paragraphs=(host, lee))
+    assert lee in [s.text for s in summarize_story((article,), words=None)]
+    assert strip_dateline(lee, opens_article=False) == lee
+    assert strip_dateline("NEW DELHI: Prices rose.") == "Prices rose."
+
+
 # sample038: "He" is Madsen, named in the sentence before.
 MADSEN = (
     "Madsen had insisted that he had “buried Wall at sea” after she died on board due to an "

@@ -37,9 +37,10 @@ class SummarizerOptions:
     budget: int | None = None
     # The sentence cap, for summarizers that rank only as many as needed.
     sentences: int | None = None
-    # Indices of sentences the caller will never quote (furniture, a pronoun with nothing to
-    # point back to): a summarizer that selects to a budget leaves them out of its selection.
-    unquotable: frozenset[int] = frozenset()
+    # Whether the caller can quote the sentence of this index at all (not furniture, not a
+    # pronoun with nothing to point back to): a summarizer that selects to a budget skips the
+    # ones it cannot, rather than spend the budget on them. Asked only of sentences it picks.
+    quotable: Callable[[int], bool] | None = None
 
 
 SummarizerFactory = Callable[[SummarizerOptions], Any]
@@ -76,7 +77,7 @@ def _digest(options: SummarizerOptions) -> DigestSummarizer:
         options.stop_words,
         words=options.budget,
         sentences=options.sentences,
-        unquotable=options.unquotable,
+        quotable=options.quotable,
     )
 
 

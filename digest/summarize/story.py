@@ -83,7 +83,7 @@ def summarize_story(
         # With `truncate` the last sentence may overrun the budget before it is cut.
         budget=words + MAX_WORDS if truncate and words is not None else words,
         sentences=sentences,
-        unquotable=candidates.unquotable(),
+        quotable=candidates.quotable,
     )
     ranking = rank_sentences(factory(options), document)
     caps = _Caps(words, sentences, truncate)
@@ -130,12 +130,16 @@ class _Candidates:
         self._discourse = discourse
         self._signatures: dict[int, frozenset[str]] = {}
         self._quoted: dict[int, str] = {}
+        self._furniture: dict[int, bool] = {}
+        self._units: dict[tuple[int, int], tuple[int, ...] | None] = {}
 
     def quoted(self, index: int) -> str:
         """The sentence as a summary quotes it: without its dateline prefix."""
         text = self._quoted.get(index)
         if text is None:
-            text = self._quoted[index] = strip_dateline(self.texts[index])
+            opens_article = self._origins[index].position == 0
+            text = strip_dateline(self.texts[index], opens_article=opens_article)
+            self._quoted[index] = text
         return text
 
     def signature(self, index: int) -> frozenset[str]:
@@ -145,9 +149,15 @@ class _Candidates:
         return mark
 
     def is_furniture(self, index: int) -> bool:
-        # The caption may hide behind a dateline-like label ("Photo: …"): judge both forms.
-        text, quoted = self.texts[index], self.quoted(index)
-        return is_furniture_sentence(text) or (quoted != text and is_furniture_sentence(quoted))
+        found = self._furniture.get(index)
+        if found is None:
+            # A caption may hide behind a dateline-like label ("Photo: …"): judge both forms.
+            text, quoted = self.texts[index], self.quoted(index)
+            found = is_furniture_sentence(text) or (
+                quoted != text and is_furniture_sentence(quoted)
+            )
+            self._furniture[index] = found
+        return found
 
     def _neighbour(self, index: int, step: int) -> int | None:
         """The sentence `step` places away in the same article, if there is one."""
@@ -165,6 +175,12 @@ class _Candidates:
         what it points back to; a bare quotation comes with the sentence naming its speaker
         (the one before it, or else the one after). At most `room` sentences in all.
         """
+        key = (index, room)
+        if key not in self._units:
+            self._units[key] = self._unit(index, room)
+        return self._units[key]
+
+    def _unit(self, index: int, room: int) -> tuple[int, ...] | None:
         if room < 1 or self.is_furniture(index):
             return None
         text = self.quoted(index)
@@ -204,9 +220,9 @@ class _Candidates:
             current = after
         return None
 
-    def unquotable(self) -> frozenset[int]:
-        """The sentences that can never be quoted, alone or with the ones they lean on."""
-        return frozenset(i for i in range(len(self.texts)) if self.unit(i) is None)
+    def quotable(self, index: int) -> bool:
+        """Whether sentence `index` can be quoted at all, alone or with the ones it leans on."""
+        return self.unit(index) is not None
 
     def undated_twin(self, index: int, room: float) -> int | None:
         """A sentence saying what sentence `index` says without its dateline, if it has one.

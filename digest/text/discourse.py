@@ -110,13 +110,15 @@ class Discourse:
         with a quotation is judged as a quote (`is_bare_quote`), and "This week" is a time.
         """
         lists = self.lists
-        if lists is None or sentence.lstrip()[:1] in _OPENING_QUOTES + "‘'":
+        head = sentence[:60].lower().split(None, 5)[:5]
+        if lists is None or not head or head[0][:1] in _OPENING_QUOTES + "‘'":
             return False
-        # Asked of every sentence of every story: plain splitting, no pattern.
-        words = [w.strip(_PUNCTUATION) for w in sentence[:60].lower().split(None, 5)[:5]]
-        if not words:
+        # Asked of every sentence of every story: plain splitting, no pattern, and the first
+        # word alone decides for most.
+        first = head[0].strip(_PUNCTUATION).split("'")[0].split("’")[0]  # "That's", "It’s"
+        if first not in lists.openers and first not in lists.opening_phrases:
             return False
-        first = words[0].split("'")[0].split("’")[0]  # "That's", "It’s"
+        words = [w.strip(_PUNCTUATION) for w in head]
         if first in {"this", "these"} and words[1:2] and words[1] in lists.deictic_times:
             return False
         if first in lists.openers:
@@ -146,9 +148,9 @@ def is_bare_quote(sentence: str) -> bool:
     “We will win.” is one; so are the first and last sentences of a quotation the splitter cut
     in several (“We will win. … and … We always do.”), which have one unmatched mark.
     """
-    text = sentence.strip()
-    if not text:
+    if not has_quote_mark(sentence):
         return False
+    text = sentence.strip()
     outside = _QUOTED_SPAN.sub("", text)
     if outside[:1] in _OPENING_QUOTES:
         outside = ""  # a quotation running on past this sentence
@@ -161,11 +163,12 @@ def is_bare_quote(sentence: str) -> bool:
 
 
 _QUOTE_MARKS = frozenset('“”„«»"')
+_ANY_QUOTE_MARK = re.compile('[“”„«»"]')
 
 
 def has_quote_mark(sentence: str) -> bool:
     """Whether the sentence holds a double quotation mark of any kind."""
-    return any(mark in _QUOTE_MARKS for mark in sentence)
+    return _ANY_QUOTE_MARK.search(sentence) is not None
 
 
 def opens_quote(sentence: str) -> bool:

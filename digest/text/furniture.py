@@ -202,29 +202,32 @@ def find_dateline(text: str) -> Dateline | None:
     )
 
 
-def strip_dateline(sentence: str) -> str:
+def strip_dateline(sentence: str, *, opens_article: bool = True) -> str:
     """The sentence without the dateline it opens with (verbatim otherwise).
 
     Only an unmistakable dateline goes: one with a bracketed credit ("BALTIMORE (AP) — ",
-    "Washington (CNN) "), a place in capitals ("NEW DELHI: ", "INDIANAPOLIS, Ind. — "), or a
-    one-word place and a dash or colon ("Moscow: "). "Sen. Kirsten Gillibrand: " and "First,
-    Pelosi said of the deal: " name a speaker; without them the quote after has none.
+    "Washington (CNN) "), or a place in capitals ("INDIANAPOLIS, Ind. — ") or of one word
+    ("Moscow — ") before a dash. A place and a colon ("NEW DELHI: ", "Moscow: ") is a dateline
+    only where the article opens; further on "LEE: " names who speaks in a transcript. "Sen.
+    Kirsten Gillibrand: " and "First, Pelosi said of the deal: " name a speaker too: without
+    them the quote after has none.
     """
     found = find_dateline(sentence)
-    if found is None or not _unmistakable(sentence, found):
+    if found is None or not _unmistakable(sentence, found, opens_article=opens_article):
         return sentence
     return sentence[found.end :]
 
 
-def _unmistakable(text: str, found: Dateline) -> bool:
+def _unmistakable(text: str, found: Dateline, *, opens_article: bool) -> bool:
     if found.bracketed:
         return True
     if found.agency is not None and not found.agency.isupper():
         return False  # a credit after a comma is written in capitals ("ARTSAKHPRESS:")
     head = (found.place or "").split(",")[0]
-    if head.isupper():
-        return True
-    return bool(head) and " " not in head and text[: found.end].rstrip()[-1:] in "—–-:"
+    separator = text[: found.end].rstrip()[-1:]
+    if separator == ":" and not opens_article:
+        return False
+    return bool(head) and (head.isupper() or " " not in head) and separator in "—–-:"
 
 
 def is_boilerplate_line(line: str) -> bool:
