@@ -336,6 +336,7 @@ def _denials(
     for claim in sentences:
         if claim.denied is not None or not _plain_assertion(claim.text):
             continue
+        names = _names(claim.text)
         own = denying_articles.get(claim.article_id, [])
         if any(_states(claim, d, weights) for d in own):
             continue
@@ -343,7 +344,7 @@ def _denials(
             if denial.article_id == claim.article_id:
                 continue
             # The same thing: the two sentences name someone or something in common.
-            if not _names(claim.text) & _names(denial.text):
+            if not names & _names(denial.text):
                 continue
             if score := _states(claim, denial, weights):
                 # Between equally full statements, the one closest to the denial's wording.
@@ -410,10 +411,17 @@ def _count(text: str, language: str) -> tuple[float, str, str] | None:
     None when it gives none, or holds more than one number (then which number belongs to which
     thing is anyone's guess), or is too short to say what it counts.
     """
-    text = _without_marks(text)
-    # A headline or a fragment (no final mark, or few words) claims nothing whole.
+    # The cheap tests first: most sentences with digits fail them before their marks are read.
+    # Several numbers (unless some may be "[5]" marks) leave which counts what a guess; a
+    # headline or a fragment (no final mark, or few words) claims nothing whole.
+    digits = len(_DIGITS.findall(text))
+    if digits == 0 or (digits > 1 and "[" not in text):
+        return None
     whole = has_final_mark(text) and len(text.split()) >= _MIN_CLAIM_WORDS
-    if not whole or len(_DIGITS.findall(text)) != 1 or not _CLAIM_START.match(text):
+    if not whole or not _CLAIM_START.match(text):
+        return None
+    text = _without_marks(text)
+    if len(_DIGITS.findall(text)) != 1:
         return None
     match = _COUNT.search(text)
     if match is None or _APPROXIMATE.search(match.group("before")):
