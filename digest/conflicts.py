@@ -421,9 +421,7 @@ def _count(text: str, language: str) -> tuple[float, str, str] | None:
     if not whole or not _CLAIM_START.match(text):
         return None
     text = _without_marks(text)
-    if len(_DIGITS.findall(text)) != 1:
-        return None
-    match = _COUNT.search(text)
+    match = _COUNT.search(text) if len(_DIGITS.findall(text)) == 1 else None
     if match is None or _APPROXIMATE.search(match.group("before")):
         return None
     value = float(match.group("value").replace(",", ""))
