@@ -17,7 +17,9 @@ misleads a reader; a missed one only leaves the briefing as it was), so every ru
   the same thing (high word overlap), each holding exactly one number, an exact count of the
   same noun, and the counts differ ("130,000 troops" against "100,000 troops"). Reference marks
   are not numbers ("[5]", "Ancient5", or "5 Ancient …" where the splitter cut a mark off the
-  sentence before), so two copies of one sentence never disagree. Times, dates, years,
+  sentence before), and two sentences differing only in a small number before a capitalized
+  word ("Pyramid 5 Ancient …": a mark flattened into the text) are one sentence told twice: two
+  copies of one sentence never disagree. Times, dates, years,
   percentages, money, approximate numbers ("more than", "about") and casualty counts, which
   legitimately change by the hour, are left out.
 
@@ -37,7 +39,7 @@ from digest.model import Article, Conflict, Story, SummarySentence
 from digest.text.dates import MONTH_NAME
 from digest.text.language import stemmer_for, stop_words_for
 from digest.text.sentences import split_sentences
-from digest.text.words import has_final_mark
+from digest.text.words import has_final_mark, normalize
 
 __all__ = ["find_conflicts", "mark_disputed", "sentences_of"]
 
@@ -134,6 +136,7 @@ _FOOTNOTE = re.compile(
 # A number opening a sentence (or following a sentence end inside one) before a capitalized
 # word is a reference or list mark cut off by the splitter ("5 Ancient Egyptians …").
 _MARK_BEFORE_CAPITAL = re.compile(r"(?:^|(?<=[.!?]\s))[\"“‘'(]?\d{1,3}\s+(?=[A-Z])")
+_SMALL_BEFORE_CAPITAL = re.compile(r"(?<![\d,.])\b\d{1,3}\b(?![\d,.])\s+(?=[A-Z])")
 # A count: a bare number (not a time, a decimal or money) and the word it counts.
 _COUNT = re.compile(
     r"(?P<before>(?:\b\w+\s+){0,2})(?<![\w$€£¥:.,/-])(?P<value>\d{1,3}(?:,\d{3})+|\d+)"
@@ -392,7 +395,7 @@ def _number_clashes(
         for second, (other_value, other_noun, other_shown) in counted[index + 1 :]:
             if first.article_id == second.article_id or noun != other_noun:
                 continue
-            if value == other_value:
+            if value == other_value or _same_telling(first.text, second.text):
                 continue
             overlap = _overlap(first.words, second.words, weights)
             if overlap >= _MIN_NUMBER_OVERLAP:
@@ -438,6 +441,15 @@ def _count(text: str, language: str) -> tuple[float, str, str] | None:
 def _without_marks(text: str) -> str:
     """The sentence without reference marks, so that only numbers of things are read."""
     return _MARK_BEFORE_CAPITAL.sub("", _FOOTNOTE.sub("", text))
+
+
+def _same_telling(one: str, other: str) -> bool:
+    """Whether two sentences are copies of one sentence whose reference marks differ: the same
+    words once marks and small numbers before a capitalized word ("Pyramid 5 Ancient …", a
+    mark flattened into the text) are left out. Never a disagreement."""
+    return normalize(_SMALL_BEFORE_CAPITAL.sub("", _without_marks(one))) == normalize(
+        _SMALL_BEFORE_CAPITAL.sub("", _without_marks(other))
+    )
 
 
 def _names(text: str) -> frozenset[str]:

@@ -202,6 +202,12 @@ def test_a_reference_mark_is_not_a_number() -> None:
         "The museum keeps the statues of Ancient5 kings in its oldest wing for visitors.",
         "The museum keeps the statues of Ancient6 kings in its oldest wing for visitors.",
     )
+    # A mark flattened into the text with a space: the only difference between two copies.
+    assert no_conflict(
+        "Tourists still visit the Great Pyramid 5 Ancient rites were performed there by priests.",
+        "Tourists still visit the Great Pyramid 6 Ancient rites were performed there by priests.",
+    )
+    # A real difference in a count stays one ("100,000 troops" against "130,000 troops" above).
 
 
 def test_a_headline_claims_no_count() -> None:
