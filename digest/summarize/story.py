@@ -58,7 +58,10 @@ def summarize_story(
     caps are given both hold, and with neither every distinct sentence is returned. A sentence
     that would overrun `words` is skipped, or with `truncate` cut at the cap (ending the
     summary). The result reads article by article, the article of the best sentence first,
-    each article's sentences in their own order.
+    each article's sentences in their own order. A sentence is quoted without the dateline it
+    opens with; captions, credits and widget text never; a sentence leaning on another (a
+    pronoun or connective opening it, a quotation without its speaker) only together with
+    that one (`_Candidates.unit`), which then stands right beside it.
     """
     factory = SUMMARIZERS.get(algorithm)
     if factory is None:
