@@ -5,16 +5,23 @@ misleads a reader; a missed one only leaves the briefing as it was), so every ru
 
 - **Denial.** A sentence with a strong denial cue ("denied (reports) that ...", "denies
   having ...", "... is not true", "... are inaccurate") names the proposition it denies: the
-  clause after the cue, or the words before it from the last "that". A sentence of another
-  article states that proposition when it holds at least two of its content words, one of them
-  not a name, and most of their weight (words weighted by rarity within the story). It is the
-  claim if it asserts plainly (whole, not hedged with "might", "fears", "alleged" ..., not
-  negated) and its own article does not carry the denial too (that one reports both sides).
-- **Numbers.** Two sentences of different articles that say nearly the same thing (high word
-  overlap), each holding exactly one number, an exact count of the same noun, and the counts
-  differ ("130,000 troops" against "100,000 troops"). Times, dates, years, percentages, money,
-  approximate numbers ("more than", "about") and casualty counts, which legitimately change by
-  the hour, are left out.
+  clause after the cue, or the words before it from the last "that". ("Denied the accusations
+  until ..." names none: without "that", the words after the reports must open a clause.) A
+  sentence of another article states that proposition when it holds at least two of its content
+  words, one of them not a name, and most of their weight (words weighted by rarity within the
+  story), and names someone or something the denial names too (the same thing). It is the
+  claim if it asserts plainly (a whole sentence, not hedged with "might", "fears", "alleged"
+  ..., not negated) and its own article does not carry the denial too (that one reports both
+  sides).
+- **Numbers.** Two finished sentences (not headlines) of different articles that say nearly
+  the same thing (high word overlap), each holding exactly one number, an exact count of the
+  same noun, and the counts differ ("130,000 troops" against "100,000 troops"). Reference marks
+  are not numbers ("[5]", "Ancient5", or "5 Ancient …" where the splitter cut a mark off the
+  sentence before), and two sentences differing only in a small number before a capitalized
+  word ("Pyramid 5 Ancient …": a mark flattened into the text) are one sentence told twice: two
+  copies of one sentence never disagree. Times, dates, years,
+  percentages, money, approximate numbers ("more than", "about") and casualty counts, which
+  legitimately change by the hour, are left out.
 
 At most `limit` conflicts per story, strongest first, each claim and each counter used once.
 """
@@ -26,20 +33,25 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from digest.model import Article, Conflict, Story, SummarySentence
 from digest.text.dates import MONTH_NAME, ZONE_NAME
 from digest.text.language import stemmer_for, stop_words_for
 from digest.text.sentences import split_sentences
+from digest.text.words import has_final_mark, normalize
 
-__all__ = ["find_conflicts", "sentences_of"]
+__all__ = ["find_conflicts", "mark_disputed", "sentences_of"]
 
 # "denied (the) reports that P", "denies that P", "denies having P": what follows is denied.
 # "denied an offer" is a refusal, not a denial of a statement, so the object must be one of these.
+# Without "that", what follows the reports must open a clause ("denied reports Moscow sent …",
+# "… reports he was …"): in "denied the accusations until finally coming forward" it does not,
+# and the words after are no proposition at all.
 _DENIAL_AFTER = re.compile(
     r"\bden(?:y|ies|ied|ying)\s+(?:(?:the\s+|media\s+|earlier\s+)*(?:reports?|claims?"
-    r"|allegations?|suggestions?|accusations?|rumou?rs?)\s+(?:that\s+)?|that\s+"
+    r"|allegations?|suggestions?|accusations?|rumou?rs?)\s+(?:that\s+|(?=(?-i:[A-Z])|(?:he|she"
+    r"|it|they|the|a|an|his|her|its|their)\s))|that\s+"
     r"|(?=(?:being|having)\s))(?P<p>.+)",
     re.IGNORECASE,
 )
@@ -114,6 +126,17 @@ _SAME_MEANING = {
 _FOLLOW_UP = re.compile(r"\bfollow-?ups?\b", re.IGNORECASE)
 
 _DIGITS = re.compile(r"\d+(?:[,.:]\d+)*")
+# Reference marks, which are not numbers of anything: "[5]", "[citation needed]", superscripts,
+# and a number glued to the end of a word or a sentence ("Ancient5", "Egypt.6 Ancient").
+_FOOTNOTE = re.compile(
+    r"\[(?:\d{1,3}|[a-z]|citation needed|note \d+)\]|[¹²³⁰⁴-⁹]+"
+    r"|(?<=[^\W\d_])\d{1,3}(?=\s|$)|(?<=[^\W\d_][.!?\"”’)])\d{1,3}(?=\s|$)",
+    re.IGNORECASE,
+)
+# A number opening a sentence (or following a sentence end inside one) before a capitalized
+# word is a reference or list mark cut off by the splitter ("5 Ancient Egyptians …").
+_MARK_BEFORE_CAPITAL = re.compile(r"(?:^|(?<=[.!?]\s))[\"“‘'(]?\d{1,3}\s+(?=[A-Z])")
+_SMALL_BEFORE_CAPITAL = re.compile(r"(?<![\d,.])\b\d{1,3}\b(?![\d,.])\s+(?=[A-Z])")
 # A count: a bare number (not a time, a decimal or money) and the word it counts.
 _COUNT = re.compile(
     r"(?P<before>(?:\b\w+\s+){0,2})(?<![\w$€£¥:.,/-])(?P<value>\d{1,3}(?:,\d{3})+|\d+)"
@@ -177,6 +200,27 @@ def find_conflicts(
         chosen.append(conflict)
         used.update((conflict.claim.text, conflict.counter.text))
     return tuple(chosen)
+
+
+def mark_disputed(
+    summary: Sequence[SummarySentence], conflicts: Sequence[Conflict]
+) -> tuple[SummarySentence, ...]:
+    """The summary with `disputed` set on each sentence that one of `conflicts` shows.
+
+    A claim in the conflict box is not repeated word for word in the summary above it. The
+    summary may quote the sentence without its dateline, or cut at the budget: a summary
+    sentence held in a conflict's sentence of the same article is that sentence.
+    """
+    shown = [(side.article_id, side.text) for c in conflicts for side in (c.claim, c.counter)]
+    return tuple(
+        replace(sentence, disputed=True)
+        if any(
+            article_id == sentence.article_id and sentence.text in text
+            for article_id, text in shown
+        )
+        else sentence
+        for sentence in summary
+    )
 
 
 def sentences_of(paragraph: str) -> tuple[str, ...]:
@@ -295,11 +339,15 @@ def _denials(
     for claim in sentences:
         if claim.denied is not None or not _plain_assertion(claim.text):
             continue
+        names = _names(claim.text)
         own = denying_articles.get(claim.article_id, [])
         if any(_states(claim, d, weights) for d in own):
             continue
         for denial in denials:
             if denial.article_id == claim.article_id:
+                continue
+            # The same thing: the two sentences name someone or something in common.
+            if not names & _names(denial.text):
                 continue
             if score := _states(claim, denial, weights):
                 # Between equally full statements, the one closest to the denial's wording.
@@ -318,6 +366,7 @@ def _plain_assertion(text: str) -> bool:
     """Whether a sentence states something outright: whole, unhedged, not negated."""
     return (
         len(text.split()) >= _MIN_CLAIM_WORDS
+        and has_final_mark(text)
         and _CLAIM_START.match(text) is not None
         and not _ANY_DENIAL.search(text)
         and not _HEDGE.search(text)
@@ -347,7 +396,7 @@ def _number_clashes(
         for second, (other_value, other_noun, other_shown) in counted[index + 1 :]:
             if first.article_id == second.article_id or noun != other_noun:
                 continue
-            if value == other_value:
+            if value == other_value or _same_telling(first.text, second.text):
                 continue
             overlap = _overlap(first.words, second.words, weights)
             if overlap >= _MIN_NUMBER_OVERLAP:
@@ -367,11 +416,17 @@ def _count(text: str, language: str) -> tuple[float, str, str] | None:
     None when it gives none, or holds more than one number (then which number belongs to which
     thing is anyone's guess), or is too short to say what it counts.
     """
-    if len(_DIGITS.findall(text)) != 1 or not _CLAIM_START.match(text):
+    # The cheap tests first: most sentences with digits fail them before their marks are read.
+    # Several numbers (unless some may be "[5]" marks) leave which counts what a guess; a
+    # headline or a fragment (no final mark, or few words) claims nothing whole.
+    digits = len(_DIGITS.findall(text))
+    if digits == 0 or (digits > 1 and "[" not in text):
         return None
-    if len(text.split()) < _MIN_CLAIM_WORDS:
+    whole = has_final_mark(text) and len(text.split()) >= _MIN_CLAIM_WORDS
+    if not whole or not _CLAIM_START.match(text):
         return None
-    match = _COUNT.search(text)
+    text = _without_marks(text)
+    match = _COUNT.search(text) if len(_DIGITS.findall(text)) == 1 else None
     if match is None or _APPROXIMATE.search(match.group("before")):
         return None
     value = float(match.group("value").replace(",", ""))
@@ -383,6 +438,26 @@ def _count(text: str, language: str) -> tuple[float, str, str] | None:
         return None  # a year
     value *= _SCALES.get((match.group("scale") or "").lower(), 1.0)
     return value, noun, match.group(0)[len(match.group("before")) :]
+
+
+def _without_marks(text: str) -> str:
+    """The sentence without reference marks, so that only numbers of things are read."""
+    return _MARK_BEFORE_CAPITAL.sub("", _FOOTNOTE.sub("", text))
+
+
+def _same_telling(one: str, other: str) -> bool:
+    """Whether two sentences are copies of one sentence whose reference marks differ: the same
+    words once marks and small numbers before a capitalized word ("Pyramid 5 Ancient …", a
+    mark flattened into the text) are left out. Never a disagreement."""
+    return normalize(_SMALL_BEFORE_CAPITAL.sub("", _without_marks(one))) == normalize(
+        _SMALL_BEFORE_CAPITAL.sub("", _without_marks(other))
+    )
+
+
+def _names(text: str) -> frozenset[str]:
+    """The capitalized words after a sentence's first: the people, places and bodies it is about."""
+    found = _WORD.findall(text)[1:]
+    return frozenset(word.lower() for word in found if word[:1].isupper())
 
 
 def _overlap(one: frozenset[str], other: frozenset[str], weights: dict[str, float]) -> float:

@@ -108,10 +108,15 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class SummarySentence:
-    """A sentence of a story's summary, verbatim from the article it names."""
+    """A sentence of a story's summary, verbatim from the article it names.
+
+    `disputed`: a conflict of the story shows this sentence as one of its claims, so the
+    briefing points there instead of saying it twice.
+    """
 
     text: str
     article_id: str
+    disputed: bool = False
 
 
 # What two conflicting sentences disagree on: one denies what the other states, or they give

@@ -20,7 +20,7 @@ from pathlib import Path
 from digest import archive, clean, cluster, compose, dedupe, deliver, mail, render, summarize
 from digest.collect import CollectResult, collect_files
 from digest.config import Config, FeedSource
-from digest.conflicts import find_conflicts
+from digest.conflicts import find_conflicts, mark_disputed
 from digest.errors import DeliveryError
 from digest.feeds import FeedsResult, collect_feeds, feed_health, remember_and_select_new
 from digest.model import (
@@ -174,7 +174,9 @@ def _read_story(
     language: str,
 ) -> tuple[tuple[SummarySentence, ...], tuple[Conflict, ...]]:
     """One story's summary (of `new` articles when given) and conflicts, in one process: both
-    split the same paragraphs into sentences, and the splitter's cache is per process."""
+    split the same paragraphs into sentences, and the splitter's cache is per process. The
+    summary's sentences that a conflict shows are marked disputed (the briefing says them once).
+    """
     story, new = item
     summary = summarize.summarize_story(
         new or story.articles,
@@ -183,7 +185,8 @@ def _read_story(
         sentences=sentences,
         language=language,
     )
-    return summary, find_conflicts(story)
+    conflicts = find_conflicts(story)
+    return mark_disputed(summary, conflicts), conflicts
 
 
 def cluster_stories(

@@ -70,6 +70,7 @@ class SourcedSentence:
     source: int  # 1-based number of the article in its story's list
     href: str  # the article's http(s) URL, else the anchor of its entry in the list
     url: str | None = None  # the article's http(s) URL, when it has one
+    disputed: bool = False  # a conflict of the story shows it: the summary points there
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +147,15 @@ def _story_view(story: Story, number: int) -> StoryView:
     anchor = f"story-{number}"
     position = {article.id: n for n, article in enumerate(story.articles, start=1)}
 
-    def sourced(text: str, article_id: str) -> SourcedSentence:
+    def sourced(text: str, article_id: str, *, disputed: bool = False) -> SourcedSentence:
         source = position[article_id]
         url = safe_url(story.articles[source - 1].url)
-        return SourcedSentence(text, source, url or f"#{anchor}-source-{source}", url)
+        return SourcedSentence(text, source, url or f"#{anchor}-source-{source}", url, disputed)
 
     sentences = tuple(
-        sourced(s.text, s.article_id) for s in story.summary if s.article_id in position
+        sourced(s.text, s.article_id, disputed=s.disputed)
+        for s in story.summary
+        if s.article_id in position
     )
     conflicts = tuple(
         ConflictView(

@@ -126,6 +126,23 @@ def test_conflict_shows_both_sentences_with_their_sources() -> None:
     assert "[[1]](https://us.example/a) — \\<i\\>Claimer\\</i\\>" in markdown
 
 
+def test_a_disputed_summary_sentence_points_to_the_conflict_instead_of_repeating_it() -> None:
+    story = conflicted_story()
+    summary = (
+        SummarySentence("Talks went on all day.", "counter"),
+        SummarySentence("We received <b>it</b>.", "claim", disputed=True),
+    )
+    rendered = render_briefing(make_briefing(replace(story, summary=summary)))
+    pointer = "(disputed: see the conflicting claims below)"
+    markdown, html = rendered.markdown, rendered.html
+    assert f"*{pointer}* [[1]](https://us.example/a)" in markdown
+    assert markdown.count("We received \\<b\\>it\\</b\\>.") == 1  # in the conflict box only
+    assert f'<p><em class="disputed">{pointer}</em><sup class="marker">' in html
+    assert html.count("We received &lt;b&gt;it&lt;/b&gt;.") == 1
+    assert "Talks went on all day." in markdown
+    assert "Talks went on all day." in html
+
+
 def test_table_of_contents_links_every_story_and_escapes_headlines() -> None:
     second = make_story(headline="Second story", story_id="s2")
     html = render_briefing(make_briefing(conflicted_story(), second)).html

@@ -72,7 +72,8 @@ class DigestSummarizer(AbstractSummarizer):  # type: ignore[misc]  # sumy is unt
     from. `count` is a sentence count, a percentage string, or sumy's callable filter of
     ranked `SentenceInfo`s. With `words` set, selection is budget-aware: it stops when the
     budget is filled and prefers sentences that fit what is left; with `sentences` set it
-    ranks no more than twice that many (the caller's filter needs a few spare).
+    ranks no more than twice that many (the caller's filter needs a few spare). `quotable`,
+    when given, says which sentences the caller can quote at all; the others are passed over.
     """
 
     def __init__(
@@ -82,9 +83,11 @@ class DigestSummarizer(AbstractSummarizer):  # type: ignore[misc]  # sumy is unt
         *,
         words: int | None = None,
         sentences: int | None = None,
+        quotable: Callable[[int], bool] | None = None,
         tuning: Tuning = Tuning(),
     ) -> None:
         super().__init__(stemmer)
+        self.quotable = quotable
         self.stop_words = stop_words
         self.words = words
         self.sentences = sentences
@@ -243,8 +246,10 @@ class DigestSummarizer(AbstractSummarizer):  # type: ignore[misc]  # sumy is unt
             best = int(np.argmax(scores))
             if scores[best] <= 0:
                 break
-            order.append(best)
             available[best] = False
+            if self.quotable is not None and not self.quotable(best):
+                continue  # the caller would skip it: it covers nothing and costs nothing
+            order.append(best)
             budget -= costs[best]
             remaining_weights[matrix.indices[matrix.indptr[best] : matrix.indptr[best + 1]]] = 0
         if len(order) < limit and not np.isfinite(budget):

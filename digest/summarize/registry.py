@@ -37,6 +37,10 @@ class SummarizerOptions:
     budget: int | None = None
     # The sentence cap, for summarizers that rank only as many as needed.
     sentences: int | None = None
+    # Whether the caller can quote the sentence of this index at all (not furniture, not a
+    # pronoun with nothing to point back to): a summarizer that selects to a budget skips the
+    # ones it cannot, rather than spend the budget on them. Asked only of sentences it picks.
+    quotable: Callable[[int], bool] | None = None
 
 
 SummarizerFactory = Callable[[SummarizerOptions], Any]
@@ -69,7 +73,11 @@ def _with_stop_words(cls: type[Any]) -> SummarizerFactory:
 def _digest(options: SummarizerOptions) -> DigestSummarizer:
     """Our default: budgeted concept coverage for clusters of news articles."""
     return DigestSummarizer(
-        options.stemmer, options.stop_words, words=options.budget, sentences=options.sentences
+        options.stemmer,
+        options.stop_words,
+        words=options.budget,
+        sentences=options.sentences,
+        quotable=options.quotable,
     )
 
 

@@ -5,6 +5,7 @@
 - `sentences`: the one sentence splitter, and sumy's tokenizer interface over it;
 - `dates`: month names, time zones, dates as pages, feeds and front matter write them;
 - `furniture`: page-furniture patterns (menus, credits, widgets, comment threads) and datelines.
+- `discourse`: what a sentence leans on: pronoun and connective openers, quotations, speech verbs.
 
 Like `digest.model`, this package imports no stage.
 """

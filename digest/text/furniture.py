@@ -26,6 +26,7 @@ __all__ = [
     "is_byline",
     "is_caption",
     "is_credit_line",
+    "is_furniture_sentence",
     "is_headline_furniture",
     "is_section_break",
     "is_section_name",
@@ -244,10 +245,32 @@ def _abbreviates(bracketed: str, place: str | None) -> bool:
     return len(bracketed) >= 2 and bracketed.isupper() and initials.endswith(bracketed)
 
 
-def strip_dateline(sentence: str) -> str:
-    """The sentence without the dateline it opens with (verbatim otherwise)."""
+def strip_dateline(sentence: str, *, opens_article: bool = True) -> str:
+    """The sentence without the dateline it opens with (verbatim otherwise).
+
+    Only an unmistakable dateline goes: one with a bracketed credit ("BALTIMORE (AP) — ",
+    "Washington (CNN) "), or a place in capitals ("INDIANAPOLIS, Ind. — ") or of one word
+    ("Moscow — ") before a dash. A place and a colon ("NEW DELHI: ", "Moscow: ") is a dateline
+    only where the article opens; further on "LEE: " names who speaks in a transcript. "Sen.
+    Kirsten Gillibrand: " and "First, Pelosi said of the deal: " name a speaker too: without
+    them the quote after has none.
+    """
     found = find_dateline(sentence)
-    return sentence if found is None else sentence[found.end :]
+    if found is None or not _unmistakable(sentence, found, opens_article=opens_article):
+        return sentence
+    return sentence[found.end :]
+
+
+def _unmistakable(text: str, found: Dateline, *, opens_article: bool) -> bool:
+    if found.bracketed:
+        return True
+    if found.agency is not None and not found.agency.isupper():
+        return False  # a credit after a comma is written in capitals ("ARTSAKHPRESS:")
+    head = (found.place or "").split(",")[0]
+    separator = text[: found.end].rstrip()[-1:]
+    if separator == ":" and not opens_article:
+        return False
+    return bool(head) and (head.isupper() or " " not in head) and separator in "—–-:"
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -453,4 +476,100 @@ def is_headline_furniture(line: str) -> bool:
         or bool(_WIDGET.search(stripped))
         or bool(_MARKUP.search(stripped))
         or bool(_TAG_LIST.match(stripped))
+    )
+
+
+# --- Sentences a summary never quotes: captions, credits, widget and notice text -------------
+# (Kept apart from the line patterns above: these judge one sentence of prose, not a line. Split
+# by where they look, since a summary asks of every sentence of a story: openings are matched,
+# endings looked for in the last characters, and inner phrases only searched for when the
+# sentence holds one of `_FURNITURE_SENTENCE_TERMS`, which a plain substring test finds.)
+# Photo captions, credits and notices as they open: "FILE - In this Thursday, April 26, 2018,
+# file photo, …", "Picture taken December 28, 2017.", "Image copyright Getty Images", "In this
+# image released by Turner Classic Movies, …", "Photo: …", "These crawls are part of an effort
+# to archive pages …", "Get breaking news alerts …".
+_FURNITURE_OPENING = re.compile(
+    r"""(?:picture|photo)\s+taken\b
+      | file\s*(?:photo\s*)?[-–—:]
+      | (?:in\s+)?th(?:is|ese)\s+(?:[\w.,'’-]+\s+){0,6}?
+        (?:photos?|images?|pictures?|video\s+(?:grab|still)|frame\s+grab|handout)\b
+        (?:\s*,|\s+(?:provided|released|taken|made|obtained|shows?|posted|from|by|of)\b)
+      | (?:image|photo|picture|video)s?\s+(?:copyright|caption|credit)\b
+      | (?:photo|picture|image|photographer)s?\s*:
+      | these\s+crawls\s+are\s+part\b
+      | get\s+(?:breaking\s+news|the\s+latest|our)\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# A credit closing the sentence ("(AP Photo/Evan Vucci)", "(Photo: Matt Sayles, Invision/AP)").
+_CREDIT_ENDING = re.compile(
+    r"\((?:[^()]{0,40}[\s/])?(?:photo|photograph|image|picture)s?\b[^()]{0,60}\)"
+    r"(?:\s*\([^()]{0,40}\))?\W*$",
+    re.IGNORECASE,
+)
+# A caption or teaser cut short: "Police arrested several people and are widening..."
+_CUT_SHORT = re.compile(r"[\w,;)]\s?(?:\.\.\.|…)$")
+# Inside a sentence: "… file photo, …", "Brenda Snipes, left, and …" (a caption naming who is
+# where), sign-up boxes, social widgets, archive and player notices: "Breaking News Emails Get
+# breaking news alerts and special reports.", "Follow us on Twitter", "Click here to …".
+_FURNITURE_INSIDE = re.compile(
+    r"""\bfile\s+(?:photo|picture|image)\b
+      | \s(?-i:[A-Z])[\w.'’-]*,\s(?:left|right|center|centre|second\s+(?:from\s+)?(?:left|right)),\s
+      | \bbreaking\s+news\s+(?:emails?|alerts)\b
+      | \bfollow\s+(?:us|me)\b
+      | \b(?:click|tap)\s+here\b
+      | \bsign(?:ing)?\s+up\s+(?:for|to|you\s+agree)\b|\bthank\s+you\s+for\s+subscribing\b
+      | \bunsubscribe\s+at\s+any\s+time\b
+      | \bstory\s+continued\s+below\b|\bcontinue\s+reading\s+the\s+main\s+story\b
+      | \benable\s+javascript\b|\bplease\s+try\s+again\s+later\b
+      | \bthis\s+(?:video|content|material)\s+is\s+copyright
+      | \bbroken\s+links\s+on\s+the\s+web\b
+      | \bcrawl\s+data\s+to\s+the\s+internet\s+archive\b|\bthe\s+internet\s+archive\s+hopes\b
+      | \bwayback\s+machine\s+after\s+an\s+embargo\b
+      | \byour\s+tweet\s+location\b|\blocation\s+information\s+to\s+your\s+tweets\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Every `_FURNITURE_INSIDE` match holds one of these (lower-cased).
+_FURNITURE_SENTENCE_TERMS = (
+    "file ",
+    ", left,",
+    ", right,",
+    ", center,",
+    ", centre,",
+    ", second",
+    "breaking news",
+    "follow us",
+    "follow me",
+    "click here",
+    "tap here",
+    "sign up",
+    "signing up",
+    "subscribing",
+    "unsubscribe",
+    "continued below",
+    "continue reading",
+    "javascript",
+    "try again",
+    "copyright",
+    "broken links",
+    "internet archive",
+    "wayback",
+    "tweet location",
+    "your tweets",
+)
+
+
+def is_furniture_sentence(sentence: str) -> bool:
+    """True for a caption, a photo credit, or widget or notice text: never quoted as news."""
+    text = sentence.strip()
+    if _FURNITURE_OPENING.match(text):
+        return True
+    if text.endswith(")") and _CREDIT_ENDING.search(text[-110:]):
+        return True
+    if text.endswith(("...", "…")) and _CUT_SHORT.search(text[-6:]):
+        return True
+    lowered = text.lower()
+    return any(term in lowered for term in _FURNITURE_SENTENCE_TERMS) and bool(
+        _FURNITURE_INSIDE.search(text)
     )
