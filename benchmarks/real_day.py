@@ -42,6 +42,7 @@ from real_day_checks import (
     furniture,
     headline_problems,
     is_publisher,
+    names_speaker,
     non_article,
     same_telling,
     words,
@@ -140,6 +141,8 @@ class Grade:
 
 
 SENTENCE_CHECKS = ("furniture", "dateline openers", "dangling openers", "bare quotes")
+# Shown for reading, no target: a quotation judged alone, whatever the sentences around it.
+ALONE = "quotes, judged alone"
 
 
 def grade(briefing: dict[str, Any], texts: dict[str, str]) -> Grade:
@@ -193,20 +196,28 @@ def grade(briefing: dict[str, Any], texts: dict[str, str]) -> Grade:
 
 
 def grade_summary(summary: list[dict[str, Any]], result: Grade) -> None:
-    previous: int | None = None
-    for sentence in summary:
+    for index, sentence in enumerate(summary):
         text, source = sentence["text"], sentence["source"]
+        # The summary sentences beside this one that come from the same article: a quotation
+        # "only with its speaker" (issue 11) may name the speaker in either.
+        beside = [
+            summary[i]["text"]
+            for i in (index - 1, index + 1)
+            if 0 <= i < len(summary) and summary[i]["source"] == source
+        ]
+        previous = summary[index - 1]["source"] if index else None
         result.sentences += 1
+        quotation = bare_quote(text)
         flags = {
             "furniture": furniture(text),
             "dateline openers": dateline_opener(text),
             "dangling openers": dangling_opener(text, follows_same_source=previous == source),
-            "bare quotes": bare_quote(text),
+            "bare quotes": quotation and not any(names_speaker(b) for b in beside),
+            ALONE: quotation,
         }
         for name, flagged in flags.items():
             if flagged:
-                result.flagged[name].append(text)
-        previous = source
+                result.flagged.setdefault(name, []).append(text)
 
 
 @dataclass(frozen=True)
@@ -242,6 +253,8 @@ def rows(name: str, run: Build, grading: Grade | None, cluster_f1: float | None)
             rate = len(g.flagged[check]) * per100
             shown = f"{rate:.1f} ({len(g.flagged[check])})"
             table.append(Row(f"  per 100: {check}", shown, f"<= {limit:g}", rate <= limit))
+        alone = len(g.flagged.get(ALONE, []))
+        table.append(Row(f"  per 100: {ALONE}", f"{alone * per100:.1f} ({alone})"))
         table += [
             Row(f"top {TOP}: single gold story", f"{g.top_single} of {g.top_count}",
                 ">= 9 of 10", g.top_single >= 9),

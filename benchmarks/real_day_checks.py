@@ -25,6 +25,7 @@ __all__ = [
     "furniture",
     "headline_problems",
     "is_publisher",
+    "names_speaker",
     "non_article",
     "same_telling",
     "words",
@@ -204,6 +205,12 @@ _SPEAKER = re.compile(
     r"|in a statement|spokes(?:man|woman|person))\b",
     re.IGNORECASE,
 )
+
+
+def names_speaker(sentence: str) -> bool:
+    """Whether a sentence names someone speaking ("said", "told", "according to", ...) or
+    introduces what follows with a colon."""
+    return bool(_SPEAKER.search(sentence)) or sentence.rstrip().endswith(":")
 
 
 def bare_quote(sentence: str) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from real_day import file_stem, gold_story, grade, page
+from real_day import ALONE, file_stem, gold_story, grade, page
 from real_day_checks import (
     bare_quote,
     dangling_opener,
@@ -330,3 +330,30 @@ def test_grade_a_small_briefing() -> None:
     precision = 11 / 15
     assert result.grouping_f1 == pytest.approx(100 * 2 * precision / (1 + precision))
     assert result.grouped == 5
+
+
+def test_a_quotation_is_bare_unless_a_sentence_of_its_article_beside_it_names_the_speaker() -> None:
+    # Multi-News dev: the Stallone quote follows its attribution; the same quotation taken from
+    # another article, with nobody named beside it, is bare.
+    said = '"I am flattered," Stallone said in a statement late Sunday.'
+    quote = '"However I believe I could be more effective by bringing national attention."'
+    other = "Sylvester Stallone suggested on Sunday that he was not interested."
+    briefing = {
+        "date": "2026-12-01",
+        "stories": [
+            _story(
+                1,
+                "Stallone turns down arts post",
+                [_source("a__00"), _source("a__01")],
+                summary=[
+                    {"text": said, "source": 1},
+                    {"text": quote, "source": 1},
+                    {"text": other, "source": 2},
+                    {"text": quote, "source": 1},
+                ],
+            )
+        ],
+    }
+    result = grade(briefing, {"a__00": SHORT_ARTICLE, "a__01": SHORT_ARTICLE})
+    assert result.flagged["bare quotes"] == [quote]
+    assert result.flagged[ALONE] == [quote, quote]
