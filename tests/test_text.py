@@ -180,3 +180,10 @@ def test_headline_furniture(line: str, furniture: bool) -> None:
 def test_section_names_are_short_lines_of_section_words() -> None:
     assert is_section_name("U.S. Politics")
     assert not is_section_name("Politics of fear grips the capital")
+
+
+def test_a_run_in_label_goes_with_the_dateline_after_it() -> None:
+    # Multi-News dev sample144 (a Politico newsletter).
+    text = "EXCLUSIVE: ABA’S KEATING RIPS OBAMA - American Bankers Association President spoke."
+    assert strip_dateline(text) == "American Bankers Association President spoke."
+    assert strip_dateline("UPDATE: WASHINGTON (AP) — The court ruled.") == "The court ruled."

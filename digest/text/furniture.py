@@ -253,12 +253,19 @@ def strip_dateline(sentence: str, *, opens_article: bool = True) -> str:
     ("Moscow — ") before a dash. A place and a colon ("NEW DELHI: ", "Moscow: ") is a dateline
     only where the article opens; further on "LEE: " names who speaks in a transcript. "Sen.
     Kirsten Gillibrand: " and "First, Pelosi said of the deal: " name a speaker too: without
-    them the quote after has none.
+    them the quote after has none. A run-in label before the dateline goes with it
+    ("EXCLUSIVE: ABA’S KEATING RIPS OBAMA - …", "UPDATE: WASHINGTON (AP) — …").
     """
-    found = find_dateline(sentence)
-    if found is None or not _unmistakable(sentence, found, opens_article=opens_article):
-        return sentence
-    return sentence[found.end :]
+    for _ in range(_RUN_IN_LABELS + 1):
+        found = find_dateline(sentence)
+        if found is None or not _unmistakable(sentence, found, opens_article=opens_article):
+            break
+        sentence = sentence[found.end :]
+    return sentence
+
+
+# Labels a dateline may carry in front of it ("EXCLUSIVE:", "UPDATE:"): one.
+_RUN_IN_LABELS = 1
 
 
 def _unmistakable(text: str, found: Dateline, *, opens_article: bool) -> bool:
