@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
+from digest.text import furniture
 from digest.text.dates import read_date, stated_day
 from digest.text.furniture import (
     find_dateline,
@@ -17,6 +20,8 @@ from digest.text.furniture import (
     strip_dateline,
 )
 from digest.text.language import stemmer_for, stop_words_for, token_stop_words
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_one_stop_word_list_serves_every_tokenizer() -> None:
@@ -187,3 +192,18 @@ def test_a_run_in_label_goes_with_the_dateline_after_it() -> None:
     text = "EXCLUSIVE: ABA’S KEATING RIPS OBAMA - American Bankers Association President spoke."
     assert strip_dateline(text) == "American Bankers Association President spoke."
     assert strip_dateline("UPDATE: WASHINGTON (AP) — The court ruled.") == "The court ruled."
+
+
+def test_every_notice_pattern_match_holds_one_of_its_trigger_words() -> None:
+    # notice_kind tests a kind's pattern only when one of its trigger words is in the text;
+    # a match without one would be missed. Checked on every real page of the fixture.
+    cases = json.loads((FIXTURES / "clean" / "not_articles.json").read_text("utf-8"))["cases"]
+    matched = 0
+    for case in cases:
+        lowered = case["text"].lower()
+        for part in (lowered, *lowered.split("\n")):
+            for _kind, triggers, pattern in furniture._NOTICES:
+                if pattern.search(part):
+                    matched += 1
+                    assert any(word in part for word in triggers), part[:80]
+    assert matched

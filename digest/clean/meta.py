@@ -20,6 +20,7 @@ from digest.text.dates import (
     is_date_line,
     parse_dateline,
 )
+from digest.text.discourse import Clauses, clauses_for
 from digest.text.furniture import (
     agency_name,
     find_dateline,
@@ -72,33 +73,6 @@ _SHORT_WORD = 5
 _LEAD_PARAGRAPHS = 4
 _CAPTION_TOKENS = 40
 _LEAD_DENSITY = 0.1
-# Subordinating conjunctions open a clause without a comma ("died Thursday when …"); "and" and
-# "that" are left out: "Schumer and McConnell", "the owners of a bakery that …" and "said
-# Thursday that …" cut there leave a name or a subject without its verb, or a verb without
-# what was said.
-_SUBORDINATOR_LIST = """after although amid because before but despite following since though
-    until when whereas while"""
-_SUBORDINATORS = frozenset(_SUBORDINATOR_LIST.split())
-# After a sentence's first comma, these open a new clause or attribute the one before it.
-_AFTER_FIRST_LIST = "and but or nor so yet according said says saying"
-_AFTER_FIRST_COMMA = frozenset(_AFTER_FIRST_LIST.split())
-_VERB_ENDINGS = ("ed", "ing", "s")
-# Prepositions and subordinating conjunctions: a sentence opening with one opens with a
-# circumstance, and its first comma ends only that ("For fans of Led Zeppelin, …"); before one
-# a phrase ends (but "to" more often marks a verb: "agreed to buy").
-_INTRO_LIST = """about across after against along although amid among around as at because before
-    behind beyond by despite during following for from if in inside like near of on once over
-    since than though through throughout to toward towards under unlike until upon when
-    whenever where whereas while with within without"""
-_INTRO_OPENERS = frozenset(_INTRO_LIST.split())
-_PHRASE_OPENERS = _INTRO_OPENERS - {"to"}
-# Function words no clause ends on, even before a comma: articles, conjunctions, relative
-# pronouns, auxiliaries, possessives and the prepositions above (other stop words, such as
-# "yet" or "here", end a clause well when the writer put a comma after them).
-_FUNCTION_LIST = """a an the and or nor but that which who whom whose is are was were be been
-    being has have had will would shall should can could may might must do does did his her
-    its their our your my this these those not very said"""
-_FUNCTION_WORDS = frozenset(_FUNCTION_LIST.split()) | _INTRO_OPENERS
 # A cut before a preposition is preferred when it keeps at least this many words.
 _PHRASE_MIN = 8
 # A sentence that closes as one; "…" or "..." is a page's cut, not the writer's end.
@@ -213,18 +187,28 @@ def fallback_headline(paragraphs: Sequence[str], language: str = "english") -> s
     one does.
     """
     stop_words = stop_words_for(language)
-    sentences = [
+    clauses = clauses_for(language)
+    sentences = (
         " ".join(sentence.split())
         for paragraph in paragraphs[:_LEAD_PARAGRAPHS]
         if not (is_caption(paragraph) and len(tokens(paragraph)) < _CAPTION_TOKENS)
         for sentence in split_sentences(strip_dateline(paragraph))[:2]
-    ]
-    good = [s for s in sentences if _lead_headline(s, language)]
-    cuts = [cut for s in good if (cut := _cut(s, stop_words)) is not None]
-    if cuts:
-        return next((c for c in cuts if len(c.split()) >= _CLAUSE_MIN), cuts[0])
-    if good:
-        return _shorten(good[0])
+    )
+    # Lazily, in lead order: most articles' first sentence gives the headline.
+    first_good: str | None = None
+    first_cut: str | None = None
+    for sentence in sentences:
+        if not _lead_headline(sentence, language):
+            continue
+        first_good = first_good or sentence
+        cut = _cut(sentence, stop_words, clauses)
+        if cut is not None and len(cut.split()) >= _CLAUSE_MIN:
+            return cut
+        first_cut = first_cut or cut
+    if first_cut is not None:
+        return first_cut
+    if first_good is not None:
+        return _shorten(first_good)
     return _shorten(strip_dateline(paragraphs[0])) if paragraphs else ""
 
 
@@ -238,7 +222,7 @@ def _lead_headline(candidate: str, language: str) -> bool:
     )
 
 
-def _cut(sentence: str, stop_words: frozenset[str]) -> str | None:
+def _cut(sentence: str, stop_words: frozenset[str], clauses: Clauses) -> str | None:
     """A headline from the sentence, ending where a clause can end, or None.
 
     The whole sentence when it is short; else its opening up to the last clause boundary that
@@ -257,8 +241,8 @@ def _cut(sentence: str, stop_words: frozenset[str]) -> str | None:
         if _closed(" ".join(words[:n]))
     ]
     for n in span:
-        boundary = _clause_ends(words, n)
-        hanging = stop_words if boundary == "word" else stop_words & _FUNCTION_WORDS
+        boundary = _clause_ends(words, n, clauses)
+        hanging = stop_words if boundary == "word" else stop_words & clauses.function_words
         if boundary is not None and _bare(words[n - 1]) not in hanging:
             return " ".join(words[:n]).rstrip(_BOUNDARY_MARKS)
     # A phrase ends before a preposition ("…allegations of sexual assault| for decades"), when
@@ -275,7 +259,7 @@ def _cut(sentence: str, stop_words: frozenset[str]) -> str | None:
         n for n in shorter if not (words[n - 1][:1].isupper() and words[n][:1].isupper())
     ]
     phrase = next(
-        (n for n in shorter if n >= _PHRASE_MIN and _bare(words[n]) in _PHRASE_OPENERS),
+        (n for n in shorter if n >= _PHRASE_MIN and _bare(words[n]) in clauses.phrase_openers),
         next(iter(outside_names or shorter), None),
     )
     return None if phrase is None else " ".join(words[:phrase]).rstrip(_BOUNDARY_MARKS) + "…"
@@ -306,7 +290,7 @@ def _closed(text: str) -> bool:
     )
 
 
-def _clause_ends(words: Sequence[str], n: int) -> str | None:
+def _clause_ends(words: Sequence[str], n: int, clauses: Clauses) -> str | None:
     """Whether a clause ends after the n-th word: at a "mark" (a semicolon, colon, spaced dash
     or comma follows it), at a "word" (a subordinating conjunction opens the next clause: "died
     Thursday when …"), or not (None).
@@ -321,27 +305,29 @@ def _clause_ends(words: Sequence[str], n: int) -> str | None:
     comes before it is a circumstance, not the news.
     """
     word, after = words[n - 1], _bare(words[n])
-    earlier = _open_commas(words, n)
+    earlier = _open_commas(words, n, clauses)
     if earlier is None or earlier % 2 == 1:
         return None
     if word.endswith((";", ":")) or words[n] in _DASHES:
         return "mark"
     if word.endswith(","):
-        first_ok = after in _AFTER_FIRST_COMMA or n >= _FIRST_COMMA_WORDS
-        long_enough = n >= _FALLBACK_MIN or after in _AFTER_FIRST_COMMA
+        first_ok = after in clauses.after_first_comma or n >= _FIRST_COMMA_WORDS
+        long_enough = n >= _FALLBACK_MIN or after in clauses.after_first_comma
         return "mark" if long_enough and (earlier or first_ok) else None
     # "as" opens a clause after a noun ("cut its guidance for the year as earnings fell"), but
     # after a verb its complement ("was named as host"): not after a word with a verb's ending.
-    as_clause = after == "as" and not _bare(word).endswith(_VERB_ENDINGS)
-    return "word" if n >= _FALLBACK_MIN and (after in _SUBORDINATORS or as_clause) else None
+    as_clause = after in clauses.comparatives and not _bare(word).endswith(clauses.verb_endings)
+    subordinate = after in clauses.subordinators or as_clause
+    return "word" if n >= _FALLBACK_MIN and subordinate else None
 
 
-def _open_commas(words: Sequence[str], n: int) -> int | None:
+def _open_commas(words: Sequence[str], n: int, clauses: Clauses) -> int | None:
     """The commas before the n-th word, the one ending an opening phrase not counted ("For fans
     of Led Zeppelin, …", "Faced with a flood of revelations, …"); None at that comma itself."""
     earlier = sum(w.endswith(",") for w in words[: n - 1])
     first = _bare(words[0])
-    if first in _INTRO_OPENERS or (len(first) > _SHORT_WORD and first.endswith(("ed", "ing"))):
+    participle = len(first) > _SHORT_WORD and first.endswith(clauses.participle_endings)
+    if first in clauses.prepositions or participle:
         if earlier == 0 and words[n - 1].endswith(","):
             return None
         return max(0, earlier - 1)

@@ -14,7 +14,15 @@ import re
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["Discourse", "discourse_for", "has_quote_mark", "is_bare_quote", "opens_quote"]
+__all__ = [
+    "Clauses",
+    "Discourse",
+    "clauses_for",
+    "discourse_for",
+    "has_quote_mark",
+    "is_bare_quote",
+    "opens_quote",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +143,74 @@ class Discourse:
             return True
         outside = _QUOTED_SPAN.sub(" ", sentence)
         return any(w.lower() in self.lists.speech for w in _WORD.findall(outside))
+
+
+@dataclass(frozen=True, slots=True)
+class Clauses:
+    """Where a clause of a language may end: the words a headline cut at a clause relies on
+    (`digest.clean.meta`)."""
+
+    # Subordinating conjunctions open a clause without a comma ("died Thursday when …"); "and"
+    # and "that" are left out: "Schumer and McConnell", "the owners of a bakery that …" and
+    # "said Thursday that …" cut there leave a name or a subject without its verb, or a verb
+    # without what was said.
+    subordinators: frozenset[str] = frozenset()
+    # After a sentence's first comma, these open a new clause or attribute the one before it.
+    after_first_comma: frozenset[str] = frozenset()
+    # Prepositions and subordinating conjunctions: a sentence opening with one opens with a
+    # circumstance, and its first comma ends only that ("For fans of Led Zeppelin, …"); before
+    # one a phrase ends.
+    prepositions: frozenset[str] = frozenset()
+    # Of those, the ones that more often mark a verb than open a phrase ("agreed to buy").
+    verb_markers: frozenset[str] = frozenset()
+    # Function words no clause ends on, even before a comma: articles, conjunctions, relative
+    # pronouns, auxiliaries, possessives and the prepositions (other stop words, such as "yet"
+    # or "here", end a clause well when the writer put a comma after them).
+    function_words: frozenset[str] = frozenset()
+    # "as" opens a clause after a noun ("cut its guidance as earnings fell"), but after a verb
+    # its complement ("was named as host"): verbs are told by these endings.
+    comparatives: frozenset[str] = frozenset()
+    verb_endings: tuple[str, ...] = ()
+    # An opening participle ("Faced with …,") ends its phrase at the first comma, like a
+    # preposition.
+    participle_endings: tuple[str, ...] = ()
+
+    @property
+    def phrase_openers(self) -> frozenset[str]:
+        """Words a phrase opens with, so a cut before one ends a phrase."""
+        return self.prepositions - self.verb_markers
+
+
+_ENGLISH_PREPOSITIONS = _words(
+    "about across after against along although amid among around as at because before behind "
+    "beyond by despite during following for from if in inside like near of on once over since "
+    "than though through throughout to toward towards under unlike until upon when whenever "
+    "where whereas while with within without"
+)
+_ENGLISH_CLAUSES = Clauses(
+    subordinators=_words(
+        "after although amid because before but despite following since though until when "
+        "whereas while"
+    ),
+    after_first_comma=_words("and but or nor so yet according said says saying"),
+    prepositions=_ENGLISH_PREPOSITIONS,
+    verb_markers=_words("to"),
+    function_words=_ENGLISH_PREPOSITIONS
+    | _words(
+        "a an the and or nor but that which who whom whose is are was were be been being has "
+        "have had will would shall should can could may might must do does did his her its "
+        "their our your my this these those not very said"
+    ),
+    comparatives=_words("as"),
+    verb_endings=("ed", "ing", "s"),
+    participle_endings=("ed", "ing"),
+)
+_CLAUSES = MappingProxyType({"english": _ENGLISH_CLAUSES})
+
+
+def clauses_for(language: str) -> Clauses:
+    """Where clauses of `language` end; a language without lists cuts only at marks."""
+    return _CLAUSES.get(language.lower(), Clauses())
 
 
 def discourse_for(language: str) -> Discourse:

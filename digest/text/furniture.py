@@ -335,7 +335,7 @@ def news_agency(text: str) -> str | None:
 # Pages that are not articles, by the notice they show instead: each kind with the phrases
 # (matched in lower-cased text) that only its notices use. Quoted from real scrapes
 # (tests/fixtures/clean/notices/ has them with their sources).
-_NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
+_NOTICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "a social-media widget notice",
         re.compile(
@@ -418,10 +418,55 @@ _NOTICES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Words every match of a kind's pattern holds (lower-cased), one at least: a plain substring
+# test rules a kind out on most pages, far cheaper than its pattern, asked of every paragraph.
+_NOTICE_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "a social-media widget notice": ("tweet",),
+    "a web-archive crawl notice": (
+        "crawl",
+        "seed",
+        "warc",
+        "archive",
+        "wayback",
+        "number of",
+        "publicly accessible",
+    ),
+    "a web-hosting notice": ("domain", "suspended", "parked"),
+    "a shop or log-in page": (
+        "account",
+        "registering",
+        "registration",
+        "skip the month",
+        "credit card",
+        "password",
+    ),
+    "a petition page": ("thank you for", "to sign", "signature"),
+    "a JavaScript wall": ("javascript",),
+    "a cookie wall": ("cookies",),
+    "a subscription wall": ("reading", "mailing list", "newsletter", "robot", "subscriber"),
+    "a video-embed page": (
+        "rented",
+        "transcript",
+        "playback",
+        "copy this code",
+        "this video is",
+        "published on",
+    ),
+}
+_NOTICES = tuple((kind, _NOTICE_TRIGGERS[kind], pattern) for kind, pattern in _NOTICE_PATTERNS)
+
+
 def notice_kind(text: str) -> str | None:
     """What kind of not-an-article notice `text` holds ("a web-archive crawl notice"), or None."""
     lowered = text.lower()
-    return next((kind for kind, pattern in _NOTICES if pattern.search(lowered)), None)
+    return next(
+        (
+            kind
+            for kind, triggers, pattern in _NOTICES
+            if any(word in lowered for word in triggers) and pattern.search(lowered)
+        ),
+        None,
+    )
 
 
 # Names of site sections: a line made of these alone is navigation, never a headline.
