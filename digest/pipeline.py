@@ -106,11 +106,20 @@ def clean_documents(
     articles: list[Article] = []
     reports: list[SourceReport] = []
     with progress(len(documents), "Cleaning") as advance:
-        cleaned = clean.drop_shared_paragraphs(
-            _clean_all(documents, advance, language), language=language
+        cleaned = _clean_all(documents, advance, language)
+    boilerplate = clean.shared_boilerplate(
+        [one.article for one in cleaned], [one.keys for one in cleaned], language=language
+    )
+    for document, one in zip(documents, cleaned, strict=True):
+        article, prose = one.article, one.prose
+        if not boilerplate.isdisjoint(one.keys):
+            kept = [i for i, key in enumerate(one.keys) if key not in boilerplate]
+            article = replace(article, paragraphs=tuple(article.paragraphs[i] for i in kept))
+            prose = None if prose is None else tuple(prose[i] for i in kept)
+        reason = clean.not_an_article(
+            document, article, prose=None if prose is None else sum(prose)
         )
-    for document, article in zip(documents, cleaned, strict=True):
-        if (reason := clean.not_an_article(document, article)) is not None:
+        if reason is not None:
             message = f"{document.origin}: not an article ({reason}), skipped"
             log.warning("%s", message)
             reports.append(SourceReport(document.origin, ok=False, message=message))
@@ -119,17 +128,34 @@ def clean_documents(
     return tuple(articles), tuple(reports)
 
 
+@dataclass(frozen=True, slots=True)
+class _Cleaned:
+    """A cleaned article with what the batch steps after the pool read of each paragraph,
+    measured in the worker: its comparison key and, unless the source stated the article
+    (then it is news whatever its text), its words of prose outside notices."""
+
+    article: Article
+    keys: tuple[str, ...]
+    prose: tuple[int, ...] | None
+
+
 def _clean_all(
     documents: Sequence[RawDocument], advance: Callable[..., None], language: str
-) -> list[Article]:
+) -> list[_Cleaned]:
     """`clean` over the documents, in input order; large batches on every core."""
     pairs = [(document, dedupe.document_id(document), language) for document in documents]
     return map_on_cores(_clean_one, pairs, minimum=_PARALLEL_CLEAN_MIN, advance=advance)
 
 
-def _clean_one(job: tuple[RawDocument, str, str]) -> Article:
+def _clean_one(job: tuple[RawDocument, str, str]) -> _Cleaned:
     document, article_id, language = job
-    return clean.clean(document, article_id=article_id, language=language)
+    article = clean.clean(document, article_id=article_id, language=language)
+    prose = (
+        None
+        if clean.stated_identity(document)
+        else tuple(clean.paragraph_prose(p) for p in article.paragraphs)
+    )
+    return _Cleaned(article, clean.paragraph_keys(article), prose)
 
 
 def clean_for_clustering(documents: Sequence[RawDocument]) -> tuple[Article, ...]:

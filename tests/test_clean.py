@@ -19,6 +19,9 @@ from digest.clean import (
     find_published,
     is_boilerplate_line,
     not_an_article,
+    paragraph_keys,
+    paragraph_prose,
+    shared_boilerplate,
 )
 from digest.model import Article, Published, RawDocument
 from digest.text.dates import FoundDate, infer_year
@@ -542,6 +545,20 @@ def test_not_an_article(case: dict[str, Any]) -> None:
     assert not_an_article(document, clean(document, article_id="a1")) == case["reason"]
 
 
+@pytest.mark.parametrize("case", NOT_ARTICLES, ids=[c["source"][-40:] for c in NOT_ARTICLES])
+def test_not_an_article_from_prose_measured_per_paragraph(case: dict[str, Any]) -> None:
+    # The pipeline measures each paragraph's prose in the worker that cleans it.
+    document = make_document(case["text"])
+    article = clean(document, article_id="a1")
+    prose = sum(paragraph_prose(p) for p in article.paragraphs)
+    assert not_an_article(document, article, prose=prose) == case["reason"]
+
+
+def test_a_notice_paragraph_adds_no_prose() -> None:
+    assert paragraph_prose("Tweet with a location. You can add location information.") == 0
+    assert paragraph_prose("The storm hit the coast on Monday night.") == 8
+
+
 def test_a_short_feed_entry_is_still_news() -> None:
     entry = make_document(
         "Tweet with a location", title="Storm hits the coast", url="https://x.org/a"
@@ -588,6 +605,13 @@ def test_a_paragraph_in_three_unrelated_articles_is_dropped() -> None:
     cleaned = drop_shared_paragraphs(articles)
     assert all(SHARED not in a.paragraphs for a in cleaned)
     assert [a.paragraphs[0] for a in cleaned] == TOPICS
+
+
+def test_shared_boilerplate_names_the_dropped_paragraphs_keys() -> None:
+    articles = [make_article(f"a{i}", topic, SHARED, topic) for i, topic in enumerate(TOPICS)]
+    keys = [paragraph_keys(a) for a in articles]
+    assert keys[0][1] == "story continued below"
+    assert shared_boilerplate(articles, keys) == {"story continued below"}
 
 
 def test_copies_of_one_article_keep_every_paragraph() -> None:

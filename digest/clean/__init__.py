@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from courlan import extract_domain
 
 from digest.clean._text import split_lines
-from digest.clean.batch import drop_shared_paragraphs
+from digest.clean.batch import drop_shared_paragraphs, paragraph_keys, shared_boilerplate
 from digest.clean.body import body_indices, drop_repeats
 from digest.clean.meta import fallback_headline, locate_headline, outlet_from, published_from
-from digest.clean.notice import not_an_article, stated_identity
+from digest.clean.notice import not_an_article, paragraph_prose, stated_identity
 from digest.model import Article, Published, RawDocument
 from digest.text.dates import TIMEZONES, is_date_line
 from digest.text.furniture import is_boilerplate_line
@@ -37,6 +37,10 @@ __all__ = [
     "is_boilerplate_line",
     "not_an_article",
     "outlet_of_url",
+    "paragraph_keys",
+    "paragraph_prose",
+    "shared_boilerplate",
+    "stated_identity",
 ]
 
 logger = logging.getLogger(__name__)

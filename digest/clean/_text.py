@@ -13,6 +13,7 @@ from digest.text.words import size, tokens
 __all__ = ["is_english", "is_headline_like", "is_prose", "split_lines"]
 
 _CLOSERS = (".", "!", "?", '"', "”", "。", "！", "？")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_MARK = re.compile(r"[.!?。！？][\s\"”’)]|[.!?。！？]$|[、，]")
 
 # Stop-word density (sumy's English list) that makes a line prose: a line closing like a
@@ -25,7 +26,7 @@ _WRAP_MIN, _WRAP_MAX, _WRAP_SPREAD = 40, 100, 20
 
 def is_headline_like(line: str) -> bool:
     """True for a Title Case line without closing punctuation, as in lists of other headlines."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+    words = [w for w in _WORD.findall(line) if len(w) > 3]
     if len(words) < 3:
         return False
     capitalised = sum(1 for w in words if w[0].isupper())

@@ -19,7 +19,7 @@ from digest.model import Article
 from digest.text.language import stop_words_for
 from digest.text.words import normalize, tokens
 
-__all__ = ["MIN_DOCUMENTS", "drop_shared_paragraphs"]
+__all__ = ["MIN_DOCUMENTS", "drop_shared_paragraphs", "paragraph_keys", "shared_boilerplate"]
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +29,42 @@ MIN_DOCUMENTS = 3
 _RELATED = 0.15
 
 
+def paragraph_keys(article: Article) -> tuple[str, ...]:
+    """The comparison key of each of the article's paragraphs, as the batch compares them.
+
+    Per article, so the workers that clean the articles can compute them (the batch step runs
+    in one process, after them).
+    """
+    return tuple(normalize(p) for p in article.paragraphs)
+
+
 def drop_shared_paragraphs(
-    articles: Sequence[Article], *, language: str = "english"
+    articles: Sequence[Article],
+    *,
+    language: str = "english",
+    keys: Sequence[Sequence[str]] | None = None,
 ) -> tuple[Article, ...]:
-    """The articles without the paragraphs that unrelated articles of the batch share verbatim."""
-    keys = [tuple(normalize(p) for p in article.paragraphs) for article in articles]
+    """The articles without the paragraphs that unrelated articles of the batch share verbatim.
+
+    `keys` are the articles' `paragraph_keys`, when the caller has them already.
+    """
+    keys = [paragraph_keys(article) for article in articles] if keys is None else keys
+    boilerplate = shared_boilerplate(articles, keys, language=language)
+    if not boilerplate:
+        return tuple(articles)
+    return tuple(
+        _without(article, article_keys, boilerplate)
+        for article, article_keys in zip(articles, keys, strict=True)
+    )
+
+
+def shared_boilerplate(
+    articles: Sequence[Article], keys: Sequence[Sequence[str]], *, language: str = "english"
+) -> frozenset[str]:
+    """The keys of the paragraphs that unrelated articles of the batch share verbatim.
+
+    `keys` are the articles' `paragraph_keys`.
+    """
     holders: dict[str, list[int]] = {}
     for i, article_keys in enumerate(keys):
         for key in dict.fromkeys(article_keys):
@@ -41,7 +72,7 @@ def drop_shared_paragraphs(
                 holders.setdefault(key, []).append(i)
     shared = {key: docs for key, docs in holders.items() if len(docs) >= MIN_DOCUMENTS}
     if not shared:
-        return tuple(articles)
+        return frozenset()
     stop_words = stop_words_for(language)
 
     @functools.cache
@@ -52,17 +83,13 @@ def drop_shared_paragraphs(
             t for p, key in pairs if key not in shared for t in tokens(p) if t not in stop_words
         )
 
-    boilerplate = {key for key, docs in shared.items() if _unrelated(docs, content)}
-    if not boilerplate:
-        return tuple(articles)
-    logger.info("dropped %d paragraphs shared by unrelated documents", len(boilerplate))
-    return tuple(
-        _without(article, article_keys, boilerplate)
-        for article, article_keys in zip(articles, keys, strict=True)
-    )
+    boilerplate = frozenset(key for key, docs in shared.items() if _unrelated(docs, content))
+    if boilerplate:
+        logger.info("dropped %d paragraphs shared by unrelated documents", len(boilerplate))
+    return boilerplate
 
 
-def _without(article: Article, keys: Sequence[str], boilerplate: set[str]) -> Article:
+def _without(article: Article, keys: Sequence[str], boilerplate: frozenset[str]) -> Article:
     if boilerplate.isdisjoint(keys):
         return article
     kept = tuple(

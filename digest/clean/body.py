@@ -220,11 +220,13 @@ def drop_repeats(paragraphs: Sequence[str]) -> list[str]:
     for j, paragraph_pairs in enumerate(pairs):
         for pair in paragraph_pairs:
             postings.setdefault(pair, []).append(j)
+    # A pair of one paragraph only points to no other; one found in many, to no near-repeat.
+    telling = {pair: docs for pair, docs in postings.items() if 1 < len(docs) <= _COMMON_PAIR}
     kept: list[str] = []
     for i, paragraph in enumerate(unique):
         if sizes[i] >= _MIN_DUP_TOKENS and any(
             (sizes[j], -j) > (sizes[i], -i) and _contained(pairs[i], pairs[j])
-            for j in _sharing(pairs[i], postings)
+            for j in _sharing(pairs[i], telling)
         ):
             continue
         kept.append(paragraph)
@@ -232,15 +234,18 @@ def drop_repeats(paragraphs: Sequence[str]) -> list[str]:
 
 
 def _sharing(
-    paragraph_pairs: set[tuple[str, str]], postings: dict[tuple[str, str], list[int]]
+    paragraph_pairs: set[tuple[str, str]], telling: dict[tuple[str, str], list[int]]
 ) -> list[int]:
-    """Paragraphs sharing a few of this one's rarer word pairs (itself included), in order.
+    """Other paragraphs sharing a few of this one's rarer word pairs (maybe itself), in order.
 
     A near-repeat shares most of its pairs, rare ones included; looking only through pairs
-    found in few paragraphs keeps long pages from costing a comparison of every pair.
+    found in few paragraphs (`telling`: in more than one, at most `_COMMON_PAIR`) keeps long
+    pages from costing a comparison of every pair.
     """
-    rare = (postings[pair] for pair in paragraph_pairs)
-    hits = Counter(itertools.chain.from_iterable(p for p in rare if len(p) <= _COMMON_PAIR))
+    rare = [telling[pair] for pair in paragraph_pairs if pair in telling]
+    if len(rare) < _MIN_SHARED:
+        return []
+    hits = Counter(itertools.chain.from_iterable(rare))
     return sorted(j for j, n in hits.items() if n >= _MIN_SHARED)
 
 

@@ -12,7 +12,7 @@ from digest.model import Article, RawDocument
 from digest.text.furniture import notice_kind
 from digest.text.words import size
 
-__all__ = ["MIN_PROSE_WORDS", "not_an_article", "stated_identity"]
+__all__ = ["MIN_PROSE_WORDS", "not_an_article", "paragraph_prose", "stated_identity"]
 
 # Fewer words of prose than this (outside notices; `size` counts unspaced scripts too) is a
 # near-empty page, not an article. Set low on purpose: ECB+ (../shared/eval/ecbplus-dev.jsonl)
@@ -31,15 +31,24 @@ def stated_identity(document: RawDocument) -> bool:
     return bool(document.title or document.url or document.guid or document.published)
 
 
-def not_an_article(document: RawDocument, article: Article) -> str | None:
+def paragraph_prose(paragraph: str) -> int:
+    """The words of prose a paragraph adds to its page: none when it holds a notice."""
+    return 0 if notice_kind(paragraph) is not None else size(paragraph)
+
+
+def not_an_article(
+    document: RawDocument, article: Article, *, prose: int | None = None
+) -> str | None:
     """Why the cleaned `article` is no article ("a web-archive crawl notice"), or None.
 
     A feed entry, or any source that states the article's title, link, GUID or date, is news
-    whatever its text: a short summary is what the publisher chose to send.
+    whatever its text: a short summary is what the publisher chose to send. `prose` is the sum
+    of `paragraph_prose` over the article's paragraphs, when the caller has it already.
     """
     if stated_identity(document):
         return None
-    prose = sum(size(p) for p in article.paragraphs if notice_kind(p) is None)
+    if prose is None:
+        prose = sum(paragraph_prose(p) for p in article.paragraphs)
     opening = notice_kind(document.text.lstrip()[:_OPENING_CHARS])
     if prose >= (MIN_PROSE_WORDS if opening is None else _AFTER_NOTICE_WORDS):
         return None

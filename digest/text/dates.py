@@ -106,6 +106,7 @@ _DATE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+_DIGIT = re.compile(r"\d")
 _TIME = re.compile(
     r"""(?<!\d)(?P<h>\d{1,2})[:.](?P<m>\d\d)(?::(?P<s>\d\d))?\s*
         (?P<ampm>[ap]\.?\s?m\b\.?)?\s*
@@ -140,6 +141,8 @@ class FoundDate:
 def find_dates(line: str, *, with_time: bool = True) -> list[FoundDate]:
     """All calendar dates a line states, each with the time of day stated next to it, if any."""
     found: list[FoundDate] = []
+    if not _DIGIT.search(line):
+        return found  # every form of `_DATE` holds a digit; most lines of prose have none
     for match in _DATE.finditer(line):
         date = _from_match(match)
         if date is None:

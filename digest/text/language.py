@@ -108,7 +108,7 @@ def stopword_density(words: Sequence[str], language: str = "english") -> float:
     if not words:
         return 0.0
     stop_words = stop_words_for(language)
-    return sum(1 for w in words if w in stop_words) / len(words)
+    return sum(map(stop_words.__contains__, words)) / len(words)
 
 
 _SKLEARN_TOKEN = re.compile(r"(?u)\b\w\w+\b")
