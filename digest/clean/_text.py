@@ -42,7 +42,7 @@ def is_prose(line: str, *, english: bool = True) -> bool:
     toks = tokens(line)
     if size(line) < 10:
         return False
-    if is_headline_like(line) and not line.rstrip().endswith(_CLOSERS):
+    if not line.rstrip().endswith(_CLOSERS) and is_headline_like(line):
         return False
     if english:
         # A line that closes like a sentence needs fewer function words to count as one.

@@ -216,12 +216,14 @@ def drop_repeats(paragraphs: Sequence[str]) -> list[str]:
             unique.append(paragraph)
     pairs = [_pairs(p) for p in unique]
     sizes = [len(tokens(p)) for p in unique]
-    postings: dict[tuple[str, str], list[int]] = {}
-    for j, paragraph_pairs in enumerate(pairs):
-        for pair in paragraph_pairs:
-            postings.setdefault(pair, []).append(j)
     # A pair of one paragraph only points to no other; one found in many, to no near-repeat.
-    telling = {pair: docs for pair, docs in postings.items() if 1 < len(docs) <= _COMMON_PAIR}
+    # Counted first, so that only the few pairs in between get a list of their paragraphs.
+    counts = Counter(itertools.chain.from_iterable(pairs))
+    between = {pair for pair, n in counts.items() if 1 < n <= _COMMON_PAIR}
+    telling: dict[tuple[str, str], list[int]] = {}
+    for j, paragraph_pairs in enumerate(pairs):
+        for pair in paragraph_pairs & between:
+            telling.setdefault(pair, []).append(j)
     kept: list[str] = []
     for i, paragraph in enumerate(unique):
         if sizes[i] >= _MIN_DUP_TOKENS and any(

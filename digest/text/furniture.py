@@ -454,16 +454,24 @@ _NOTICE_TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
 }
 _NOTICES = tuple((kind, _NOTICE_TRIGGERS[kind], pattern) for kind, pattern in _NOTICE_PATTERNS)
+# (trigger, index of its kind in `_NOTICES`)
+_TRIGGERS = tuple(
+    (word, number) for number, (_, triggers, _) in enumerate(_NOTICES) for word in triggers
+)
 
 
 def notice_kind(text: str) -> str | None:
     """What kind of not-an-article notice `text` holds ("a web-archive crawl notice"), or None."""
     lowered = text.lower()
+    # Every trigger tested once, in one pass: most paragraphs hold none, and then no kind is.
+    present = {number for word, number in _TRIGGERS if word in lowered}
+    if not present:
+        return None
     return next(
         (
             kind
-            for kind, triggers, pattern in _NOTICES
-            if any(word in lowered for word in triggers) and pattern.search(lowered)
+            for number, (kind, _, pattern) in enumerate(_NOTICES)
+            if number in present and pattern.search(lowered)
         ),
         None,
     )
