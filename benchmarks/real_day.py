@@ -266,10 +266,9 @@ def rows(name: str, run: Build, grading: Grade | None, cluster_f1: float | None)
                 f">= {f1_target:g}", g.grouping_f1 >= f1_target),
         ]  # fmt: skip
     if cluster_f1 is not None:
-        table.append(
-            Row("B-cubed F1, digest cluster --jsonl", f"{cluster_f1:.1f}", f">= {f1_target:g}",
-                cluster_f1 >= f1_target)
-        )  # fmt: skip
+        # No target: the clustering contract groups every pooled page, notices and copies
+        # included, which a build leaves out; issue 11's 90.7 is the briefing's grouping above.
+        table.append(Row("B-cubed F1, digest cluster --jsonl", f"{cluster_f1:.1f}"))
     table += [
         Row("wall time, digest build (s)", f"{run.seconds:.1f}"),
         Row("CPU time, digest build (s)", f"{run.cpu_seconds:.1f}"),
