@@ -23,6 +23,7 @@ from digest.clean import (
     paragraph_prose,
     shared_boilerplate,
 )
+from digest.clean.meta import fallback_headline
 from digest.model import Article, Published, RawDocument
 from digest.text.dates import FoundDate, infer_year
 
@@ -766,3 +767,17 @@ def test_a_long_lead_is_cut_at_a_clause_boundary() -> None:
 def test_a_headline_from_the_lead_is_in_the_briefings_language() -> None:
     dutch = "Het kabinet wil de regels voor de bouw van nieuwe woningen in de stad versoepelen."
     assert run(f"{dutch}\n\n{BODY}").title.startswith("The city council")
+
+
+def test_a_lead_headline_never_opens_with_a_connective_or_pronoun() -> None:
+    # Multi-News dev (the Will Smith shooting): the page's lead opens "Then, near the
+    # intersection of Magazine and St. Andrew, more surveillance video captures …".
+    lead = (
+        "Then, near the intersection of Magazine and St. Andrew, more surveillance video "
+        "captures the Hummer stopping abruptly after possibly getting bumped from behind.",
+        "New surveillance video obtained by ABC News appears to show the moment that led to "
+        "the deadly shooting of former NFL star Will Smith in New Orleans.",
+    )
+    headline = fallback_headline(lead)
+    assert not headline.startswith("Then")
+    assert headline.startswith("New surveillance video obtained by ABC News")

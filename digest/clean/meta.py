@@ -20,7 +20,7 @@ from digest.text.dates import (
     is_date_line,
     parse_dateline,
 )
-from digest.text.discourse import Clauses, clauses_for
+from digest.text.discourse import Clauses, clauses_for, discourse_for
 from digest.text.furniture import (
     agency_name,
     find_dateline,
@@ -218,6 +218,8 @@ def _lead_headline(candidate: str, language: str) -> bool:
         bool(toks)
         and not is_headline_furniture(candidate)
         and not _opens_with_dateline(candidate)
+        # "Then, near the intersection …", "She is up for …": a headline must stand alone.
+        and not discourse_for(language).opens_dangling(candidate)
         and stopword_density(toks, language) >= _LEAD_DENSITY
     )
 
