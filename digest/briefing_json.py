@@ -58,7 +58,11 @@ def _story(story: Story, position: int) -> dict[str, Any]:
         "section": story.section,
         "developing": story.developing,
         "previous_briefing": story.previous_briefing,
-        "summary": [claim(s) for s in story.summary if s.article_id in numbers],
+        # A disputed sentence is the claim shown among `conflicts`: a reader of the briefing
+        # sees a pointer to it there instead of the text.
+        "summary": [
+            claim(s) | {"disputed": s.disputed} for s in story.summary if s.article_id in numbers
+        ],
         "sources": [_source(a) for a in story.articles],
         "conflicts": [
             {

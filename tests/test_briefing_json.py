@@ -90,8 +90,8 @@ def test_stories_keep_reading_order_with_rank_featured_and_section() -> None:
 def test_summary_and_conflict_claims_name_their_source_by_position() -> None:
     (story, _) = briefing_document(sample_briefing())["stories"]
     assert story["summary"] == [
-        {"text": "The second says so.", "source": 2},
-        {"text": "The first says so.", "source": 1},
+        {"text": "The second says so.", "source": 2, "disputed": False},
+        {"text": "The first says so.", "source": 1, "disputed": False},
     ]
     (conflict,) = story["conflicts"]
     assert conflict["kind"] == "number"

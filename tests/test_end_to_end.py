@@ -75,6 +75,11 @@ def test_the_seeds_json_holds_the_briefing_and_fits_the_schema(
     (conflict,) = story["conflicts"]
     assert conflict["kind"] == "denial"
     assert "not true" in conflict["claims"][1]["text"]
+    # The claim the box shows is the summary's disputed sentence, kept whole in the JSON.
+    disputed = [s for s in story["summary"] if s["disputed"]]
+    assert [(s["text"], s["source"]) for s in disputed] == [
+        (c["text"], c["source"]) for c in conflict["claims"][:1]
+    ]
     markdown = seeds_briefing[0]
     assert story["headline"] in markdown
     for sentence in story["summary"]:
