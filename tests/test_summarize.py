@@ -23,8 +23,9 @@ from digest.summarize import (
     summarize_story,
 )
 from digest.summarize.story import is_fragment
+from digest.text.datelines import find_dateline, strip_dateline
 from digest.text.discourse import discourse_for, is_bare_quote
-from digest.text.furniture import find_dateline, is_furniture_sentence, strip_dateline
+from digest.text.furniture import is_furniture_sentence
 from digest.text.language import stemmer_for, stop_words_for
 from digest.text.sentences import _syntok_sentences
 from tests.builders import make_article

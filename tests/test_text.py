@@ -8,18 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from digest.text import furniture
+from digest.text import notices
+from digest.text.datelines import find_dateline, strip_dateline
 from digest.text.dates import read_date, stated_day
 from digest.text.furniture import (
-    find_dateline,
     is_byline,
     is_headline_furniture,
     is_section_name,
     news_agency,
-    notice_kind,
-    strip_dateline,
 )
 from digest.text.language import stemmer_for, stop_words_for, token_stop_words
+from digest.text.notices import notice_kind
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -202,7 +201,7 @@ def test_every_notice_pattern_match_holds_one_of_its_trigger_words() -> None:
     for case in cases:
         lowered = case["text"].lower()
         for part in (lowered, *lowered.split("\n")):
-            for _kind, triggers, pattern in furniture._NOTICES:
+            for _kind, triggers, pattern in notices._NOTICES:
                 if pattern.search(part):
                     matched += 1
                     assert any(word in part for word in triggers), part[:80]

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from digest.text.datelines import find_dateline, strip_dateline
 from digest.text.dates import (
     explicit_dates,
     find_dates,
@@ -23,7 +24,6 @@ from digest.text.dates import (
 from digest.text.discourse import Clauses, clauses_for, discourse_for
 from digest.text.furniture import (
     agency_name,
-    find_dateline,
     is_byline,
     is_caption,
     is_credit_line,
@@ -31,7 +31,6 @@ from digest.text.furniture import (
     is_section_break,
     is_section_name,
     news_agency,
-    strip_dateline,
 )
 from digest.text.language import stop_words_for, stopword_density
 from digest.text.sentences import split_sentences

@@ -9,7 +9,7 @@ judged by the prose left outside them.
 from __future__ import annotations
 
 from digest.model import Article, RawDocument
-from digest.text.furniture import notice_kind
+from digest.text.notices import notice_kind
 from digest.text.words import size
 
 __all__ = ["MIN_PROSE_WORDS", "not_an_article", "paragraph_prose", "stated_identity"]

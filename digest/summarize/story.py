@@ -12,6 +12,7 @@ from digest.model import Article, SummarySentence
 from digest.summarize.document import Origin, build_document
 from digest.summarize.ours import MAX_WORDS
 from digest.summarize.registry import SUMMARIZERS, SummarizerOptions, rank_sentences
+from digest.text.datelines import find_dateline, strip_dateline
 from digest.text.discourse import (
     Discourse,
     discourse_for,
@@ -19,7 +20,7 @@ from digest.text.discourse import (
     is_bare_quote,
     opens_quote,
 )
-from digest.text.furniture import find_dateline, is_furniture_sentence, strip_dateline
+from digest.text.furniture import is_furniture_sentence
 from digest.text.language import stemmer_for, stop_words_for
 from digest.text.sentences import SentenceTokenizer
 from digest.text.words import first_words, has_final_mark, word_count, words_of

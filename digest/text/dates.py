@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from dateutil import parser as dateutil_parser
 
-from digest.text.furniture import find_dateline
+from digest.text.datelines import find_dateline
 from digest.text.words import tokens
 
 __all__ = [

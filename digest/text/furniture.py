@@ -2,14 +2,13 @@
 
 Cleaning drops lines that match (menus, sharing bars, credits, comment threads, lists of other
 stories); the summarizer never quotes a sentence that matches and weighs down an article full
-of them; headlines are never taken from them. Datelines ("BALTIMORE (AP) —") live here too:
-cleaning reads the outlet and date from them, summaries quote the sentence without them.
+of them; headlines are never taken from them. Datelines live in `digest.text.datelines`, the
+notices that stand in for a whole article in `digest.text.notices`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from digest.text.words import tokens
 
@@ -19,9 +18,7 @@ __all__ = [
     "FURNITURE_TERMS",
     "FURNITURE_WORDS",
     "PICTURE_AGENCIES",
-    "Dateline",
     "agency_name",
-    "find_dateline",
     "is_boilerplate_line",
     "is_byline",
     "is_caption",
@@ -31,9 +28,7 @@ __all__ = [
     "is_section_break",
     "is_section_name",
     "news_agency",
-    "notice_kind",
     "opens_comments",
-    "strip_dateline",
 ]
 
 # Phrases that mark a line as page furniture when the line is short. Each is a whole-line or
@@ -175,110 +170,6 @@ FURNITURE_SENTENCE = re.compile(
     r"all rights reserved)\b"
 )
 
-# A dateline opening a paragraph or sentence: "WASHINGTON (AP) — ", "LONDON, Feb 1 (Reuters) - ",
-# "INDIANAPOLIS, Ind. — ", "STEPANAKERT, FEBRUARY 1, ARTSAKHPRESS: ", "Washington (CNN)",
-# "(CNN) -- ", "Moscow: ". Capitalised words of place, maybe a date, then an agency
-# in brackets, a comma and a credit, or a colon or a dash; what follows opens a sentence.
-# Up to five words of place: "OSAN AIR BASE, South Korea (AFNS) --".
-_DATELINE = re.compile(
-    r"""^(?P<place>[A-Z][\w.'’-]*(?:,?\s[A-Z][\w.'’-]*){0,4})?
-        (?:,\s*(?P<when>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?))?
-        (?:\s*\((?P<agency>[A-Za-z][\w.&/ -]{0,39})\)(?:\s*[—–:-]{1,2})?
-          | ,\s*(?P<credit>[A-Z][\w.& -]{1,30}?)\s*[:—–-]{1,2}
-          | \s?(?::|[—–-]{1,2}))
-        \s+(?=[\"“‘'A-Z0-9])""",
-    re.VERBOSE,
-)
-
-
-# The same with the dash written tight against both words: "HIROSHIMA--A stray dog",
-# "WASHINGTON—The chairman", "SAN FRANCISCO--(BUSINESS WIRE)--The following". Only a place in
-# capitals (an optional region after a comma, "AUSTIN, Texas--"), an em dash or two hyphens, and
-# a word that is not in capitals: prose hyphenates ("U.S.-Russian", "Coca-Cola"), pairs names
-# with an en dash ("FBI–CIA rivalry", "US—EU talks") and glues dashes to lower-case words ("in
-# 2011—at least"); a place glued to a capitalised word by a long dash is a dateline.
-_TIGHT_DATELINE = re.compile(
-    r"""^(?P<place>[A-Z][A-Z.'’&/-]*[A-Z.](?:\s[A-Z][A-Z.'’&-]*[A-Z.]){0,4}
-          (?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?)
-        (?:—|--)(?:\((?P<agency>[A-Za-z][\w.&/ -]{0,39})\)(?:—|--))?
-        (?=[\"“‘']|[A-Z0-9](?![A-Z]))""",
-    re.VERBOSE,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Dateline:
-    """A dateline at the start of a text: its place, date and agency as written, and its end."""
-
-    place: str | None
-    when: str | None
-    agency: str | None  # "(Reuters)" in brackets, or a credit after a comma ("ARTSAKHPRESS:")
-    bracketed: bool  # the agency was written in brackets: an explicit wire credit
-    end: int  # where the text after the dateline starts
-
-
-def find_dateline(text: str) -> Dateline | None:
-    """The dateline opening `text`, or None."""
-    match = _DATELINE.match(text)
-    if match is None or not (match["place"] or match["agency"]):
-        tight = _TIGHT_DATELINE.match(text)
-        if tight is None:
-            return None
-        # Not a wire credit: brackets between tight dashes are the press-release wires' style
-        # ("--(BUSINESS WIRE)--", "--(PR Newswire)--"), which carry releases, not reporting.
-        return Dateline(tight["place"], None, tight["agency"], False, tight.end())
-    if match["agency"] and _abbreviates(match["agency"], match["place"]):
-        return None  # "Indian Naval Services (INS) Mysore, …": an acronym, not a credit
-    agency = match["agency"] or match["credit"]
-    return Dateline(
-        place=match["place"],
-        when=match["when"],
-        agency=agency.strip() if agency else None,
-        bracketed=match["agency"] is not None,
-        end=match.end(),
-    )
-
-
-def _abbreviates(bracketed: str, place: str | None) -> bool:
-    """Whether the bracket spells the initials of the words before it."""
-    initials = "".join(word[0] for word in (place or "").split() if word[:1].isalpha())
-    return len(bracketed) >= 2 and bracketed.isupper() and initials.endswith(bracketed)
-
-
-def strip_dateline(sentence: str, *, opens_article: bool = True) -> str:
-    """The sentence without the dateline it opens with (verbatim otherwise).
-
-    Only an unmistakable dateline goes: one with a bracketed credit ("BALTIMORE (AP) — ",
-    "Washington (CNN) "), or a place in capitals ("INDIANAPOLIS, Ind. — ") or of one word
-    ("Moscow — ") before a dash. A place and a colon ("NEW DELHI: ", "Moscow: ") is a dateline
-    only where the article opens; further on "LEE: " names who speaks in a transcript. "Sen.
-    Kirsten Gillibrand: " and "First, Pelosi said of the deal: " name a speaker too: without
-    them the quote after has none. A run-in label before the dateline goes with it
-    ("EXCLUSIVE: ABA’S KEATING RIPS OBAMA - …", "UPDATE: WASHINGTON (AP) — …").
-    """
-    for _ in range(_RUN_IN_LABELS + 1):
-        found = find_dateline(sentence)
-        if found is None or not _unmistakable(sentence, found, opens_article=opens_article):
-            break
-        sentence = sentence[found.end :]
-    return sentence
-
-
-# Labels a dateline may carry in front of it ("EXCLUSIVE:", "UPDATE:"): one.
-_RUN_IN_LABELS = 1
-
-
-def _unmistakable(text: str, found: Dateline, *, opens_article: bool) -> bool:
-    if found.bracketed:
-        return True
-    if found.agency is not None and not found.agency.isupper():
-        return False  # a credit after a comma is written in capitals ("ARTSAKHPRESS:")
-    head = (found.place or "").split(",")[0]
-    separator = text[: found.end].rstrip()[-1:]
-    if separator == ":" and not opens_article:
-        return False
-    return bool(head) and (head.isupper() or " " not in head) and separator in "—–-:"
-
 
 def is_boilerplate_line(line: str) -> bool:
     """True for a short line that is page furniture: menus, sharing, credits, 'READ MORE'."""
@@ -330,151 +221,6 @@ def news_agency(text: str) -> str | None:
     """`agency_name`, for news agencies only: a picture agency's name is a credit, not an outlet."""
     name = agency_name(text)
     return None if name is None or name.lower() in PICTURE_AGENCIES else name
-
-
-# Pages that are not articles, by the notice they show instead: each kind with the phrases
-# (matched in lower-cased text) that only its notices use. Quoted from real scrapes
-# (tests/fixtures/clean/notices/ has them with their sources).
-_NOTICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "a social-media widget notice",
-        re.compile(
-            r"\btweet with a location\b|\badd a location to your tweets\b"
-            r"|\badd location information to your tweets\b|\bwhen you tweet with a location\b"
-        ),
-    ),
-    (
-        "a web-archive crawl notice",
-        re.compile(
-            r"\bthese crawls are part of an effort to archive\b|\bdonating their crawl data\b"
-            r"|\bthe seed for (?:this crawl|wide\d+)\b|\bthis crawl was run at a level\b"
-            r"|\bcollection contains .{0,40}\bcrawls\b|\bthe warc files associated with\b"
-            r"|\busing the archive-it service\b|\bwayback machine\b"
-            # The collection pages of other crawls: "Crawl of outlinks from wikipedia.org
-            # started March, 2016.", "Web wide crawl with initial seedlist and crawler
-            # configuration from March 2011.", "Crawl start date: …", "Number of captures: …".
-            r"|^\W*(?:web[- ]?wide |wide |domain |survey )?crawl (?:of|with|from|started)\b"
-            r"|\bcrawl (?:start|end) date\b|\bnumber of (?:captures|unique urls)\b"
-            r"|\bseed ?list for this crawl\b|\bcrawler (?:software|configuration)\b"
-            r"|\b(?:files|data) (?:is|are) currently not publicly accessible\b"
-            r"|\bwide crawls?\b|\bcrawl(?:s|ed|er|ers|ing)?\b[^.]{0,80}"
-            r"\b(?:urls?|seeds?|captures|robots\.txt|heritrix|queues)\b"
-        ),
-    ),
-    (
-        "a web-hosting notice",
-        re.compile(
-            r"\bcustom domain mapping\b|\bmapping a new custom domain\b"
-            r"|\bthis domain (?:name )?(?:is|may be) for sale\b|\bbuy this domain\b"
-            r"|\b(?:this )?(?:account|site) has been suspended\b|\bparked (?:free|domain)\b"
-        ),
-    ),
-    (
-        "a shop or log-in page",
-        re.compile(
-            r"\bsign in using (?:you|your) account\b|\blog into your account\b"
-            r"|\bthank you for registering\b|\bclick on the link to activate your account\b"
-            r"|\bby submitting your registration information\b|\bskip the month\b"
-            r"|\byour credit card will be charged\b|\bforgot your password\b"
-        ),
-    ),
-    (
-        "a petition page",
-        re.compile(
-            r"\bthank you for (?:supporting|signing) (?:the|our|this) (?:campaign|petition)\b"
-            r"|\bclick (?:below|here) to sign\b|\bconfirm your signature\b"
-        ),
-    ),
-    (
-        "a JavaScript wall",
-        re.compile(
-            r"\bjavascript is (?:disabled|required|turned off)\b"
-            r"|\b(?:please |you need to |you must )?(?:enable|turn on) javascript\b"
-        ),
-    ),
-    (
-        "a cookie wall",
-        re.compile(r"\b(?:we|this (?:site|website)) uses? cookies\b|\baccept (?:all )?cookies\b"),
-    ),
-    (
-        "a subscription wall",
-        re.compile(
-            r"\bsubscribe (?:now )?to (?:continue|keep) reading\b|\bjoin our mailing list\b"
-            r"|\bsign up for (?:the|our) [\w ]{0,30}newsletter\b"
-            r"|\bplease verify you'?re not a robot\b|\balready a subscriber\b"
-            r"|\bto continue reading,? (?:please )?(?:subscribe|log in)\b"
-        ),
-    ),
-    (
-        "a video-embed page",
-        re.compile(
-            r"\brating is available when the video has been rented\b"
-            r"|\bthe interactive transcript could not be loaded\b"
-            r"|\bmedia playback is unsupported on your device\b|\bcopy this code to your website\b"
-            r"|\bthis video is (?:unavailable|no longer available|represented by)\b"
-            r"|^\W*published on [a-z]{3,9}\.? \d{1,2}, \d{4}\b"
-        ),
-    ),
-)
-
-
-# Words every match of a kind's pattern holds (lower-cased), one at least: a plain substring
-# test rules a kind out on most pages, far cheaper than its pattern, asked of every paragraph.
-_NOTICE_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "a social-media widget notice": ("tweet",),
-    "a web-archive crawl notice": (
-        "crawl",
-        "seed",
-        "warc",
-        "archive",
-        "wayback",
-        "number of",
-        "publicly accessible",
-    ),
-    "a web-hosting notice": ("domain", "suspended", "parked"),
-    "a shop or log-in page": (
-        "account",
-        "registering",
-        "registration",
-        "skip the month",
-        "credit card",
-        "password",
-    ),
-    "a petition page": ("thank you for", "to sign", "signature"),
-    "a JavaScript wall": ("javascript",),
-    "a cookie wall": ("cookies",),
-    "a subscription wall": ("reading", "mailing list", "newsletter", "robot", "subscriber"),
-    "a video-embed page": (
-        "rented",
-        "transcript",
-        "playback",
-        "copy this code",
-        "this video is",
-        "published on",
-    ),
-}
-_NOTICES = tuple((kind, _NOTICE_TRIGGERS[kind], pattern) for kind, pattern in _NOTICE_PATTERNS)
-# (trigger, index of its kind in `_NOTICES`)
-_TRIGGERS = tuple(
-    (word, number) for number, (_, triggers, _) in enumerate(_NOTICES) for word in triggers
-)
-
-
-def notice_kind(text: str) -> str | None:
-    """What kind of not-an-article notice `text` holds ("a web-archive crawl notice"), or None."""
-    lowered = text.lower()
-    # Every trigger tested once, in one pass: most paragraphs hold none, and then no kind is.
-    present = {number for word, number in _TRIGGERS if word in lowered}
-    if not present:
-        return None
-    return next(
-        (
-            kind
-            for number, (kind, _, pattern) in enumerate(_NOTICES)
-            if number in present and pattern.search(lowered)
-        ),
-        None,
-    )
 
 
 # Names of site sections: a line made of these alone is navigation, never a headline.
