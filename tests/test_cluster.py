@@ -17,11 +17,11 @@ from digest.cluster._vectors import (
     CANDIDATES,
     Edges,
     candidate_edges,
-    document_language,
     vectorize,
 )
 from digest.model import Article, Published, Story
 from digest.text.dates import stated_day
+from digest.text.language import document_language
 
 # Shaped like seeds/: four reports of one event (1 Feb 2022; two without a stated date) and
 # one report of an earlier event of the same thread (15 Dec 2021).

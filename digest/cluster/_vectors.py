@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -16,7 +15,7 @@ from sklearn.preprocessing import normalize
 
 from digest import parallel
 from digest.model import Article
-from digest.text.language import token_stop_words
+from digest.text.language import document_language, token_stop_words
 
 __all__ = ["Edges", "TermSpace", "candidate_edges", "document", "project", "vectorize"]
 
@@ -39,18 +38,6 @@ HASH_FEATURES = 2**22
 UNIQUE_SHARE = 0.25
 # Documents from which tokenizing runs on every core.
 PARALLEL_MIN = 2000
-# The languages (of digest.text's stop-word lists) a document's function words are looked up
-# in; English first, so it wins ties and is what a text with no stop words at all is taken for.
-LANGUAGES = (
-    "english", "french", "german", "italian", "portuguese", "spanish", "swedish", "czech",
-    "slovak", "polish", "ukrainian", "greek", "arabic", "hebrew", "korean",
-)  # fmt: skip
-# Words of a document read to tell its language, and the share of them that are English stop
-# words from which it is English without counting the other languages (running English prose
-# has 40-50%).
-LANGUAGE_WORDS = 100
-CLEARLY_ENGLISH = 0.25
-_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's tokens, so the stop words match them
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -191,21 +178,6 @@ def _hasher(language: str, *, pairs: bool) -> HashingVectorizer:
         norm=None,
         dtype=np.float32,
     )
-
-
-def document_language(text: str) -> str:
-    """The language of LANGUAGES with the most stop words among the text's first words."""
-    words = [w.lower() for w in _WORD.findall(text[: LANGUAGE_WORDS * 10])[:LANGUAGE_WORDS]]
-    english = _stop_word_sets()[0]
-    if sum(map(english.__contains__, words)) >= CLEARLY_ENGLISH * len(words):
-        return LANGUAGES[0]
-    hits = [sum(map(stop_words.__contains__, words)) for stop_words in _stop_word_sets()]
-    return LANGUAGES[hits.index(max(hits))]
-
-
-@functools.cache
-def _stop_word_sets() -> tuple[frozenset[str], ...]:
-    return tuple(frozenset(token_stop_words(language)) for language in LANGUAGES)
 
 
 def _heaviest(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:

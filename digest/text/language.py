@@ -18,7 +18,9 @@ from sumy.utils import get_stop_words, normalize_language
 from digest.errors import UsageError
 
 __all__ = [
+    "LANGUAGES",
     "CachedStemmer",
+    "document_language",
     "stemmer_for",
     "stop_words_for",
     "stopword_density",
@@ -119,3 +121,32 @@ def token_stop_words(language: str) -> tuple[str, ...]:
     """`stop_words_for(language)` as scikit-learn's default tokenizer splits them ("don't" ->
     "don"), sorted: the stop-word list its vectorizers take without a consistency warning."""
     return tuple(sorted({t for w in stop_words_for(language) for t in _SKLEARN_TOKEN.findall(w)}))
+
+
+# The languages whose stop-word lists `document_language` looks a text's words up in; English
+# first, so it wins ties and is what a text with no stop words at all is taken for.
+LANGUAGES = (
+    "english", "french", "german", "italian", "portuguese", "spanish", "swedish", "czech",
+    "slovak", "polish", "ukrainian", "greek", "arabic", "hebrew", "korean",
+)  # fmt: skip
+# Words of a text read to tell its language, and the share of them that are English stop words
+# from which it is English without counting the other languages (running English prose has
+# 40-50%).
+LANGUAGE_WORDS = 100
+CLEARLY_ENGLISH = 0.25
+
+
+def document_language(text: str) -> str:
+    """The language of LANGUAGES with the most stop words among the text's first words."""
+    found = _SKLEARN_TOKEN.findall(text[: LANGUAGE_WORDS * 10])[:LANGUAGE_WORDS]
+    words = [w.lower() for w in found]
+    english = _stop_word_sets()[0]
+    if sum(map(english.__contains__, words)) >= CLEARLY_ENGLISH * len(words):
+        return LANGUAGES[0]
+    hits = [sum(map(stop_words.__contains__, words)) for stop_words in _stop_word_sets()]
+    return LANGUAGES[hits.index(max(hits))]
+
+
+@functools.cache
+def _stop_word_sets() -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(token_stop_words(language)) for language in LANGUAGES)
