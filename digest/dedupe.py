@@ -1,42 +1,26 @@
 """The same article from two feeds, two folders or two runs counts once.
 
-Identity, strongest first: the canonical URL, the feed GUID, then the text itself: an exact
-fingerprint of its normalized words, and MinHash over shingles of the same words for
-near-identical copies (a re-syndicated article with a different byline or one edited sentence).
-Normalized: Unicode compatibility forms folded (NFKC: "ﬁ" is "fi") and case folded ("Straße"
-is "STRASSE"), punctuation and spacing ignored. The identity functions
-are pure and shared with the store's memory of seen articles (digest/store/seen.py).
+Two articles are one when they share an identity key (`digest.identity`: feed-scoped GUID, URL
+key, fingerprint of title and text) or when their texts are near-identical: MinHash over
+shingles of the texts' fingerprint words finds a re-syndicated article with a different
+byline, headline or one edited sentence. The grouping is pure.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from numpy.typing import NDArray
 
 from digest import parallel
-from digest.model import Article, RawDocument
+from digest.identity import distinct_keys, fingerprint_words
+from digest.model import Article
 
-__all__ = [
-    "canonical_url",
-    "content_fingerprint",
-    "dedupe_articles",
-    "document_id",
-    "near_duplicate_groups",
-    "url_key",
-    "word_count",
-]
+__all__ = ["dedupe_articles", "near_duplicate_groups"]
 
-_WORD = re.compile(r"\w+")
-_TRACKING_PARAMS = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ref|ref_src|cmpid|ocid)$"
-)
 _SHINGLE = 5
 _BANDS, _ROWS = 8, 4  # 32 hashes: pairs with Jaccard ~0.8 collide in some band with p > 0.9
 _NEAR_DUPLICATE = 0.8
@@ -50,127 +34,6 @@ _HASH_A, _HASH_B = np.random.default_rng(20220201).integers(
 # Shingle mixing: an odd 64-bit multiplier (splitmix64's) and the shift that folds high bits down.
 _MIX, _FOLD = np.uint64(0xBF58476D1CE4E5B9), np.uint64(29)
 _NO_SHINGLES: NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
-
-
-# Query parameters that only say how a reader arrived (campaign and click trackers); the page
-# is the same without them.
-_TRACKING_EXACT = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "_hsenc",
-        "_hsmi",
-        "mkt_tok",
-        "oly_anon_id",
-        "oly_enc_id",
-        "vero_id",
-        "wt_mc",
-        "cmpid",
-        "ncid",
-        "ocid",
-        "rss",
-        "ref_src",
-        "ref_url",
-        "__twitter_impression",
-    }
-)
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
-
-
-def _is_tracking(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in _TRACKING_EXACT or lowered.startswith(_TRACKING_PREFIXES)
-
-
-def canonical_url(url: str) -> str:
-    """`url` in a canonical spelling: the same page always gives the same string.
-
-    Lower-case scheme and host, no default port, no fragment, no tracking parameters
-    (utm_*, fbclid, gclid, ...), the remaining parameters sorted, percent-escapes upper-cased,
-    and no trailing slash on a path other than the root (`/a/` and `/a` are one page on nearly
-    every news site; the root `/` is kept so a bare host stays a valid URL). A string that is
-    not an absolute http(s) URL is returned stripped but otherwise unchanged.
-    """
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return url
-    host = parts.hostname.lower().rstrip(".")
-    if ":" in host:  # an IPv6 literal keeps its brackets
-        host = f"[{host}]"
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    path = _PERCENT.sub(lambda m: m.group(0).upper(), parts.path) or "/"
-    if len(path) > 1:
-        path = path.rstrip("/") or "/"
-    query = [
-        (name, value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking(name)
-    ]
-    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
-
-
-def url_key(url: str) -> str | None:
-    """The dedupe key of a URL: canonical, without scheme or a leading `www.`.
-
-    None for URLs that cannot name one article (not http(s), or a site's front page, which
-    some feeds give as every entry's link).
-    """
-    canonical = canonical_url(url)
-    try:
-        parts = urlsplit(canonical)
-    except ValueError:
-        return None
-    if parts.scheme not in _DEFAULT_PORTS or not parts.netloc:
-        return None
-    if parts.path == "/" and not parts.query:
-        return None
-    host = parts.netloc.removeprefix("www.")
-    return host + parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def content_fingerprint(text: str) -> str:
-    """A hash of the words of `text`, blind to case, spacing, punctuation and Unicode forms."""
-    return _fingerprint(_normal_words(text))
-
-
-def _normal_words(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
-def _fingerprint(words: Sequence[str]) -> str:
-    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
-
-
-def word_count(text: str) -> int:
-    """How many words `content_fingerprint` sees in `text`."""
-    return len(_WORD.findall(unicodedata.normalize("NFKC", text)))
-
-
-def document_id(document: RawDocument) -> str:
-    """A stable id: from the URL or GUID when there is one, else from where the file lies."""
-    identity = (
-        (url_key(document.url) if document.url else None)
-        or document.guid
-        or f"file:{document.origin}"
-    )
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
 
 
 def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
@@ -190,12 +53,7 @@ def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
 
     text_keys = _keys_of([a.text for a in articles])
     first_by_key: dict[str, int] = {}
-    for index, article in enumerate(articles):
-        keys = [f"fp:{text_keys[index].fingerprint}"]
-        if article.url and (key := url_key(article.url)):
-            keys.append(f"url:{key}")
-        if article.guid:
-            keys.append(f"guid:{article.guid}")
+    for index, keys in enumerate(distinct_keys(articles)):
         for key in keys:
             if key in first_by_key:
                 union(index, first_by_key[key])
@@ -220,9 +78,8 @@ def near_duplicate_groups(texts: Sequence[str]) -> list[list[int]]:
 
 
 class _TextKeys(NamedTuple):
-    """What a text is recognised by: its exact fingerprint, its shingles, their MinHash."""
+    """What a text's near-identical copies are found by: its shingles, their MinHash."""
 
-    fingerprint: str
     shingles: NDArray[np.uint64]
     signature: NDArray[np.uint64] | None
 
@@ -238,9 +95,8 @@ def _batch_keys(texts: Sequence[str]) -> list[_TextKeys]:
     word_hashes: dict[str, int] = {}  # each distinct word of the batch hashed once
     keys = []
     for text in texts:
-        words = _normal_words(text)
-        shingles = _shingles(words, word_hashes)
-        keys.append(_TextKeys(_fingerprint(words), shingles, _minhash(shingles)))
+        shingles = _shingles(fingerprint_words(text), word_hashes)
+        keys.append(_TextKeys(shingles, _minhash(shingles)))
     return keys
 
 

@@ -17,7 +17,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from digest import archive, clean, cluster, compose, dedupe, deliver, mail, render, summarize
+from digest import (
+    archive,
+    clean,
+    cluster,
+    compose,
+    dedupe,
+    deliver,
+    identity,
+    mail,
+    render,
+    summarize,
+)
 from digest.collect import CollectResult, collect_files
 from digest.config import Config, FeedSource
 from digest.conflicts import find_conflicts, mark_disputed
@@ -143,7 +154,7 @@ def _clean_all(
     documents: Sequence[RawDocument], advance: Callable[..., None], language: str
 ) -> list[_Cleaned]:
     """`clean` over the documents, in input order; large batches on every core."""
-    pairs = [(document, dedupe.document_id(document), language) for document in documents]
+    pairs = [(document, identity.document_id(document), language) for document in documents]
     return map_on_cores(_clean_one, pairs, minimum=_PARALLEL_CLEAN_MIN, advance=advance)
 
 

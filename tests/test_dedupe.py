@@ -1,15 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from digest import dedupe
-from digest.dedupe import (
-    canonical_url,
-    content_fingerprint,
-    dedupe_articles,
-    near_duplicate_groups,
-    url_key,
-)
+from digest.dedupe import dedupe_articles, near_duplicate_groups
 from tests.builders import make_article
 
 LONG = (
@@ -22,20 +18,6 @@ MORE = (
     "never join the bloc, that deployment of NATO weapons near Russian borders will be halted and "
     "that the alliance's forces will be rolled back from Eastern Europe."
 )
-
-
-def test_canonical_url_drops_tracking_fragment_and_case() -> None:
-    assert canonical_url("HTTP://WWW.Example.com/a/b/?utm_source=x&id=3#top") == (
-        "http://www.example.com/a/b?id=3"
-    )
-    assert canonical_url("https://example.com/") == "https://example.com/"
-    assert url_key("https://www.example.com/a/") == url_key("http://example.com/a")
-    assert url_key("https://example.com/") is None  # a front page names no one article
-
-
-def test_fingerprint_ignores_case_punctuation_and_spacing() -> None:
-    assert content_fingerprint("Hello,  World!") == content_fingerprint("hello world")
-    assert content_fingerprint("hello world") != content_fingerprint("hello there")
 
 
 def test_same_url_counts_once() -> None:
@@ -84,4 +66,23 @@ def test_near_duplicates_are_blind_to_case_and_unicode_forms() -> None:
     text = "Die Straße ist lang und breit, sagte der ﬁnanzminister heute morgen in Berlin."
     shouted = "DIE STRASSE IST LANG UND BREIT, SAGTE DER FINANZMINISTER HEUTE MORGEN IN BERLIN."
     assert near_duplicate_groups([text, shouted]) == [[0, 1]]
-    assert content_fingerprint(text) == content_fingerprint(shouted)
+
+
+def test_one_guid_for_every_entry_of_a_feed_does_not_merge_them() -> None:
+    articles = [
+        replace(make_article(str(n), paragraphs=(text,), origin="feed.xml"), guid="same")
+        for n, text in enumerate([LONG, MORE])
+    ]
+    assert len(dedupe_articles(articles)) == 2
+
+
+def test_a_guid_names_one_article_only_within_its_feed() -> None:
+    one = replace(make_article("a", paragraphs=(LONG,), origin="one.xml"), guid="1")
+    again = replace(make_article("b", paragraphs=(LONG + " More.",), origin="one.xml"), guid="1")
+    other = replace(make_article("c", paragraphs=(MORE,), origin="two.xml"), guid="1")
+    assert [a.id for a in dedupe_articles([one, again, other])] == ["b", "c"]
+
+
+def test_entries_with_a_title_and_no_text_are_not_one_article() -> None:
+    articles = [make_article(str(n), title=f"Headline {n}", paragraphs=()) for n in range(3)]
+    assert len(dedupe_articles(articles)) == 3

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from digest.feeds import feed_health, remember, remember_and_select_new, select_new
+from digest.identity import document_keys
 from digest.model import Published, RawDocument
 from digest.store import Store, open_store
 from digest.store import feeds as feed_store
-from digest.store.seen import document_keys, forget_texts, is_known
+from digest.store.seen import forget_texts, is_known
 
 NOW = dt.datetime(2025, 3, 10, 7, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)

@@ -7,7 +7,7 @@
     feed_health(store, now=, silent_days=)           -> SourceReports for the footer
     import_opml(path) / export_opml(feeds)           -> feeds in and out of OPML
     write_feeds(config_path, feeds)                  -> rewrite sources.feeds in config.yaml
-    canonical_url(url), content_fingerprint(text)    -> what makes two entries one article
+    canonical_url(url), content_fingerprint(text)    -> from digest.identity: one article's keys
 
 See docs/feeds.md.
 """
@@ -17,9 +17,9 @@ from __future__ import annotations
 from digest.feeds.collect import FeedsResult, collect_feeds
 from digest.feeds.fetch import user_agent
 from digest.feeds.health import feed_health
-from digest.feeds.identity import canonical_url, content_fingerprint
 from digest.feeds.opml import export_opml, feeds_yaml, import_opml, merge_feeds, write_feeds
 from digest.feeds.parse import apply_filters, parse_feed
+from digest.identity import canonical_url, content_fingerprint
 from digest.store.seen import remember, remember_and_select_new, select_new
 
 __all__ = [

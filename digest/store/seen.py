@@ -1,7 +1,8 @@
 """Seen articles: the memory that makes an article appear in one briefing only.
 
-Every document collected is remembered under several keys: its GUID (scoped to its feed, as
-GUIDs are only unique within one), its canonical URL and a fingerprint of its title and text.
+Every document collected is remembered under the keys `digest.identity` gives it: its GUID
+(scoped to its feed), its URL key and a fingerprint of its title and text. The key strings are
+kept for good, so they must stay what earlier releases wrote.
 A document matching any key of a remembered article *is* that article: the same story from
 two feeds, the same entry in the next run, an entry whose feed changed its GUIDs. New keys of
 a known article are added to it, so it stays known under every name it has used.
@@ -15,27 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from digest.dedupe import canonical_url, content_fingerprint, url_key, word_count
+from digest.identity import distinct_keys, document_keys
 from digest.model import Published, RawDocument
 from digest.store import Store, register_schema
 
 __all__ = [
-    "MIN_FINGERPRINT_WORDS",
     "SCHEMA",
     "TEXT_RETENTION",
-    "canonical_url",
-    "content_fingerprint",
-    "document_keys",
     "is_known",
     "remember",
     "remember_and_select_new",
     "select_new",
-    "url_key",
-    "word_count",
 ]
 
 # --- The store ---
@@ -64,59 +57,8 @@ CREATE INDEX IF NOT EXISTS seen_keys_item ON seen_keys (item_id);
 """
 register_schema(SCHEMA)
 
-# Fewer words than this ("Read more", an empty summary) would make unrelated entries look
-# identical, so such texts are not a key.
-MIN_FINGERPRINT_WORDS = 8
 # Article texts are kept this long (for builds that come late); keys are kept for good.
 TEXT_RETENTION = dt.timedelta(days=60)
-
-
-@dataclass(frozen=True, slots=True)
-class _Identity:
-    guid: str | None
-    url: str | None
-    title: str | None
-    text: str | None
-
-
-def _identity(doc: RawDocument) -> _Identity:
-    fingerprint = content_fingerprint(doc.text) if doc.text.strip() else None
-    url = url_key(doc.url) if doc.url else None
-    return _Identity(doc.guid, url, doc.title, fingerprint)
-
-
-def document_keys(doc: RawDocument) -> tuple[str, ...]:
-    """The keys a document is remembered under, most specific first (may be empty)."""
-    keys = []
-    if doc.guid:
-        keys.append(f"guid:{doc.origin} {doc.guid}")
-    if doc.url and (key := url_key(doc.url)):
-        keys.append(f"url:{key}")
-    body = f"{doc.title or ''}\n{doc.text}"
-    if word_count(body) >= MIN_FINGERPRINT_WORDS:
-        keys.append(f"text:{content_fingerprint(body)}")
-    elif not keys and (doc.title or doc.text.strip()):
-        # Nothing else names it: a short entry is known by its feed and its words.
-        keys.append(f"short:{doc.origin} {content_fingerprint(body)}")
-    return tuple(keys)
-
-
-def _batch_keys(documents: Sequence[RawDocument]) -> list[tuple[str, ...]]:
-    """`document_keys` of each document, less GUID and URL keys that are ambiguous in a feed.
-
-    A feed that gives every entry its front page as link, or one GUID to all entries, would
-    otherwise merge distinct articles into one.
-    """
-    owners: dict[str, set[_Identity]] = defaultdict(set)
-    all_keys = [document_keys(doc) for doc in documents]
-    for doc, keys in zip(documents, all_keys, strict=True):
-        for key in keys:
-            if key.startswith(("guid:", "url:")):
-                owners[f"{doc.origin}\x00{key}"].add(_identity(doc))
-    return [
-        tuple(k for k in keys if len(owners.get(f"{doc.origin}\x00{k}", ())) <= 1)
-        for doc, keys in zip(documents, all_keys, strict=True)
-    ]
 
 
 def _iso(value: dt.datetime) -> str:
@@ -148,7 +90,7 @@ def remember(
     stamp = _iso(now)
     ids: list[int | None] = []
     with store.transaction() as connection:
-        for doc, keys in zip(documents, _batch_keys(documents), strict=True):
+        for doc, keys in zip(documents, distinct_keys(documents), strict=True):
             if not keys:
                 ids.append(None)
                 continue
