@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import html.parser
+import re
 import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -29,8 +31,10 @@ from digest.mail import (
     render_subject,
     send_message,
 )
-from digest.model import Briefing
+from digest.model import Briefing, Conflict, SummarySentence
+from digest.render import DARK, render_briefing
 from digest.store import Store, ledger, open_store
+from tests.builders import make_article, make_briefing, make_story
 
 DAY = dt.date(2026, 11, 25)
 NOW = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
@@ -214,6 +218,69 @@ def test_the_html_part_has_its_css_inlined() -> None:
     content = html.get_content()
     assert 'style="color: #123456' in content
     assert "<style>" not in content
+
+
+class _Styles(html.parser.HTMLParser):
+    """The inline `style` of every element, by class: what a client that drops <style> shows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_class: dict[str, list[dict[str, str]]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        style = {
+            name.strip(): value.strip()
+            for name, _, value in (d.partition(":") for d in (values.get("style") or "").split(";"))
+            if name.strip()
+        }
+        for name in (values.get("class") or "").split():
+            self.by_class.setdefault(name, []).append(style)
+
+
+def developing_story_with_a_conflict_email() -> tuple[str, str]:
+    """The text and HTML parts of the email of a briefing with a developing, disputed story."""
+    claim = make_article("c", title="Claim", outlet="One", url="https://one.example/c")
+    counter = make_article("d", title="Counter", outlet="Two")
+    story = make_story(claim, counter, headline="Talks", summary=(("Talks went on.", "d"),))
+    conflict = Conflict(
+        SummarySentence("We received it.", "c"), SummarySentence("Not true.", "d"), "Denied."
+    )
+    rendered = render_briefing(
+        make_briefing(replace(story, developing=True, conflicts=(conflict,)))
+    )
+    built = build_message(
+        settings=settings(25), subject=SUBJECT, text=rendered.markdown, html=rendered.html, now=NOW
+    )
+    text, html_part = built.get_body(("plain",)), built.get_body(("html",))
+    assert text is not None
+    assert html_part is not None
+    assert text.get_content() == rendered.markdown  # the text part stays as it was
+    return text.get_content(), html_part.get_content()
+
+
+def test_the_email_html_has_every_css_value_resolved() -> None:
+    text, content = developing_story_with_a_conflict_email()
+    assert "(developing)" in text
+    assert "var(" not in content
+    styles = _Styles()
+    styles.feed(content)
+    (badge,) = styles.by_class["developing"]
+    assert badge["color"] != badge["background"]
+    assert {badge["color"], badge["background"]}.isdisjoint({"", "inherit", "currentColor"})
+    (box,) = styles.by_class["conflict"]
+    assert box["border-color"].startswith("#")
+    assert box["border-left-color"].startswith("#")
+    assert box["border-left-color"] != box["border-color"]
+
+
+def test_the_email_keeps_dark_colours_inside_its_media_rule_only() -> None:
+    _, content = developing_story_with_a_conflict_email()
+    media = re.search(r"@media \(prefers-color-scheme: dark\) \{(.*?\})\s*\}", content, re.S)
+    assert media is not None
+    assert f"background: {DARK.accent} !important" in media.group(1)
+    outside = content.replace(media.group(0), "")
+    assert DARK.paper not in outside  # the light scheme is what clients without @media show
 
 
 def test_a_given_message_id_is_kept() -> None:
