@@ -21,9 +21,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer  # noqa: N811 (not a constant: a class)
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from digest.config import EmailConfig
+from digest import pipeline
+from digest.config import EmailConfig, load_config
 from digest.errors import ConfigError, DeliveryError
 from digest.mail import (
+    NOTHING_NEW,
     build_message,
     deliver_briefing,
     deliver_email,
@@ -532,3 +534,84 @@ def test_a_build_sends_today_then_retries_earlier_failures(store: Store) -> None
         assert ledger.pending_deliveries(store) == []
     finally:
         server.close()
+
+
+# --- nothing new -------------------------------------------------------------------------
+
+
+def test_a_briefing_with_nothing_new_is_written_but_not_emailed(
+    plain_server: Server, seeds_copy: Path
+) -> None:
+    folder = seeds_copy.parent
+    path = folder / "config.yaml"
+    path.write_text(
+        "sources:\n  files: [seeds]\noutput:\n  dir: out\nstore:\n  path: store.sqlite3\n"
+        f"email:\n  enabled: true\n  host: 127.0.0.1\n  port: {plain_server.port}\n"
+        "  security: plain\n  recipients: [ann@example.org]\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    day = dt.date(2022, 2, 2)
+    first = pipeline.build(config, date=day, now=NOW, env={})
+    assert first.briefing.stories
+    assert len(plain_server.inbox.envelopes) == 1
+
+    # The same articles the next day: every story was shown already.
+    next_day = day + dt.timedelta(days=1)
+    second = pipeline.build(config, date=next_day, now=NOW + dt.timedelta(days=1), env={})
+    assert second.briefing.stories == ()
+    assert second.delivery_error is None
+    assert len(plain_server.inbox.envelopes) == 1  # no email
+    written = (folder / "out" / f"{next_day}.md").read_text(encoding="utf-8")
+    assert "Nothing new since the last briefing." in written
+    assert (folder / "out" / f"{next_day}.html").exists()
+    with open_store(folder / "store.sqlite3") as store:
+        [run] = ledger.runs_for(store, next_day)
+        assert (run.delivery, run.delivery_error) == ("skipped", NOTHING_NEW)
+        assert ledger.pending_deliveries(store) == []
+
+    # email.skip_empty: false sends it anyway.
+    sending = config.model_copy(
+        update={"email": config.email.model_copy(update={"skip_empty": False})}
+    )
+    third_day = next_day + dt.timedelta(days=1)
+    pipeline.build(sending, date=third_day, now=NOW + dt.timedelta(days=2), env={})
+    [_, empty] = plain_server.inbox.messages()
+    body = empty.get_body(("plain",))
+    assert body is not None
+    assert "Nothing new since the last briefing." in body.get_content()
+
+
+def test_nothing_new_still_retries_an_earlier_failed_email(
+    plain_server: Server, store: Store
+) -> None:
+    yesterday = DAY - dt.timedelta(days=1)
+    with pytest.raises(DeliveryError):
+        deliver_email(
+            store,
+            settings=settings(free_port()),
+            date=yesterday,
+            text="old",
+            html="<p>old</p>",
+            subject="Old",
+            resend=False,
+            now=NOW,
+            env={},
+        )
+    ledger.record_build(store, date=DAY, started=NOW, finished=NOW, status="ok", outputs=[])
+    outcomes = deliver_briefing(
+        store,
+        settings=settings(plain_server.port),
+        date=DAY,
+        text=TEXT,
+        html=HTML,
+        subject="Empty",
+        resend=False,
+        now=NOW,
+        env={},
+        empty=True,
+    )
+    assert [(o.date, o.status) for o in outcomes] == [(DAY, "nothing_new"), (yesterday, "sent")]
+    [received] = plain_server.inbox.messages()
+    assert received["Subject"] == "Old"
+    assert ledger.runs_for(store, DAY)[0].delivery == "skipped"
