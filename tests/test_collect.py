@@ -122,4 +122,3 @@ def test_a_file_over_the_size_cap_is_skipped_with_one_warning_naming_it_and_its_
     )
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings == [failed[0].message]
-
