@@ -218,16 +218,16 @@ def _put_tail(listed: CommentedSeq, tail: str) -> None:
 
 
 def _entry(feed: FeedSource) -> object:
-    # A feed with nothing but its URL is written in the short form, as a plain string.
-    dumped = feed.model_dump(exclude_defaults=True, mode="json")
-    if list(dumped) == ["url"]:
-        return feed.url
+    """`feed` as `_entries` writes it, its keyword lists in flow style (`include: [a, b]`)."""
+    (plain,) = _entries([feed])
+    if not isinstance(plain, dict):
+        return plain
     entry = CommentedMap()
-    for key, value in dumped.items():
+    for key, value in plain.items():
         entry[key] = value
         if isinstance(value, list):
             entry[key] = CommentedSeq(value)
-            entry[key].fa.set_flow_style()  # include: [a, b] reads best on the key's line
+            entry[key].fa.set_flow_style()
     return entry
 
 
