@@ -57,6 +57,7 @@ class FeedSource(_Section):
 
 class SourcesConfig(_Section):
     files: tuple[str, ...] = ("seeds",)
+    max_file_bytes: int = Field(default=5_000_000, gt=0)  # a larger local file is skipped
     feeds: tuple[FeedSource, ...] = ()
 
     @field_validator("feeds", mode="before")
@@ -143,6 +144,7 @@ class EmailConfig(_Section):
     recipients: tuple[str, ...] = ()
     subject: str = "News digest for {{ date }}"
     timeout: float = Field(default=30.0, gt=0)
+    skip_empty: bool = True  # no email for a briefing with nothing new
 
 
 class ScheduleConfig(_Section):

@@ -4,7 +4,8 @@
     build_message(settings=, subject=, ...)      -> EmailMessage   text/plain + text/html parts
     send_message(message, settings=, env=)       -> None     smtplib; DeliveryError on failure
     deliver_email(store, ...)                    -> DeliveryOutcome   the once-only rule
-    deliver_briefing(store, ...)                 -> outcomes  a build's email: today's, then retries
+    deliver_briefing(store, ...)                 -> outcomes  a build's email: today's (unless
+                                                               empty), then retries
     deliver_pending(store, ...)                  -> list[DeliveryOutcome]   retry failed dates
 
 The two bodies are the message's alternative parts, never attachments, so every client
@@ -36,6 +37,7 @@ from digest.model import Briefing
 from digest.store import Store, ledger
 
 __all__ = [
+    "NOTHING_NEW",
     "DeliveryOutcome",
     "build_message",
     "deliver_briefing",
@@ -48,13 +50,16 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# The ledger's note on a run whose briefing was not emailed because it had nothing new.
+NOTHING_NEW = "nothing new since the last briefing (email.skip_empty)"
+
 
 @dataclass(frozen=True, slots=True)
 class DeliveryOutcome:
     """What `deliver_email` did for one date (a failure is raised, not returned)."""
 
     date: dt.date
-    status: Literal["sent", "already_sent", "not_configured"]
+    status: Literal["sent", "already_sent", "not_configured", "nothing_new"]
     message_id: str | None = None
     recipients: tuple[str, ...] = ()
 
@@ -198,24 +203,31 @@ def deliver_briefing(
     now: dt.datetime,
     env: Mapping[str, str],
     ssl_context: ssl.SSLContext | None = None,
+    empty: bool = False,
 ) -> tuple[DeliveryOutcome, ...]:
     """What a build does: email `date`'s briefing (once), then retry earlier pending dates.
 
     Today's goes first so that, with the server down, today's failure is the one recorded and
-    raised; the older dates wait for the next run.
+    raised; the older dates wait for the next run. An `empty` briefing (nothing new) is not
+    emailed when `email.skip_empty` is on, unless `resend` asks for it; earlier dates still are.
     """
-    today = deliver_email(
-        store,
-        settings=settings,
-        date=date,
-        text=text,
-        html=html,
-        subject=subject,
-        resend=resend,
-        now=now,
-        env=env,
-        ssl_context=ssl_context,
-    )
+    if empty and settings.enabled and settings.skip_empty and not resend:
+        log.info("nothing new for %s: no email (email.skip_empty)", date)
+        ledger.note_delivery(store, date, "skipped", NOTHING_NEW)
+        today = DeliveryOutcome(date=date, status="nothing_new")
+    else:
+        today = deliver_email(
+            store,
+            settings=settings,
+            date=date,
+            text=text,
+            html=html,
+            subject=subject,
+            resend=resend,
+            now=now,
+            env=env,
+            ssl_context=ssl_context,
+        )
     earlier = deliver_pending(store, settings=settings, now=now, env=env, ssl_context=ssl_context)
     return (today, *earlier)
 

@@ -97,7 +97,9 @@ def collect_sources(
     feed_sources = (
         [FeedSource(url=f) for f in feeds or ()] if explicit else list(config.sources.feeds)
     )
-    collected = collect_files(file_sources, base_dir=config.base_dir)
+    collected = collect_files(
+        file_sources, base_dir=config.base_dir, max_bytes=config.sources.max_file_bytes
+    )
     if not feed_sources:
         return collected
     fetched = _fetch_feeds(config, feed_sources, store=store, now=now or dt.datetime.now(dt.UTC))
@@ -326,7 +328,11 @@ def _collect(
     config: Config, store: Store, *, now: dt.datetime, date: dt.date
 ) -> tuple[tuple[RawDocument, ...], tuple[SourceReport, ...]]:
     """The configured files in full, and feed entries first seen since the last briefing."""
-    files = collect_files(list(config.sources.files), base_dir=config.base_dir)
+    files = collect_files(
+        list(config.sources.files),
+        base_dir=config.base_dir,
+        max_bytes=config.sources.max_file_bytes,
+    )
     documents, feed_reports = _new_feed_documents(config, store, now=now, date=date)
     return (*files.documents, *documents), (*files.reports, *feed_reports)
 
@@ -419,6 +425,7 @@ def _email(
             resend=resend,
             now=now,
             env=os.environ if env is None else env,
+            empty=not briefing.stories,
         )
     except DeliveryError as exc:
         return str(exc)

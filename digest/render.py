@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,18 +17,24 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 
 from digest.briefing_json import briefing_json
 from digest.model import Article, Briefing, Published, Story
 
 __all__ = [
     "BUILTIN_TEMPLATES",
+    "DARK",
+    "LIGHT",
     "ConflictView",
+    "Palette",
     "RenderedBriefing",
     "SectionLike",
     "SectionView",
     "SourcedSentence",
     "StoryView",
+    "isolate",
+    "isolate_text",
     "make_environment",
     "render_briefing",
     "safe_url",
@@ -43,6 +50,52 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # An underscore inside a word (file_name.txt) cannot start emphasis in CommonMark, so it is
 # left as is for people reading the .md file as text; everywhere else it is escaped.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]<>#|]|(?<![^\W_])_|_(?![^\W_]))")
+# Unicode's bidirectional classes that can move the text around them: right-to-left letters,
+# Arabic digits, and the explicit embeddings, overrides and isolates (UAX #9).
+_DIRECTIONAL = frozenset(
+    {"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+)
+_ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+_FSI, _PDI = "\u2068", "\u2069"
+# A paragraph separator ends every embedding and isolate, ours too: each line is isolated alone.
+_PARAGRAPH_BREAK = re.compile("([\n\r\x1c-\x1e\x85\u2029])")
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The HTML's colours in one scheme. Templates write every value out (no `var()`): mail
+    clients such as Gmail and Outlook drop CSS variables and the element that defines them."""
+
+    ink: str
+    muted: str
+    paper: str
+    rule: str
+    link: str
+    tint: str
+    accent: str
+    on_accent: str  # text on an `accent` background: the "developing" badge
+
+
+LIGHT = Palette(
+    ink="#1d1d1f",
+    muted="#5b5b60",
+    paper="#fbfbf8",
+    rule="#e2e0da",
+    link="#0b57d0",
+    tint="#f1efe8",
+    accent="#b3261e",
+    on_accent="#ffffff",
+)
+DARK = Palette(
+    ink="#e8e8e6",
+    muted="#a5a5aa",
+    paper="#161617",
+    rule="#333333",
+    link="#8ab4f8",
+    tint="#222224",
+    accent="#f28b82",
+    on_accent="#161617",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +280,50 @@ def xml_text(value: object) -> str:
     return _XML_INVALID.sub("", str(value))
 
 
+def isolate_text(text: str) -> str:
+    """`text` as an isolate (FSI ... PDI) if it could change the direction of the text around
+    it, else unchanged; its own isolates are balanced so it cannot end ours or leave one open."""
+    if not any(unicodedata.bidirectional(ch) in _DIRECTIONAL for ch in text):
+        return text
+    return _balanced(text, wrap=(_FSI, _PDI))
+
+
+@jinja2.pass_eval_context
+def isolate(context: jinja2.nodes.EvalContext, value: object, *, attribute: bool = False) -> str:
+    """Source text that cannot change the direction of the page's own text around it.
+
+    In HTML (autoescaped) it becomes a `<bdi>` element; in an attribute (`attribute=True`) and
+    in Markdown or plain text, an FSI ... PDI isolate when it needs one (`isolate_text`).
+    """
+    text = str(value)
+    if context.autoescape and not attribute:
+        # Balanced too: a stray PDI must not close the element's isolate in any engine.
+        return markupsafe.Markup("<bdi>%s</bdi>") % _balanced(text, wrap=("", ""))
+    return isolate_text(text)
+
+
+def _balanced(text: str, *, wrap: tuple[str, str]) -> str:
+    """Each line of `text` between `wrap`, with every isolate it opens closed and every PDI
+    that closes none of them dropped."""
+    lines = []
+    for part in _PARAGRAPH_BREAK.split(text):
+        if not part or _PARAGRAPH_BREAK.fullmatch(part):
+            lines.append(part)
+            continue
+        kept = []
+        depth = 0
+        for ch in part:
+            if ch in _ISOLATE_OPENERS:
+                depth += 1
+            elif ch == _PDI:
+                if not depth:
+                    continue
+                depth -= 1
+            kept.append(ch)
+        lines.append(wrap[0] + "".join(kept) + _PDI * depth + wrap[1])
+    return "".join(lines)
+
+
 def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
@@ -245,6 +342,8 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     environment.filters["md"] = markdown_escape
     environment.filters["md_url"] = markdown_url
     environment.filters["xml_text"] = xml_text
+    environment.filters["isolate"] = isolate
+    environment.globals["palette"] = {"light": LIGHT, "dark": DARK}
     return environment
 
 

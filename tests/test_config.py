@@ -4,6 +4,7 @@ import typing
 from pathlib import Path
 
 import pytest
+import yaml
 
 from digest import summarize
 from digest.config import ALGORITHM_NAMES, Config, SummaryConfig, load_config
@@ -23,6 +24,12 @@ def test_the_bundled_config_states_exactly_the_defaults() -> None:
     assert loaded.model_dump() == Config(base_dir=REPO).model_dump()
 
 
+def test_the_bundled_config_states_the_size_cap_and_skip_empty() -> None:
+    raw = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+    assert raw["sources"]["max_file_bytes"] == Config().sources.max_file_bytes
+    assert raw["email"]["skip_empty"] is Config().email.skip_empty
+
+
 def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, "output:\n  dir: out\n"))
     assert config.resolve(config.output.dir) == tmp_path / "out"
@@ -39,6 +46,8 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path) -> Non
         ("email:\n  port: nine\n", "email.port"),
         ("output:\n  base_url: example.org/news\n", "output.base_url: Value error, expected an"),
         ("summary:\n  language: klingon\n", "summary.language: Value error, no stop words"),
+        ("sources:\n  max_file_bytes: 0\n", "sources.max_file_bytes"),
+        ("email:\n  skip_empty: sometimes\n", "email.skip_empty"),
     ],
 )
 def test_invalid_config_names_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
