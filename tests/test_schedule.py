@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -19,10 +20,12 @@ import pytest
 
 from digest import schedule
 from digest.config import Config, ScheduleConfig
-from digest.errors import ConfigError, DeliveryError
+from digest.errors import BusyError, ConfigError, DeliveryError
 from digest.schedule import (
+    LockHolder,
     build_lock,
     crontab_weekdays,
+    lock_path,
     missed_run,
     next_fire_times,
     parse_cron,
@@ -209,6 +212,50 @@ def test_the_build_lock_holds_across_processes(tmp_path: Path) -> None:
         holder.wait(timeout=10)
     with build_lock(store_path, threading.Event()) as locked:
         assert locked is True
+
+
+def test_a_waiter_is_told_once_who_holds_the_lock_and_gives_up_after_wait(
+    tmp_path: Path,
+) -> None:
+    store_path = tmp_path / "store.sqlite3"
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(store_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdin is not None
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        told: list[LockHolder] = []
+        started = time.monotonic()
+        with (
+            pytest.raises(BusyError) as caught,
+            build_lock(store_path, wait=0.6, on_wait=told.append),
+        ):
+            pytest.fail("the lock is held by another process")
+        waited = time.monotonic() - started
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    assert told == [LockHolder(lock_path(store_path), holder.pid)]
+    assert 0.6 <= waited < 5
+    assert f"PID {holder.pid}" in str(caught.value)
+    assert str(lock_path(store_path)) in str(caught.value)
+    assert caught.value.exit_code == 75
+    # Released by a finished holder: the next one takes it at once, without being told to wait.
+    with build_lock(store_path, wait=0, on_wait=told.append) as locked:
+        assert locked is True
+        assert lock_path(store_path).read_text(encoding="ascii") == f"{os.getpid()}\n"
+    assert len(told) == 1
+    assert lock_path(store_path).read_text(encoding="ascii") == ""
+
+
+def test_the_holder_is_another_build_when_its_pid_is_unknown(tmp_path: Path) -> None:
+    assert (
+        LockHolder(tmp_path / "x.lock", None).describe()
+        == f"another build (lock {tmp_path / 'x.lock'})"
+    )
+    assert LockHolder(tmp_path / "x.lock", 42).describe().startswith("the build running as PID 42")
 
 
 def test_a_scheduled_run_builds_and_logs_one_line(
