@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -474,23 +474,21 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(1)
     except OSError as exc:
-        # A safety net: the known cases are DigestErrors at their source; any other OS error
-        # that names a path is still the user's to act on (a folder to create, a permission).
-        if debug or exc.filename is None:
-            _internal_error(exc, debug=debug)
-        error = FileError(exc.filename, exc.strerror or str(exc))
+        # A safety net: the known cases are DigestErrors at their source; any other OS error is
+        # still the machine's state for the user to act on (a path, a permission, a full disk),
+        # not a bug in digest, so it is one line naming the path where there is one.
+        if debug:
+            raise
+        reason = exc.strerror or str(exc)
+        error = FileError(exc.filename, reason) if exc.filename is not None else DigestError(reason)
         click.echo(f"digest: error: {error}", err=True)
         sys.exit(error.exit_code)
     except Exception as exc:
-        _internal_error(exc, debug=debug)
-
-
-def _internal_error(exc: Exception, *, debug: bool) -> NoReturn:
-    if debug:
-        raise exc
-    click.echo(
-        f"digest: internal error: {type(exc).__name__}: {exc} "
-        "(run again with --debug for the traceback)",
-        err=True,
-    )
-    sys.exit(1)
+        if debug:
+            raise
+        click.echo(
+            f"digest: internal error: {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback)",
+            err=True,
+        )
+        sys.exit(1)

@@ -283,6 +283,31 @@ def test_a_scheduled_run_builds_and_logs_one_line(
     assert line.startswith("scheduled build due 2026-11-25 07:00:00 CET: exit code 0 after")
 
 
+def test_a_scheduled_run_waiting_for_the_lock_logs_whose_build_it_waits_for(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store_path = tmp_path / "store.sqlite3"
+    stop = threading.Event()
+    # flock conflicts between two opens of the file even in one process: this one holds it.
+    with build_lock(store_path), caplog.at_level(logging.INFO, logger="digest.schedule"):
+        threading.Timer(0.5, stop.set).start()
+        code = run_scheduled(
+            lambda now: pytest.fail("built while another build held the lock"),
+            trigger=parse_cron("0 7 * * *", "Europe/Berlin"),
+            store_path=store_path,
+            grace=GRACE,
+            stop=stop,
+            clock=lambda: utc(2026, 11, 25, 6, 0, 1),
+        )
+    assert code is None
+    lines = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
+    assert lines[0] == (
+        "scheduled build due 2026-11-25 07:00:00 CET: waiting for the build running as"
+        f" PID {os.getpid()} (lock {lock_path(store_path)})"
+    )
+    assert "not started, the service is stopping" in lines[1]
+
+
 def test_a_run_whose_time_another_process_served_is_skipped(tmp_path: Path) -> None:
     store_path = tmp_path / "store.sqlite3"
     record_run(store_path, utc(2026, 11, 25, 6, 0, 0, 500))  # the other service, just before us
