@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,7 @@ import click
 
 from digest import cluster, jsonl, pipeline, schedule, summarize
 from digest.config import ALGORITHM_NAMES, Config, load_config
-from digest.errors import DeliveryError, DigestError, UsageError
+from digest.errors import DeliveryError, DigestError, FileError, UsageError
 from digest.feeds import opml
 
 __all__ = ["cli", "main"]
@@ -29,6 +30,12 @@ log = logging.getLogger("digest")
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_CONFIG = Path("config.yaml")
+# Briefing dates `--date` accepts: the stores' look-back windows and the email Date header need
+# room on both sides, and a four-digit year keeps every file name and time stamp well formed.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
+# How long a build or delivery waits for another build's lock before giving up (exit 75):
+# long enough to wait out any normal build, short enough that a hung one is noticed.
+DEFAULT_WAIT_SECONDS = 600.0
 
 
 def common_options(function: F) -> F:
@@ -80,12 +87,48 @@ def _load(config_path: Path | None, *, required: bool) -> Config:
 
 
 def _open_input(path: str) -> Any:
+    """A binary stream: `jsonl.read_records` decodes each line itself to name a bad one."""
     if path == "-":
-        return sys.stdin
+        return sys.stdin.buffer
     try:
-        return Path(path).open(encoding="utf-8")
+        return Path(path).open("rb")
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def quiet_option(function: F) -> F:
+    """-q/--quiet: nothing on success, for cron (which mails whatever a job prints)."""
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="Print nothing on success (for cron); warnings and errors still go to stderr.",
+    )(function)
+
+
+def wait_option(function: F) -> F:
+    """--wait SECONDS: how long to wait for another build's lock (exit 75 after that)."""
+    return click.option(
+        "--wait",
+        "wait_seconds",
+        type=click.FloatRange(min=0),
+        default=DEFAULT_WAIT_SECONDS,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for a build already running; then give up with exit code 75.",
+    )(function)
+
+
+def _build_lock(config: Config, *, wait: float, quiet: bool) -> Any:
+    """The store's build lock, saying once (unless quiet) whose build it waits for."""
+
+    def waiting(holder: schedule.LockHolder) -> None:
+        if not quiet:
+            click.echo(
+                f"digest: waiting for {holder.describe()}; giving up after {wait:g} s", err=True
+            )
+
+    return schedule.build_lock(config.resolve(config.store.path), wait=wait, on_wait=waiting)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,6 +150,8 @@ def cli() -> None:
 )
 @click.option("--no-email", is_flag=True, help="Write the files only; send no email.")
 @click.option("--resend", is_flag=True, help="Email the briefing even if it was sent before.")
+@quiet_option
+@wait_option
 @common_options
 def build(
     config_path: Path | None,
@@ -114,22 +159,33 @@ def build(
     out_dir: Path | None,
     no_email: bool,
     resend: bool,
+    quiet: bool,
+    wait_seconds: float,
 ) -> None:
-    """Build one briefing: writes DIR/<date>.md and DIR/<date>.html.
+    """Build one briefing: writes DIR/<date>.md, .html and .json and prints their paths.
 
     Example: digest build --date 2022-02-01 --out /tmp/briefings
     """
+    from digest.clock import build_clock  # noqa: PLC0415  # imports stay lazy (start-up time)
+
     config = _load(config_path, required=True)
-    now = dt.datetime.now(dt.UTC)
-    # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
-    local_now = now.astimezone(ZoneInfo(config.schedule.timezone))
-    date = _parse_date_option(date_text) if date_text else local_now.date()
+    date = _parse_date_option(date_text) if date_text else None
+    clock = build_clock(os.environ)
     # The same lock as `digest schedule`: never two builds on one store at once.
-    with schedule.build_lock(config.resolve(config.store.path)):
+    with _build_lock(config, wait=wait_seconds, quiet=quiet):
+        now = clock()  # after the wait: the build starts now
+        # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
+        date = date or now.astimezone(ZoneInfo(config.schedule.timezone)).date()
         result = pipeline.build(
-            config, date=date, now=now, out_dir=out_dir, send_email=not no_email, resend=resend
+            config,
+            date=date,
+            now=now,
+            out_dir=out_dir,
+            send_email=not no_email,
+            resend=resend,
+            clock=clock,
         )
-    for path in result.outputs:
+    for path in result.outputs if not quiet else ():
         click.echo(str(path))
     if result.delivery_error:
         click.echo(f"digest: error: {result.delivery_error}", err=True)
@@ -138,9 +194,12 @@ def build(
 
 def _parse_date_option(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise UsageError(f"--date: expected YYYY-MM-DD, got {text!r}") from exc
+        raise UsageError(f"--date: expected a date as YYYY-MM-DD, got {text!r} ({exc})") from exc
+    if not FIRST_DATE <= date <= LAST_DATE:
+        raise UsageError(f"--date: {text} is outside {FIRST_DATE} to {LAST_DATE}")
+    return date
 
 
 @cli.command()
@@ -201,10 +260,7 @@ def cluster_command(config_path: Path | None, jsonl_path: str) -> None:
     config = _load(config_path, required=False)
     with _open_input(jsonl_path) as stream:
         records = list(jsonl.read_records(stream, name=jsonl_path))
-    documents = [
-        jsonl.cluster_input_document(r, name=jsonl_path, line=n)
-        for n, r in enumerate(records, start=1)
-    ]
+    documents = [jsonl.cluster_input_document(r, name=jsonl_path, line=n) for n, r in records]
     articles = pipeline.clean_for_clustering(documents)
     stories = cluster.cluster_articles(
         articles, similarity=config.cluster.similarity, max_gap_days=config.cluster.max_gap_days
@@ -261,7 +317,7 @@ def summarize_command(
             click.echo(sentence.text)
         return
     with _open_input(jsonl_path) as stream:
-        for number, record in enumerate(jsonl.read_records(stream, name=jsonl_path), start=1):
+        for number, record in jsonl.read_records(stream, name=jsonl_path):
             story = jsonl.story_articles(record, name=jsonl_path, line=number)
             summary = summarize_one(story)
             jsonl.write_records(
@@ -270,16 +326,19 @@ def summarize_command(
 
 
 @cli.command(name="schedule")
+@quiet_option
 @common_options
-def schedule_command(config_path: Path | None) -> None:
+def schedule_command(config_path: Path | None, quiet: bool) -> None:
     """Run builds on the configured schedule until SIGINT or SIGTERM (a foreground service).
 
     A run missed while the machine slept is caught up once; see docs/service.md.
     Example: digest schedule --config /etc/digest/config.yaml
     """
     config = _load(config_path, required=True)
-    # A service's log is its record: one line per run and its start and stop, even without -v.
-    logging.getLogger("digest.schedule").setLevel(logging.INFO)
+    # A service's log is its record: one line per run and its start and stop, even without -v;
+    # --quiet keeps only warnings and errors (a failed build, a failed email).
+    if not quiet:
+        logging.getLogger("digest.schedule").setLevel(logging.INFO)
 
     def build_at(moment: dt.datetime) -> int:
         result = pipeline.build(config, date=moment.date(), now=moment.astimezone(dt.UTC))
@@ -293,18 +352,45 @@ def schedule_command(config_path: Path | None) -> None:
 
 @cli.command()
 @click.option("--pending", is_flag=True, required=True, help="Retry every failed email.")
+@quiet_option
+@wait_option
 @common_options
-def deliver(config_path: Path | None, pending: bool) -> None:
+def deliver(config_path: Path | None, pending: bool, quiet: bool, wait_seconds: float) -> None:
     """Email the briefings whose delivery failed or was interrupted, oldest first.
 
     Example: digest deliver --pending
     """
     config = _load(config_path, required=True)
     # The build lock: a build running now may be emailing one of these dates itself.
-    with schedule.build_lock(config.resolve(config.store.path)):
+    with _build_lock(config, wait=wait_seconds, quiet=quiet):
         outcomes = pipeline.deliver_pending(config, now=dt.datetime.now(dt.UTC))
-    for outcome in outcomes:
+    for outcome in outcomes if not quiet else ():
         click.echo(f"{outcome.date.isoformat()}: {outcome.status}")
+
+
+@cli.command()
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Show the N most recent builds.",
+)
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="One JSON object per build on stdout.")
+@common_options
+def runs(config_path: Path | None, limit: int, as_jsonl: bool) -> None:
+    """The run ledger, most recent first: each build's date, status, counts, email and files.
+
+    Example: digest runs --limit 5
+    """
+    from digest import operate  # noqa: PLC0415  # imports stay lazy (start-up time)
+
+    config = _load(config_path, required=True)
+    views = operate.read_runs(config.resolve(config.store.path), limit)
+    if as_jsonl:
+        jsonl.write_records(sys.stdout, (operate.run_record(v) for v in views))
+        return
+    click.echo(operate.runs_table(views, ZoneInfo(config.schedule.timezone)), nl=False)
 
 
 @cli.group()
@@ -330,6 +416,30 @@ def feeds_import(config_path: Path | None, opml_path: Path, dry_run: bool) -> No
         return
     opml.write_feeds(path, merged)
     click.echo(f"{path}: {added} feed(s) added, {len(merged)} in all", err=True)
+
+
+@feeds.command(name="status")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="One JSON object per feed on stdout.")
+@common_options
+def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
+    """The health of each configured feed: last fetch and success, failures, entries.
+
+    Example: digest feeds status
+    """
+    from digest import operate  # noqa: PLC0415  # imports stay lazy (start-up time)
+    from digest.clock import build_clock  # noqa: PLC0415
+
+    config = _load(config_path, required=True)
+    statuses = operate.read_feed_status(
+        config.resolve(config.store.path),
+        config.sources.feeds,
+        now=build_clock(os.environ)(),
+        silent_days=config.collect.silent_days,
+    )
+    if as_jsonl:
+        jsonl.write_records(sys.stdout, (operate.feed_record(s) for s in statuses))
+        return
+    click.echo(operate.feeds_table(statuses, ZoneInfo(config.schedule.timezone)), nl=False)
 
 
 @feeds.command(name="export")
@@ -363,6 +473,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(1)
+    except OSError as exc:
+        # A safety net: the known cases are DigestErrors at their source; any other OS error is
+        # still the machine's state for the user to act on (a path, a permission, a full disk),
+        # not a bug in digest, so it is one line naming the path where there is one.
+        if debug:
+            raise
+        reason = exc.strerror or str(exc)
+        error = FileError(exc.filename, reason) if exc.filename is not None else DigestError(reason)
+        click.echo(f"digest: error: {error}", err=True)
+        sys.exit(error.exit_code)
     except Exception as exc:
         if debug:
             raise

@@ -283,10 +283,16 @@ def build(
     send_email: bool = True,
     resend: bool = False,
     env: Mapping[str, str] | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> BuildResult:
     """One full run, stage by stage: collect, clean, dedupe, cluster (and continue earlier
-    stories), summarize (with conflicts), compose, render and write, keep, email."""
+    stories), summarize (with conflicts), compose, render and write, keep, email.
+
+    `clock` gives the ledger's finish time (default: the system clock); a caller honouring
+    SOURCE_DATE_EPOCH passes the same fixed clock it took `now` from.
+    """
     out_dir = out_dir or config.resolve(config.output.dir)
+    deliver.prepare_output_dir(out_dir)
     with open_store(config.resolve(config.store.path)) as store:
         history = stories_store.load_history(
             store, since=date - dt.timedelta(days=config.cluster.max_gap_days)
@@ -316,12 +322,16 @@ def build(
             store,
             date=date,
             started=now,
-            finished=dt.datetime.now(dt.UTC),
+            finished=(clock or _utc_now)(),
             status="partial" if problems else "ok",
             outputs=[str(p) for p in outputs],
         )
         delivery_error = _email(config, store, briefing, rendered, send_email, resend, now, env)
     return BuildResult(briefing, outputs, problems, delivery_error)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _collect(

@@ -142,3 +142,14 @@ def test_last_successful_build_before_a_date_ignores_that_dates_own_builds(store
     assert ledger.last_successful_build(store, before=DAY) == at(1)
     assert ledger.last_successful_build(store, before=yesterday) is None
     assert ledger.last_successful_build(store) == at(6)
+
+
+def test_recent_runs_are_the_latest_of_any_date_most_recent_first(store: Store) -> None:
+    for minutes, day in ((0, DAY), (10, DAY - dt.timedelta(days=3)), (20, DAY)):
+        ledger.record_build(
+            store, date=day, started=at(minutes), finished=at(minutes + 1), status="ok", outputs=[]
+        )
+    recent = ledger.recent_runs(store, 2)
+    assert [run.started for run in recent] == [at(20), at(10)]
+    assert recent[1].date == DAY - dt.timedelta(days=3)
+    assert len(ledger.recent_runs(store, 10)) == 3

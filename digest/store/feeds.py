@@ -19,6 +19,7 @@ __all__ = [
     "FeedState",
     "FetchRecord",
     "all_feed_states",
+    "entries_remembered",
     "load_feed_states",
     "record_failure",
     "record_fetches",
@@ -99,6 +100,14 @@ def all_feed_states(store: Store) -> tuple[FeedState, ...]:
     """Every feed the store knows, sorted by feed."""
     rows = store.connection.execute("SELECT * FROM feed_state ORDER BY feed").fetchall()
     return tuple(_state(row) for row in rows)
+
+
+def entries_remembered(store: Store) -> dict[str, int]:
+    """How many articles the store remembers from each feed (the one each was first seen in)."""
+    rows = store.connection.execute(
+        "SELECT origin, COUNT(*) AS n FROM seen_items GROUP BY origin"
+    ).fetchall()
+    return {row["origin"]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
@@ -32,6 +33,7 @@ __all__ = [
     "last_successful_build",
     "note_delivery",
     "pending_deliveries",
+    "recent_runs",
     "record_build",
     "record_delivery",
     "runs_for",
@@ -254,6 +256,18 @@ def runs_for(store: Store, date: dt.date) -> list[Run]:
     rows = store.connection.execute(
         "SELECT * FROM runs WHERE date = ? ORDER BY id", (date.isoformat(),)
     ).fetchall()
+    return _runs(rows)
+
+
+def recent_runs(store: Store, limit: int) -> list[Run]:
+    """The `limit` most recently recorded builds, of any date, most recent first."""
+    rows = store.connection.execute(
+        "SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+    ).fetchall()
+    return _runs(rows)
+
+
+def _runs(rows: list[sqlite3.Row]) -> list[Run]:
     return [
         Run(
             id=r["id"],
