@@ -17,15 +17,18 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from digest.config import Config, load_config, validation_problems
 from digest.errors import ConfigError, DeliveryError, UsageError
+
+if TYPE_CHECKING:
+    import ssl
 
 __all__ = [
     "Problem",

@@ -369,7 +369,11 @@ def feeds_export(config_path: Path | None) -> None:
 
     Example: digest feeds export > subscriptions.opml
     """
-    config = _load(config_path, required=True)
+    # Not checked beyond its keys, like `feeds import`: moving feeds out of a config that
+    # still has other problems is part of fixing it.
+    path = _find(config_path, required=True)
+    assert path is not None  # required: found, or ConfigError
+    config = load_config(path)
     click.echo(opml.export_opml(config.sources.feeds), nl=False)
 
 
