@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from digest.config import Config, load_config, validation_problems
 from digest.errors import ConfigError, DeliveryError, UsageError
+from digest.model import Briefing
 
 if TYPE_CHECKING:
     import ssl
@@ -149,7 +150,20 @@ def check_templates(config: Config) -> list[Problem]:
             environment.get_template(name)
         except ConfigError as exc:
             problems.append(Problem(None, str(exc)))
+    if problems:
+        return problems
+    # A trial render of an empty briefing catches a misspelt variable outside the story loops
+    # now rather than at the first build (those inside show only when there are stories).
+    try:
+        render.render_briefing(_EMPTY_BRIEFING, environment=environment)
+    except ConfigError as exc:
+        problems.append(Problem(None, str(exc)))
     return problems
+
+
+_EMPTY_BRIEFING = Briefing(
+    date=dt.date(2000, 1, 1), generated_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), stories=()
+)
 
 
 def _template_names(environment: object) -> list[str]:

@@ -111,6 +111,14 @@ def test_a_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None
     assert found[0] == Problem(None, f"{mine / 'briefing.md.j2'}:3: unexpected '}}'")
 
 
+def test_a_misspelt_variable_outside_the_story_loop_is_found_at_start(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "briefing.md.j2").write_text("# {{ date }}\n{{ titel }}\n", encoding="utf-8")
+    found = problems(make_config(tmp_path, "output:\n  templates: mine\n"))
+    assert found == [Problem(None, f"{mine / 'briefing.md.j2'}:2: 'titel' is undefined")]
+
+
 def test_an_overridden_template_that_compiles_passes(tmp_path: Path) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
