@@ -241,8 +241,13 @@ def check_schedule(config: Config) -> list[Problem]:
 def check_folders(config: Config, *, out_dir: Path | None = None) -> list[Problem]:
     """The output folder and the store's folder exist or can be made, and can be written."""
     problems = []
-    output, key = (out_dir, "--out") if out_dir is not None else (config.output.dir, "output.dir")
-    if reason := _unwritable_folder(config.resolve(output)):
+    # --out is relative to the current folder, as the user typed it; output.dir to the config's.
+    output, key = (
+        (out_dir.absolute(), "--out")
+        if out_dir is not None
+        else (config.resolve(config.output.dir), "output.dir")
+    )
+    if reason := _unwritable_folder(output):
         problems.append(Problem(key, reason))
     store = config.resolve(config.store.path)
     if store.is_dir():

@@ -40,7 +40,7 @@ def login_server(tls: Tls) -> Iterator[Server]:
 
 def make_config(folder: Path, text: str = "") -> Config:
     """A config in `folder` whose sources folder exists, plus `text`'s settings."""
-    (folder / "sources").mkdir(exist_ok=True)
+    (folder / "sources").mkdir(parents=True, exist_ok=True)
     path = folder / "config.yaml"
     path.write_text("sources:\n  files: [sources]\n" + text, encoding="utf-8")
     return load_config(path)
@@ -357,12 +357,18 @@ def test_every_command_stops_at_start_before_any_work(
 
 
 def test_build_checks_the_out_folder_it_is_given(tmp_path: Path) -> None:
-    make_config(tmp_path)
-    (tmp_path / "file").write_text("", encoding="utf-8")
-    result = run_digest("build", "--no-email", "--out", "file/briefings", cwd=tmp_path)
+    # Relative to the current folder, not the config's.
+    make_config(tmp_path / "conf")
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "file").write_text("", encoding="utf-8")
+    config = tmp_path / "conf" / "config.yaml"
+    result = run_digest(
+        "build", "--no-email", "--config", str(config), "--out", "file/briefings", cwd=here
+    )
     assert result.returncode == 2
-    assert "config.yaml: --out: " in result.stderr
-    assert not (tmp_path / ".digest").exists()
+    assert f"config.yaml: --out: {here / 'file'} is a file" in result.stderr
+    assert not (tmp_path / "conf" / ".digest").exists()
 
 
 def test_a_broken_override_template_stops_build_at_start_naming_file_and_line(
