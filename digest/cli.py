@@ -13,14 +13,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
 from digest import cluster, jsonl, pipeline, schedule, summarize
-from digest.config import ALGORITHM_NAMES, Config, load_config
-from digest.errors import DeliveryError, DigestError, FileError, UsageError
+from digest.config import ALGORITHM_NAMES, Config, find_config, load_config, user_config_dir
+from digest.errors import ConfigError, DeliveryError, DigestError, FileError, UsageError
 from digest.feeds import opml
 
 __all__ = ["cli", "main"]
@@ -29,7 +29,6 @@ log = logging.getLogger("digest")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_CONFIG = Path("config.yaml")
 # Briefing dates `--date` accepts: the stores' look-back windows and the email Date header need
 # room on both sides, and a four-digit year keeps every file name and time stamp well formed.
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
@@ -46,7 +45,7 @@ def common_options(function: F) -> F:
         "config_path",
         type=click.Path(path_type=Path, dir_okay=False),
         default=None,
-        help="Config file [default: ./config.yaml].",
+        help="Config file [default: $DIGEST_CONFIG, ./config.yaml, ~/.config/digest/config.yaml].",
     )
     @click.option("--debug", is_flag=True, help="Show tracebacks and debug messages.")
     @click.option("-v", "--verbose", is_flag=True, help="Say what each stage did.")
@@ -79,11 +78,41 @@ def _configure_logging(*, debug: bool, verbose: bool) -> None:
         logging.getLogger(name).setLevel(logging.WARNING if not debug else logging.DEBUG)
 
 
-def _load(config_path: Path | None, *, required: bool) -> Config:
-    """An explicitly named config must exist; the default one may be absent where not required."""
-    if config_path is not None:
-        return load_config(config_path, required=True)
-    return load_config(DEFAULT_CONFIG, required=required)
+def _find(config_path: Path | None, *, required: bool) -> Path | None:
+    """The config file: --config, $DIGEST_CONFIG, ./config.yaml, the user's config folder."""
+    return find_config(
+        config_path, env=os.environ, cwd=Path.cwd(), home=Path.home(), required=required
+    )
+
+
+def _load(
+    config_path: Path | None,
+    *,
+    required: bool,
+    sending: bool = False,
+    out_dir: Path | None = None,
+) -> Config:
+    """The config, checked as `digest check` does (no network): every problem stops the command
+    with exit 2 before any work. No config file where not `required`: the built-in defaults.
+
+    `sending`: the command may email; `out_dir`: a --out folder replacing output.dir.
+    """
+    from digest import check  # noqa: PLC0415 (the checks import what they check)
+
+    path = _find(config_path, required=required)
+    if path is None:
+        return Config(base_dir=Path.cwd())
+    config, problems = check.read_checked(path, env=os.environ, sending=sending, out_dir=out_dir)
+    if problems or config is None:
+        _stop(problems)
+    return config
+
+
+def _stop(problems: list[str]) -> NoReturn:
+    """One `digest: error:` line per problem, then exit 2."""
+    for problem in problems[:-1]:
+        click.echo(f"digest: error: {problem}", err=True)
+    raise ConfigError(problems[-1] if problems else "invalid config")
 
 
 def _open_input(path: str) -> Any:
@@ -168,7 +197,7 @@ def build(
     """
     from digest.clock import build_clock  # noqa: PLC0415  # imports stay lazy (start-up time)
 
-    config = _load(config_path, required=True)
+    config = _load(config_path, required=True, sending=not no_email, out_dir=out_dir)
     date = _parse_date_option(date_text) if date_text else None
     clock = build_clock(os.environ)
     # The same lock as `digest schedule`: never two builds on one store at once.
@@ -334,7 +363,7 @@ def schedule_command(config_path: Path | None, quiet: bool) -> None:
     A run missed while the machine slept is caught up once; see docs/service.md.
     Example: digest schedule --config /etc/digest/config.yaml
     """
-    config = _load(config_path, required=True)
+    config = _load(config_path, required=True, sending=True)
     # A service's log is its record: one line per run and its start and stop, even without -v;
     # --quiet keeps only warnings and errors (a failed build, a failed email).
     if not quiet:
@@ -360,7 +389,7 @@ def deliver(config_path: Path | None, pending: bool, quiet: bool, wait_seconds: 
 
     Example: digest deliver --pending
     """
-    config = _load(config_path, required=True)
+    config = _load(config_path, required=True, sending=True)
     # The build lock: a build running now may be emailing one of these dates itself.
     with _build_lock(config, wait=wait_seconds, quiet=quiet):
         outcomes = pipeline.deliver_pending(config, now=dt.datetime.now(dt.UTC))
@@ -407,7 +436,8 @@ def feeds_import(config_path: Path | None, opml_path: Path, dry_run: bool) -> No
 
     Example: digest feeds import subscriptions.opml
     """
-    path = config_path or DEFAULT_CONFIG
+    path = _find(config_path, required=True)
+    assert path is not None  # required: found, or ConfigError
     config = load_config(path, required=True)
     merged = opml.merge_feeds(config.sources.feeds, opml.import_opml(opml_path))
     added = len(merged) - len(config.sources.feeds)
@@ -449,8 +479,74 @@ def feeds_export(config_path: Path | None) -> None:
 
     Example: digest feeds export > subscriptions.opml
     """
-    config = _load(config_path, required=True)
+    # Not checked beyond its keys, like `feeds import`: moving feeds out of a config that
+    # still has other problems is part of fixing it.
+    path = _find(config_path, required=True)
+    assert path is not None  # required: found, or ConfigError
+    config = load_config(path)
     click.echo(opml.export_opml(config.sources.feeds), nl=False)
+
+
+@cli.command(name="init")
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--user", is_flag=True, help="Write into your config folder (~/.config/digest), found anywhere."
+)
+@click.option("--force", is_flag=True, help="Replace an existing config.yaml.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def init_command(folder: Path | None, user: bool, force: bool, debug: bool) -> None:
+    """Write a starter config.yaml and a sources/ folder into FOLDER [default: .].
+
+    An existing config.yaml is kept unless --force is given.
+    Example: digest init ~/news && cd ~/news && digest check && digest build
+    """
+    from digest import init  # noqa: PLC0415 (only this command needs it)
+
+    _configure_logging(debug=debug, verbose=False)
+
+    if user and folder is not None:
+        raise UsageError("give either FOLDER or --user, not both")
+    target = user_config_dir(os.environ, Path.home()) if user else (folder or Path())
+    result = init.init_folder(target, force=force)
+    verb = "replaced" if result.replaced else "wrote"
+    made = "".join(f", made {path}{os.sep}" for path in result.created[1:])
+    click.echo(f"{verb} {result.config}{made}")
+    found = _find(None, required=False)
+    # Found by the lookup from here: plain commands; otherwise they need --config.
+    option = (
+        "" if found is not None and found.resolve() == result.config.resolve()
+        else f" --config {result.config}"
+    )  # fmt: skip
+    click.echo(
+        "Next:\n"
+        f"  1. edit {result.config}: add feeds under sources.feeds, or put .txt/.md articles"
+        f" in {result.config.parent / init.SOURCES_FOLDER}{os.sep}\n"
+        f"  2. digest check{option}      validate it (--smtp also tries the mail server)\n"
+        f"  3. digest build{option}      write today's briefing\n"
+        f"  4. digest schedule{option}   build every day at schedule.cron (docs/service.md)"
+    )
+
+
+@cli.command(name="check")
+@click.option("--smtp", is_flag=True, help="Also connect and log in to the SMTP server (no mail).")
+@common_options
+def check_command(config_path: Path | None, smtp: bool) -> None:
+    """Check the config and everything a run needs: one line per problem, exit 2 if any.
+
+    Keys, source folders, templates (yours and the built-in ones), language, email settings,
+    cron and time zone, output and store folders. Every command runs the same checks at start.
+    Example: digest check --smtp
+    """
+    from digest import check  # noqa: PLC0415 (the checks import what they check)
+
+    path = _find(config_path, required=True)
+    assert path is not None  # required: found, or ConfigError
+    config, problems = check.read_checked(path, env=os.environ, sending=True)
+    if config is not None and smtp and not problems:
+        problems = [p.line(path) for p in check.check_smtp(config, env=os.environ)]
+    if problems or config is None:
+        _stop(problems)
+    click.echo(f"{path}: OK ({check.describe(config, now=dt.datetime.now(dt.UTC))})")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,6 +3,7 @@
     render_subject(template, date=, briefing=)  -> str      the subject from config's template
     build_message(settings=, subject=, ...)      -> EmailMessage   text/plain + text/html parts
     send_message(message, settings=, env=)       -> None     smtplib; DeliveryError on failure
+    probe_server(settings, env=)                 -> None     connect, TLS, login, QUIT: no mail
     deliver_email(store, ...)                    -> DeliveryOutcome   the once-only rule
     deliver_briefing(store, ...)                 -> outcomes  a build's email: today's (unless
                                                                empty), then retries
@@ -44,6 +45,7 @@ __all__ = [
     "deliver_email",
     "deliver_pending",
     "inline_css",
+    "probe_server",
     "render_subject",
     "send_message",
 ]
@@ -322,9 +324,27 @@ def _password(settings: EmailConfig, env: Mapping[str, str], where: str) -> str 
     return password
 
 
-def _converse(
-    message: EmailMessage, *, settings: EmailConfig, password: str | None, context: ssl.SSLContext
+def probe_server(
+    settings: EmailConfig, *, env: Mapping[str, str], ssl_context: ssl.SSLContext | None = None
 ) -> None:
+    """Connect, EHLO, STARTTLS and log in as `settings` say, then QUIT: no mail is sent.
+
+    `digest check --smtp`; a failure is the same one-line DeliveryError a send would raise.
+    """
+    where = f"{settings.host}:{settings.port}"
+    password = _password(settings, env, where)
+    context = ssl_context or ssl.create_default_context()
+    try:
+        with _session(settings=settings, password=password, context=context) as smtp:
+            smtp.ehlo_or_helo_if_needed()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"email to {where} failed: {_describe(exc, settings)}") from exc
+
+
+def _session(
+    *, settings: EmailConfig, password: str | None, context: ssl.SSLContext
+) -> smtplib.SMTP:
+    """A connected SMTP session, with TLS and login done as `settings` say."""
     smtp: smtplib.SMTP
     if settings.security == "tls":
         smtp = smtplib.SMTP_SSL(
@@ -332,11 +352,21 @@ def _converse(
         )
     else:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    with smtp:
+    try:
         if settings.security == "starttls":
             smtp.starttls(context=context)
         if settings.username and password is not None:
             _login(smtp, settings.username, password)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _converse(
+    message: EmailMessage, *, settings: EmailConfig, password: str | None, context: ssl.SSLContext
+) -> None:
+    with _session(settings=settings, password=password, context=context) as smtp:
         refused = smtp.send_message(
             message, from_addr=settings.sender, to_addrs=list(settings.recipients)
         )

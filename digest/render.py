@@ -3,23 +3,30 @@
 Templates are looked up in the user's folder first (`output.templates`), then in the built-in
 `templates/` folder, template by template, so a user overrides one without copying the rest.
 HTML templates are autoescaped; only http(s) links ever become links.
+
+A template that does not compile, or fails while rendering (an undefined variable: templates run
+with StrictUndefined, so a misspelt name is an error, not an empty string), is a ConfigError
+naming the template's file and line, whether it is the user's or a built-in one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from types import TracebackType
+from typing import NoReturn, Protocol
 from urllib.parse import urlsplit
 
 import jinja2
 import markupsafe
 
 from digest.briefing_json import briefing_json
+from digest.errors import ConfigError
 from digest.model import Article, Briefing, Published, Story
 
 __all__ = [
@@ -324,12 +331,49 @@ def _balanced(text: str, *, wrap: tuple[str, str]) -> str:
     return "".join(lines)
 
 
+class _Environment(jinja2.Environment):
+    """jinja2's environment, its template errors turned into one line naming file and line."""
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        # jinja2 routes both compile errors and errors raised while rendering through here.
+        where = _template_frame(sys.exc_info()[2])
+        try:
+            super().handle_exception(source)
+        except jinja2.TemplateSyntaxError as exc:
+            place = exc.filename or exc.name or "<template>"
+            raise ConfigError(f"{place}:{exc.lineno}: {_one_line(exc.message)}") from exc
+        except jinja2.TemplateError as exc:
+            # An undefined variable, an include not found: the user's template to fix.
+            place = f"{where[0]}:{where[1]}" if where else "<template>"
+            message = _one_line(exc.message)
+            if isinstance(exc, jinja2.TemplateNotFound):
+                message = f"template {message!r} not found"
+            raise ConfigError(f"{place}: {message}") from exc
+
+
+def _template_frame(traceback: TracebackType | None) -> tuple[str, int] | None:
+    """(file, line) of the innermost template frame of a traceback raised while rendering."""
+    found = None
+    while traceback is not None:
+        template = traceback.tb_frame.f_globals.get("__jinja_template__")
+        if isinstance(template, jinja2.Template):
+            name = template.filename or template.name or "<template>"
+            found = (name, template.get_corresponding_lineno(traceback.tb_lineno))
+        traceback = traceback.tb_next
+    return found
+
+
+def _one_line(message: str | None) -> str:
+    return " ".join((message or "").split()) or "template error"
+
+
 def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """The jinja2 environment: the user's folder first, then the built-in templates."""
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    environment = jinja2.Environment(
+    environment = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "xml.j2")),
         undefined=jinja2.StrictUndefined,
