@@ -2,6 +2,14 @@
 
 Every error the user can cause is a DigestError, caught once in `main`: one line on stderr and
 exit code 2 (bad usage, invalid config) or 1 (anything else). `--debug` shows the traceback.
+
+Heavy imports inside commands: this module is imported by every `digest` invocation, including
+`--version`, `--help` and a config error, which must answer in a fraction of a second
+(benchmarks/startup.py). So at the top only the standard library, click, `digest.config` and
+`digest.errors`; a command imports the pipeline, stages, scheduler, feeds, store and anything
+pulling in numpy, scikit-learn, sumy, trafilatura, httpx or SQLAlchemy inside its own body,
+after its config is loaded, so that a config error is reported before seconds of imports.
+tests/test_startup.py fails when one of those is imported with this module.
 """
 
 from __future__ import annotations
@@ -12,15 +20,16 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
-from digest import cluster, jsonl, pipeline, schedule, summarize
-from digest.config import ALGORITHM_NAMES, Config, load_config
+from digest.config import ALGORITHM_NAMES, load_config
 from digest.errors import DeliveryError, DigestError, UsageError
-from digest.feeds import opml
+
+if TYPE_CHECKING:
+    from digest.config import Config
 
 __all__ = ["cli", "main"]
 
@@ -120,6 +129,8 @@ def build(
     Example: digest build --date 2022-02-01 --out /tmp/briefings
     """
     config = _load(config_path, required=True)
+    from digest import pipeline, schedule
+
     now = dt.datetime.now(dt.UTC)
     # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
     local_now = now.astimezone(ZoneInfo(config.schedule.timezone))
@@ -170,6 +181,8 @@ def collect(
     """
     explicit = bool(files or feeds)
     config = _load(config_path, required=not explicit)
+    from digest import jsonl, pipeline
+
     collected = pipeline.collect_sources(
         config, files=files if explicit else None, feeds=feeds if explicit else None
     )
@@ -199,6 +212,8 @@ def cluster_command(config_path: Path | None, jsonl_path: str) -> None:
     Example: digest cluster --jsonl articles.jsonl
     """
     config = _load(config_path, required=False)
+    from digest import cluster, jsonl, pipeline
+
     with _open_input(jsonl_path) as stream:
         records = list(jsonl.read_records(stream, name=jsonl_path))
     documents = [
@@ -245,6 +260,8 @@ def summarize_command(
     if words is not None and sentences is not None:
         raise UsageError("--words and --sentences exclude each other")
     config = _load(config_path, required=False)
+    from digest import jsonl, pipeline, summarize
+
     settings = config.summary
     summarize_one = functools.partial(
         summarize.summarize_story,
@@ -278,6 +295,8 @@ def schedule_command(config_path: Path | None) -> None:
     Example: digest schedule --config /etc/digest/config.yaml
     """
     config = _load(config_path, required=True)
+    from digest import pipeline, schedule
+
     # A service's log is its record: one line per run and its start and stop, even without -v.
     logging.getLogger("digest.schedule").setLevel(logging.INFO)
 
@@ -300,6 +319,8 @@ def deliver(config_path: Path | None, pending: bool) -> None:
     Example: digest deliver --pending
     """
     config = _load(config_path, required=True)
+    from digest import pipeline, schedule
+
     # The build lock: a build running now may be emailing one of these dates itself.
     with schedule.build_lock(config.resolve(config.store.path)):
         outcomes = pipeline.deliver_pending(config, now=dt.datetime.now(dt.UTC))
@@ -323,6 +344,8 @@ def feeds_import(config_path: Path | None, opml_path: Path, dry_run: bool) -> No
     """
     path = config_path or DEFAULT_CONFIG
     config = load_config(path, required=True)
+    from digest.feeds import opml
+
     merged = opml.merge_feeds(config.sources.feeds, opml.import_opml(opml_path))
     added = len(merged) - len(config.sources.feeds)
     if dry_run:
@@ -340,6 +363,8 @@ def feeds_export(config_path: Path | None) -> None:
     Example: digest feeds export > subscriptions.opml
     """
     config = _load(config_path, required=True)
+    from digest.feeds import opml
+
     click.echo(opml.export_opml(config.sources.feeds), nl=False)
 
 

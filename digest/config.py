@@ -15,7 +15,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from digest.errors import ConfigError, UsageError
-from digest.text.language import stemmer_for, stop_words_for
 
 __all__ = [
     "ALGORITHM_NAMES",
@@ -109,18 +108,7 @@ class SummaryConfig(_Section):
     algorithm: AlgorithmName = "digest"
     words: int | None = Field(default=120, ge=10)
     sentences: int | None = Field(default=None, ge=1)
-    language: str = "english"
-
-    @field_validator("language")
-    @classmethod
-    def _known_language(cls, value: str) -> str:
-        # Checked at load, so a misspelt language fails before any work, not mid-build.
-        try:
-            stop_words_for(value)
-            stemmer_for(value)
-        except UsageError as exc:
-            raise ValueError(f"no stop words or stemmer for {value!r}") from exc
-        return value
+    language: str = "english"  # checked by load_config once the rest is valid
 
 
 class ClusterConfig(_Section):
@@ -210,9 +198,29 @@ def load_config(path: Path, *, required: bool = True) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
     try:
-        return Config.model_validate({**raw, "base_dir": path.resolve().parent})
+        config = Config.model_validate({**raw, "base_dir": path.resolve().parent})
     except ValidationError as exc:
         raise ConfigError(f"{path}: {_first_problem(exc)}") from exc
+    _check_language(path, config.summary.language)
+    return config
+
+
+def _check_language(path: Path, language: str) -> None:
+    """A misspelt language fails at load, before any work, not mid-build.
+
+    Checked after the rest is valid, not by a validator: sumy's stemmers bring NLTK (seconds of
+    imports), which a config error elsewhere in the file should not wait for
+    (benchmarks/startup.py).
+    """
+    from digest.text.language import stemmer_for, stop_words_for  # noqa: PLC0415
+
+    try:
+        stop_words_for(language)
+        stemmer_for(language)
+    except UsageError as exc:
+        raise ConfigError(
+            f"{path}: summary.language: no stop words or stemmer for {language!r}"
+        ) from exc
 
 
 def _first_problem(exc: ValidationError) -> str:
