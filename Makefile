@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: digest test lint types unit golden bench-conflicts bench-cleaning bench-summaries bench-clusters bench-continuity bench-feeds bench-real-day clean
+.PHONY: digest test lint types unit golden bench-conflicts bench-cleaning bench-summaries bench-clusters bench-continuity bench-feeds bench-real-day bench-startup clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-conflicts: $(STAMP)
 
 bench-real-day: $(STAMP)
 	$(BIN)/python benchmarks/real_day.py
+
+bench-startup: $(STAMP)
+	$(BIN)/python benchmarks/startup.py
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden

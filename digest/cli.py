@@ -2,6 +2,14 @@
 
 Every error the user can cause is a DigestError, caught once in `main`: one line on stderr and
 exit code 2 (bad usage, invalid config) or 1 (anything else). `--debug` shows the traceback.
+
+Heavy imports inside commands: this module is imported by every `digest` invocation, including
+`--version`, `--help` and a config error, which must answer in a fraction of a second
+(benchmarks/startup.py). So at the top only the standard library, click, `digest.config` and
+`digest.errors`; a command imports the pipeline, stages, scheduler, feeds, store and anything
+pulling in numpy, scikit-learn, sumy, trafilatura, httpx or SQLAlchemy inside its own body,
+after its config is loaded, so that a config error is reported before seconds of imports.
+tests/test_startup.py fails when one of those is imported with this module.
 """
 
 from __future__ import annotations
@@ -18,10 +26,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from digest import cluster, jsonl, pipeline, schedule, summarize
 from digest.config import ALGORITHM_NAMES, Config, find_config, load_config, user_config_dir
 from digest.errors import ConfigError, DeliveryError, DigestError, FileError, UsageError
-from digest.feeds import opml
 
 __all__ = ["cli", "main"]
 
@@ -97,7 +103,7 @@ def _load(
 
     `sending`: the command may email; `out_dir`: a --out folder replacing output.dir.
     """
-    from digest import check  # noqa: PLC0415 (the checks import what they check)
+    from digest import check
 
     path = _find(config_path, required=required)
     if path is None:
@@ -159,6 +165,7 @@ def wait_option(function: F) -> F:
 
 def _build_lock(config: Config, *, wait: float, quiet: bool) -> Any:
     """The store's build lock, saying once (unless quiet) whose build it waits for."""
+    from digest import schedule
 
     def waiting(holder: schedule.LockHolder) -> None:
         if not quiet:
@@ -204,11 +211,13 @@ def build(
 
     Example: digest build --date 2022-02-01 --out /tmp/briefings
     """
-    from digest.clock import build_clock  # noqa: PLC0415  # imports stay lazy (start-up time)
+    from digest.clock import build_clock  # imports stay lazy (start-up time)
 
     config = _load(config_path, required=True, sending=not no_email, out_dir=out_dir)
     date = _parse_date_option(date_text) if date_text else None
     clock = build_clock(os.environ)
+    from digest import pipeline
+
     # The same lock as `digest schedule`: never two builds on one store at once.
     with _build_lock(config, wait=wait_seconds, quiet=quiet):
         now = clock()  # after the wait: the build starts now
@@ -267,6 +276,8 @@ def collect(
     """
     explicit = bool(files or feeds)
     config = _load(config_path, required=not explicit)
+    from digest import jsonl, pipeline
+
     collected = pipeline.collect_sources(
         config, files=files if explicit else None, feeds=feeds if explicit else None
     )
@@ -296,6 +307,8 @@ def cluster_command(config_path: Path | None, jsonl_path: str) -> None:
     Example: digest cluster --jsonl articles.jsonl
     """
     config = _load(config_path, required=False)
+    from digest import cluster, jsonl, pipeline
+
     with _open_input(jsonl_path) as stream:
         records = list(jsonl.read_records(stream, name=jsonl_path))
     documents = [jsonl.cluster_input_document(r, name=jsonl_path, line=n) for n, r in records]
@@ -339,6 +352,8 @@ def summarize_command(
     if words is not None and sentences is not None:
         raise UsageError("--words and --sentences exclude each other")
     config = _load(config_path, required=False)
+    from digest import jsonl, pipeline, summarize
+
     settings = config.summary
     summarize_one = functools.partial(
         summarize.summarize_story,
@@ -377,6 +392,7 @@ def schedule_command(config_path: Path | None, quiet: bool) -> None:
     # --quiet keeps only warnings and errors (a failed build, a failed email).
     if not quiet:
         logging.getLogger("digest.schedule").setLevel(logging.INFO)
+    from digest import pipeline, schedule
 
     def build_at(moment: dt.datetime) -> int:
         result = pipeline.build(config, date=moment.date(), now=moment.astimezone(dt.UTC))
@@ -399,6 +415,8 @@ def deliver(config_path: Path | None, pending: bool, quiet: bool, wait_seconds: 
     Example: digest deliver --pending
     """
     config = _load(config_path, required=True, sending=True)
+    from digest import pipeline
+
     # The build lock: a build running now may be emailing one of these dates itself.
     with _build_lock(config, wait=wait_seconds, quiet=quiet):
         outcomes = pipeline.deliver_pending(config, now=dt.datetime.now(dt.UTC))
@@ -421,11 +439,13 @@ def runs(config_path: Path | None, limit: int, as_jsonl: bool) -> None:
 
     Example: digest runs --limit 5
     """
-    from digest import operate  # noqa: PLC0415  # imports stay lazy (start-up time)
+    from digest import operate  # imports stay lazy (start-up time)
 
     _, config = _load_keys(config_path)
     views = operate.read_runs(config.resolve(config.store.path), limit)
     if as_jsonl:
+        from digest import jsonl
+
         jsonl.write_records(sys.stdout, (operate.run_record(v) for v in views))
         return
     click.echo(operate.runs_table(views, ZoneInfo(config.schedule.timezone)), nl=False)
@@ -446,6 +466,8 @@ def feeds_import(config_path: Path | None, opml_path: Path, dry_run: bool) -> No
     Example: digest feeds import subscriptions.opml
     """
     path, config = _load_keys(config_path)
+    from digest.feeds import opml
+
     merged = opml.merge_feeds(config.sources.feeds, opml.import_opml(opml_path))
     added = len(merged) - len(config.sources.feeds)
     if dry_run:
@@ -463,8 +485,8 @@ def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
 
     Example: digest feeds status
     """
-    from digest import operate  # noqa: PLC0415  # imports stay lazy (start-up time)
-    from digest.clock import build_clock  # noqa: PLC0415
+    from digest import operate  # imports stay lazy (start-up time)
+    from digest.clock import build_clock
 
     _, config = _load_keys(config_path)
     statuses = operate.read_feed_status(
@@ -474,6 +496,8 @@ def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
         silent_days=config.collect.silent_days,
     )
     if as_jsonl:
+        from digest import jsonl
+
         jsonl.write_records(sys.stdout, (operate.feed_record(s) for s in statuses))
         return
     click.echo(operate.feeds_table(statuses, ZoneInfo(config.schedule.timezone)), nl=False)
@@ -489,6 +513,8 @@ def feeds_export(config_path: Path | None) -> None:
     # Not checked beyond its keys, like `feeds import`: moving feeds out of a config that
     # still has other problems is part of fixing it.
     _, config = _load_keys(config_path)
+    from digest.feeds import opml
+
     click.echo(opml.export_opml(config.sources.feeds), nl=False)
 
 
@@ -505,7 +531,7 @@ def init_command(folder: Path | None, user: bool, force: bool, debug: bool) -> N
     An existing config.yaml is kept unless --force is given.
     Example: digest init ~/news && cd ~/news && digest check && digest build
     """
-    from digest import init  # noqa: PLC0415 (only this command needs it)
+    from digest import init
 
     _configure_logging(debug=debug, verbose=False)
 
@@ -542,7 +568,7 @@ def check_command(config_path: Path | None, smtp: bool) -> None:
     cron and time zone, output and store folders. Every command runs the same checks at start.
     Example: digest check --smtp
     """
-    from digest import check  # noqa: PLC0415 (the checks import what they check)
+    from digest import check
 
     path = _find(config_path, required=True)
     assert path is not None  # required: found, or ConfigError

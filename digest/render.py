@@ -1,7 +1,9 @@
 """Briefing -> Markdown and HTML through jinja2 templates, and JSON (`digest.briefing_json`).
 
-Templates are looked up in the user's folder first (`output.templates`), then in the built-in
-`templates/` folder, template by template, so a user overrides one without copying the rest.
+Templates are looked up in the user's folder first (`output.templates`), then among the built-in
+ones, template by template, so a user overrides one without copying the rest. The built-in
+templates are package data, `digest/templates`: in a clone a link to the top-level `templates/`
+folder (edits show at once), in a wheel a copy of it (docs/install.md).
 HTML templates are autoescaped; only http(s) links ever become links.
 
 A template that does not compile, or fails while rendering (an undefined variable: templates run
@@ -51,7 +53,8 @@ __all__ = [
     "xml_text",
 ]
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The package and folder jinja2's PackageLoader reads the built-in templates from.
+BUILTIN_TEMPLATES: tuple[str, str] = ("digest", "templates")
 # Characters XML 1.0 forbids even escaped; a feed holding one is not well-formed.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # An underscore inside a word (file_name.txt) cannot start emphasis in CommonMark, so it is
@@ -372,7 +375,7 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
-    loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    loaders.append(jinja2.PackageLoader(*BUILTIN_TEMPLATES))
     environment = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "xml.j2")),
