@@ -20,14 +20,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import sqlalchemy as sa
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from digest.model import Article, Story
-from digest.store import Store, register_schema
+from digest.store import Store
+from digest.store._schema import METADATA, upsert
 from digest.text.language import token_stop_words
 
 __all__ = [
-    "SCHEMA",
+    "STORIES",
     "KeptStory",
     "continue_stories",
     "load_history",
@@ -38,19 +40,18 @@ __all__ = [
     "without_repeats",
 ]
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS stories (
-    id TEXT PRIMARY KEY,
-    headline TEXT NOT NULL,
-    article_ids TEXT NOT NULL,
-    signature TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    briefings TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS stories_by_last_seen ON stories (last_seen);
-"""
-register_schema(SCHEMA)
+STORIES = sa.Table(
+    "stories",
+    METADATA,
+    sa.Column("id", sa.Text, primary_key=True, nullable=True),
+    sa.Column("headline", sa.Text, nullable=False),
+    sa.Column("article_ids", sa.Text, nullable=False),  # JSON list
+    sa.Column("signature", sa.Text, nullable=False),  # JSON object: term -> weight
+    sa.Column("first_seen", sa.Text, nullable=False),  # ISO dates of briefings
+    sa.Column("last_seen", sa.Text, nullable=False),
+    sa.Column("briefings", sa.Text, nullable=False),  # JSON list of ISO dates
+    sa.Index("stories_by_last_seen", "last_seen"),
+)
 
 # Terms kept per signature: enough to recognise a story, small enough to store per row.
 SIGNATURE_TERMS = 40
@@ -223,8 +224,8 @@ def updated_history(
 def load_history(store: Store, *, since: dt.date) -> tuple[KeptStory, ...]:
     """Kept stories last seen on or after `since`, by id."""
     rows = store.connection.execute(
-        "SELECT * FROM stories WHERE last_seen >= ? ORDER BY id", (since.isoformat(),)
-    ).fetchall()
+        sa.select(STORIES).where(STORIES.c.last_seen >= since.isoformat()).order_by(STORIES.c.id)
+    ).mappings()
     return tuple(
         KeptStory(
             id=row["id"],
@@ -254,23 +255,26 @@ def _words_only(signature: dict[str, float]) -> dict[str, float]:
 
 def save_history(store: Store, kept: Sequence[KeptStory]) -> None:
     """Insert or replace these kept stories (one transaction)."""
+    if not kept:
+        return
     with store.transaction() as db:
-        db.executemany(
-            "INSERT INTO stories (id, headline, article_ids, signature, first_seen, last_seen,"
-            " briefings) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-            " headline = excluded.headline, article_ids = excluded.article_ids,"
-            " signature = excluded.signature, first_seen = excluded.first_seen,"
-            " last_seen = excluded.last_seen, briefings = excluded.briefings",
+        insert = upsert(db, STORIES)
+        columns = ("headline", "article_ids", "signature", "first_seen", "last_seen", "briefings")
+        db.execute(
+            insert.on_conflict_do_update(
+                index_elements=[STORIES.c.id],
+                set_={name: insert.excluded[name] for name in columns},
+            ),
             [
-                (
-                    k.id,
-                    k.headline,
-                    json.dumps(list(k.article_ids)),
-                    json.dumps(dict(sorted(k.signature.items()))),
-                    k.first_seen.isoformat(),
-                    k.last_seen.isoformat(),
-                    json.dumps([d.isoformat() for d in k.briefings]),
-                )
+                {
+                    "id": k.id,
+                    "headline": k.headline,
+                    "article_ids": json.dumps(list(k.article_ids)),
+                    "signature": json.dumps(dict(sorted(k.signature.items()))),
+                    "first_seen": k.first_seen.isoformat(),
+                    "last_seen": k.last_seen.isoformat(),
+                    "briefings": json.dumps([d.isoformat() for d in k.briefings]),
+                }
                 for k in kept
             ],
         )
