@@ -11,7 +11,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
-from digest.store._database import MIGRATIONS, quiet_alembic
+from digest.store import _database
+from digest.store._database import quiet_alembic
 
 __all__ = ["head", "knows", "upgrade"]
 
@@ -19,7 +20,8 @@ __all__ = ["head", "knows", "upgrade"]
 def _config(connection: sa.Connection | None = None) -> Config:
     config = Config()
     # The option is read through configparser, where "%" starts an interpolation.
-    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    location = str(_database.MIGRATIONS)
+    config.set_main_option("script_location", location.replace("%", "%%"))
     # env.py runs the migrations on this connection instead of making its own.
     config.attributes["connection"] = connection
     return config

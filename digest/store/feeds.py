@@ -36,7 +36,7 @@ FEED_STATE = sa.Table(
     sa.Column("last_modified", sa.Text),  # ... and If-Modified-Since
     sa.Column("last_attempt", sa.Text),
     sa.Column("last_success", sa.Text),  # last 200 that parsed, or 304
-    sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default=sa.text("0")),
     sa.Column("failing_since", sa.Text),  # first failure of the current run of failures
     sa.Column("last_error", sa.Text),  # one line: the cause of the last failure
     sa.Column("signature", sa.Text),  # hash of the entries' identities at last change

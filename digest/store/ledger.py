@@ -87,7 +87,7 @@ DELIVERIES = sa.Table(
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("text_body", sa.Text, nullable=False),
     sa.Column("html_body", sa.Text, nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
     sa.Column("error", sa.Text),
     sa.Column("updated", sa.Text, nullable=False),
     sa.Column("sent_at", sa.Text),
