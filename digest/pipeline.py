@@ -285,10 +285,15 @@ def build(
     """One full run, stage by stage: collect, clean, dedupe, cluster (and continue earlier
     stories), summarize (with conflicts), compose, render and write, keep, email."""
     out_dir = out_dir or config.resolve(config.output.dir)
+    # The build's one clock: `now` when it starts, advanced by the time it takes.
+    started = time.monotonic()
+    # Opened (and upgraded) first: a store that cannot be used stops the build before any work.
     with open_store(config.resolve(config.store.path)) as store:
-        history = stories_store.load_history(
-            store, since=date - dt.timedelta(days=config.cluster.max_gap_days)
-        )
+        since = date - dt.timedelta(days=config.cluster.max_gap_days)
+        stored = stories_store.load_history(store, since=since)
+        # Stories kept from briefings of later dates (an earlier date built after them) are
+        # not this briefing's history: they would hide its own stories as repeats.
+        history = stories_store.as_of(stored, date, since=since)
         with _timed("collect"):
             documents, collect_reports = _collect(config, store, now=now, date=date)
         with _timed("clean"):
@@ -307,14 +312,14 @@ def build(
         with _timed("render and write"):
             rendered, outputs = _render_and_write(config, briefing, sections, out_dir, now=now)
         with _timed("keep stories"):
-            kept = stories_store.updated_history(briefing.stories, history, briefing_date=date)
+            kept = stories_store.updated_history(briefing.stories, stored, briefing_date=date)
             stories_store.save_history(store, kept)
         problems = tuple(r.message for r in reports if not r.ok)
         ledger.record_build(
             store,
             date=date,
             started=now,
-            finished=dt.datetime.now(dt.UTC),
+            finished=now + dt.timedelta(seconds=time.monotonic() - started),
             status="partial" if problems else "ok",
             outputs=[str(p) for p in outputs],
         )

@@ -31,6 +31,7 @@ from digest.text.language import token_stop_words
 __all__ = [
     "STORIES",
     "KeptStory",
+    "as_of",
     "continue_stories",
     "load_history",
     "new_articles",
@@ -197,22 +198,49 @@ def _shown_before(kept: KeptStory, day: dt.date) -> dt.date | None:
     return max((d for d in kept.briefings if d < day), default=None)
 
 
+def as_of(
+    history: Sequence[KeptStory], day: dt.date, *, since: dt.date | None = None
+) -> tuple[KeptStory, ...]:
+    """The kept stories as a briefing of `day` knows them: only briefings up to `day`.
+
+    A briefing built for an earlier date after later ones must not take the later briefings'
+    stories for its own history (its stories would be left out as repeats). A story first
+    shown after `day` is not there at all; one shown before and after keeps its briefings up
+    to `day` (its article ids stay all it ever had: the store keeps no list per briefing).
+    `since`: only stories shown on or after that date, as `load_history` reads them.
+    """
+    out = []
+    for kept in history:
+        shown = tuple(d for d in kept.briefings if d <= day)
+        if not shown or (since is not None and shown[-1] < since):
+            continue
+        whole = len(shown) == len(kept.briefings)
+        trimmed = replace(kept, briefings=shown, first_seen=shown[0], last_seen=shown[-1])
+        out.append(kept if whole else trimmed)
+    return tuple(out)
+
+
 def updated_history(
     stories: Sequence[Story], history: Sequence[KeptStory], *, briefing_date: dt.date
 ) -> tuple[KeptStory, ...]:
-    """The kept records to save after a briefing of `stories` (new ones and updated ones)."""
+    """The kept records to save after a briefing of `stories` (new ones and updated ones).
+
+    `history` is what the store holds (not `as_of` the date): a story also shown on a later
+    date keeps that briefing, and its headline and signature stay the latest briefing's.
+    """
     previous = {k.id: k for k in history}
     out = []
     for story, signature in zip(stories, signatures(stories), strict=True):
         old = previous.get(story.id)
         ids = {a.id for a in story.articles} | set(old.article_ids if old else ())
         shown = {*(old.briefings if old else ()), briefing_date}
+        later = old if old is not None and old.last_seen > briefing_date else None
         out.append(
             KeptStory(
                 id=story.id,
-                headline=story.headline,
+                headline=later.headline if later else story.headline,
                 article_ids=tuple(sorted(ids)),
-                signature=signature,
+                signature=later.signature if later else signature,
                 first_seen=min(shown),
                 last_seen=max(shown),
                 briefings=tuple(sorted(shown)),
