@@ -38,7 +38,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from digest.config import Config
 from digest.errors import ConfigError, DigestError
-from digest.store import ledger, open_store
+from digest.store import check_place, ledger, open_store
 
 __all__ = [
     "build_lock",
@@ -193,8 +193,8 @@ def build_lock(store_path: Path, stop: threading.Event | None = None) -> Iterato
     An OS lock (flock) is released by the kernel when its holder dies, so a crashed build never
     leaves a stale lock behind.
     """
+    check_place(store_path)  # a DigestError naming the store if its folder cannot be made
     path = lock_path(store_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         while True:
             try:

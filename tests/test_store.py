@@ -22,6 +22,7 @@ from digest.pipeline import build
 from digest.store import _database, ledger, open_store, seen
 from digest.store.feeds import all_feed_states
 from digest.store.stories import load_history
+from tests.golden import run_digest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "store"
 OLD_STORE = FIXTURES / "store-28295c3.sqlite3"
@@ -355,4 +356,32 @@ def test_a_corrupt_store_fails_the_build_before_collecting(tmp_path: Path) -> No
     now = dt.datetime(2026, 12, 2, 7, tzinfo=dt.UTC)
     with pytest.raises(DigestError, match="not a readable digest store"):
         build(config, date=dt.date(2026, 12, 2), now=now, send_email=False)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("store_path", "prepare", "expected"),
+    [
+        ("s.sqlite3", "corrupt", "is not a readable digest store (file is not a database)"),
+        ("notes.txt/s.sqlite3", "file", "notes.txt is a file, not a folder"),
+    ],
+)
+def test_the_command_line_says_what_is_wrong_with_the_store(
+    tmp_path: Path, store_path: str, prepare: str, expected: str
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Some words about a harbour.", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text(
+        f"sources:\n  files: [in]\noutput:\n  dir: out\nstore:\n  path: {store_path}\n",
+        encoding="utf-8",
+    )
+    if prepare == "corrupt":
+        (tmp_path / store_path).write_bytes(b"not sqlite " * 500)
+    else:
+        (tmp_path / "notes.txt").write_text("a file", encoding="utf-8")
+    done = run_digest("build", "--no-email", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"digest: error: store {tmp_path / store_path}")
+    assert expected in done.stderr
+    assert len(done.stderr.splitlines()) == 1
     assert not (tmp_path / "out").exists()

@@ -10,6 +10,7 @@ Importing this package is cheap: SQLAlchemy and Alembic load when a store is ope
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,14 +58,29 @@ def check_place(path: Path) -> None:
             f"store {path} is a folder, not a file: set store.path in the config to a file,"
             f" e.g. {path / 'digest.sqlite3'}"
         )
+    existing = next(p for p in path.parents if p.exists())  # the root always exists
+    if not existing.is_dir():
+        raise DigestError(
+            f"store {path}: {existing} is a file, not a folder: set store.path in the config"
+            " to a file in a folder (or move that file aside)"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DigestError(
-            f"store {path}: cannot make its folder {path.parent}: {exc.strerror or exc}"
-            " (is part of that path a file?); set store.path in the config to a file in a"
-            " folder you can write"
+            f"store {path}: cannot make its folder {path.parent}: {exc.strerror or exc};"
+            " set store.path in the config to a file in a folder you can write"
         ) from exc
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise DigestError(
+            f"store {path}: permission denied (this user must be able to read and write it):"
+            " fix its permissions, or set store.path in the config to another file"
+        )
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DigestError(
+            f"store {path}: its folder {path.parent} is not writable (SQLite keeps its journal"
+            " beside the file): fix the folder's permissions, or set store.path elsewhere"
+        )
 
 
 @contextmanager

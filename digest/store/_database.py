@@ -17,7 +17,6 @@ The copy sits beside the file as `<name>.bak-<revision>` (docs/store.md).
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,7 +52,6 @@ def connect(path: Path | str) -> sa.Connection:
     if not memory:
         path = Path(path)
         check_place(path)
-        _check_access(path)
     engine = sa.create_engine(
         sa.URL.create("sqlite", database=str(path)),
         # One connection per Store, closed with it: nothing pooled stays open on the file.
@@ -82,19 +80,6 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
-
-
-def _check_access(path: Path) -> None:
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise DigestError(
-            f"store {path}: permission denied (this user must be able to read and write it):"
-            " fix its permissions, or set store.path in the config to another file"
-        )
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise DigestError(
-            f"store {path}: its folder {path.parent} is not writable (SQLite keeps its journal"
-            " beside the file): fix the folder's permissions, or set store.path elsewhere"
-        )
 
 
 def _store_error(path: Path, exc: BaseException) -> DigestError:
