@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
 from digest import cluster, jsonl, pipeline, schedule, summarize
-from digest.config import ALGORITHM_NAMES, Config, load_config
-from digest.errors import DeliveryError, DigestError, UsageError
+from digest.config import ALGORITHM_NAMES, Config, find_config, load_config, user_config_dir
+from digest.errors import ConfigError, DeliveryError, DigestError, FileError, UsageError
 from digest.feeds import opml
 
 __all__ = ["cli", "main"]
@@ -28,7 +29,12 @@ log = logging.getLogger("digest")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_CONFIG = Path("config.yaml")
+# Briefing dates `--date` accepts: the stores' look-back windows and the email Date header need
+# room on both sides, and a four-digit year keeps every file name and time stamp well formed.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
+# How long a build or delivery waits for another build's lock before giving up (exit 75):
+# long enough to wait out any normal build, short enough that a hung one is noticed.
+DEFAULT_WAIT_SECONDS = 600.0
 
 
 def common_options(function: F) -> F:
@@ -39,7 +45,7 @@ def common_options(function: F) -> F:
         "config_path",
         type=click.Path(path_type=Path, dir_okay=False),
         default=None,
-        help="Config file [default: ./config.yaml].",
+        help="Config file [default: $DIGEST_CONFIG, ./config.yaml, ~/.config/digest/config.yaml].",
     )
     @click.option("--debug", is_flag=True, help="Show tracebacks and debug messages.")
     @click.option("-v", "--verbose", is_flag=True, help="Say what each stage did.")
@@ -72,20 +78,86 @@ def _configure_logging(*, debug: bool, verbose: bool) -> None:
         logging.getLogger(name).setLevel(logging.WARNING if not debug else logging.DEBUG)
 
 
-def _load(config_path: Path | None, *, required: bool) -> Config:
-    """An explicitly named config must exist; the default one may be absent where not required."""
-    if config_path is not None:
-        return load_config(config_path, required=True)
-    return load_config(DEFAULT_CONFIG, required=required)
+def _find(config_path: Path | None, *, required: bool) -> Path | None:
+    """The config file: --config, $DIGEST_CONFIG, ./config.yaml, the user's config folder."""
+    return find_config(
+        config_path, env=os.environ, cwd=Path.cwd(), home=Path.home(), required=required
+    )
+
+
+def _load(
+    config_path: Path | None,
+    *,
+    required: bool,
+    sending: bool = False,
+    out_dir: Path | None = None,
+) -> Config:
+    """The config, checked as `digest check` does (no network): every problem stops the command
+    with exit 2 before any work. No config file where not `required`: the built-in defaults.
+
+    `sending`: the command may email; `out_dir`: a --out folder replacing output.dir.
+    """
+    from digest import check  # noqa: PLC0415 (the checks import what they check)
+
+    path = _find(config_path, required=required)
+    if path is None:
+        return Config(base_dir=Path.cwd())
+    config, problems = check.read_checked(path, env=os.environ, sending=sending, out_dir=out_dir)
+    if problems or config is None:
+        _stop(problems)
+    return config
+
+
+def _stop(problems: list[str]) -> NoReturn:
+    """One `digest: error:` line per problem, then exit 2."""
+    for problem in problems[:-1]:
+        click.echo(f"digest: error: {problem}", err=True)
+    raise ConfigError(problems[-1] if problems else "invalid config")
 
 
 def _open_input(path: str) -> Any:
+    """A binary stream: `jsonl.read_records` decodes each line itself to name a bad one."""
     if path == "-":
-        return sys.stdin
+        return sys.stdin.buffer
     try:
-        return Path(path).open(encoding="utf-8")
+        return Path(path).open("rb")
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def quiet_option(function: F) -> F:
+    """-q/--quiet: nothing on success, for cron (which mails whatever a job prints)."""
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="Print nothing on success (for cron); warnings and errors still go to stderr.",
+    )(function)
+
+
+def wait_option(function: F) -> F:
+    """--wait SECONDS: how long to wait for another build's lock (exit 75 after that)."""
+    return click.option(
+        "--wait",
+        "wait_seconds",
+        type=click.FloatRange(min=0),
+        default=DEFAULT_WAIT_SECONDS,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for a build already running; then give up with exit code 75.",
+    )(function)
+
+
+def _build_lock(config: Config, *, wait: float, quiet: bool) -> Any:
+    """The store's build lock, saying once (unless quiet) whose build it waits for."""
+
+    def waiting(holder: schedule.LockHolder) -> None:
+        if not quiet:
+            click.echo(
+                f"digest: waiting for {holder.describe()}; giving up after {wait:g} s", err=True
+            )
+
+    return schedule.build_lock(config.resolve(config.store.path), wait=wait, on_wait=waiting)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,6 +179,8 @@ def cli() -> None:
 )
 @click.option("--no-email", is_flag=True, help="Write the files only; send no email.")
 @click.option("--resend", is_flag=True, help="Email the briefing even if it was sent before.")
+@quiet_option
+@wait_option
 @common_options
 def build(
     config_path: Path | None,
@@ -114,22 +188,33 @@ def build(
     out_dir: Path | None,
     no_email: bool,
     resend: bool,
+    quiet: bool,
+    wait_seconds: float,
 ) -> None:
-    """Build one briefing: writes DIR/<date>.md and DIR/<date>.html.
+    """Build one briefing: writes DIR/<date>.md, .html and .json and prints their paths.
 
     Example: digest build --date 2022-02-01 --out /tmp/briefings
     """
-    config = _load(config_path, required=True)
-    now = dt.datetime.now(dt.UTC)
-    # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
-    local_now = now.astimezone(ZoneInfo(config.schedule.timezone))
-    date = _parse_date_option(date_text) if date_text else local_now.date()
+    from digest.clock import build_clock  # noqa: PLC0415  # imports stay lazy (start-up time)
+
+    config = _load(config_path, required=True, sending=not no_email, out_dir=out_dir)
+    date = _parse_date_option(date_text) if date_text else None
+    clock = build_clock(os.environ)
     # The same lock as `digest schedule`: never two builds on one store at once.
-    with schedule.build_lock(config.resolve(config.store.path)):
+    with _build_lock(config, wait=wait_seconds, quiet=quiet):
+        now = clock()  # after the wait: the build starts now
+        # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
+        date = date or now.astimezone(ZoneInfo(config.schedule.timezone)).date()
         result = pipeline.build(
-            config, date=date, now=now, out_dir=out_dir, send_email=not no_email, resend=resend
+            config,
+            date=date,
+            now=now,
+            out_dir=out_dir,
+            send_email=not no_email,
+            resend=resend,
+            clock=clock,
         )
-    for path in result.outputs:
+    for path in result.outputs if not quiet else ():
         click.echo(str(path))
     if result.delivery_error:
         click.echo(f"digest: error: {result.delivery_error}", err=True)
@@ -138,9 +223,12 @@ def build(
 
 def _parse_date_option(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise UsageError(f"--date: expected YYYY-MM-DD, got {text!r}") from exc
+        raise UsageError(f"--date: expected a date as YYYY-MM-DD, got {text!r} ({exc})") from exc
+    if not FIRST_DATE <= date <= LAST_DATE:
+        raise UsageError(f"--date: {text} is outside {FIRST_DATE} to {LAST_DATE}")
+    return date
 
 
 @cli.command()
@@ -201,10 +289,7 @@ def cluster_command(config_path: Path | None, jsonl_path: str) -> None:
     config = _load(config_path, required=False)
     with _open_input(jsonl_path) as stream:
         records = list(jsonl.read_records(stream, name=jsonl_path))
-    documents = [
-        jsonl.cluster_input_document(r, name=jsonl_path, line=n)
-        for n, r in enumerate(records, start=1)
-    ]
+    documents = [jsonl.cluster_input_document(r, name=jsonl_path, line=n) for n, r in records]
     articles = pipeline.clean_for_clustering(documents)
     stories = cluster.cluster_articles(
         articles, similarity=config.cluster.similarity, max_gap_days=config.cluster.max_gap_days
@@ -261,7 +346,7 @@ def summarize_command(
             click.echo(sentence.text)
         return
     with _open_input(jsonl_path) as stream:
-        for number, record in enumerate(jsonl.read_records(stream, name=jsonl_path), start=1):
+        for number, record in jsonl.read_records(stream, name=jsonl_path):
             story = jsonl.story_articles(record, name=jsonl_path, line=number)
             summary = summarize_one(story)
             jsonl.write_records(
@@ -270,16 +355,19 @@ def summarize_command(
 
 
 @cli.command(name="schedule")
+@quiet_option
 @common_options
-def schedule_command(config_path: Path | None) -> None:
+def schedule_command(config_path: Path | None, quiet: bool) -> None:
     """Run builds on the configured schedule until SIGINT or SIGTERM (a foreground service).
 
     A run missed while the machine slept is caught up once; see docs/service.md.
     Example: digest schedule --config /etc/digest/config.yaml
     """
-    config = _load(config_path, required=True)
-    # A service's log is its record: one line per run and its start and stop, even without -v.
-    logging.getLogger("digest.schedule").setLevel(logging.INFO)
+    config = _load(config_path, required=True, sending=True)
+    # A service's log is its record: one line per run and its start and stop, even without -v;
+    # --quiet keeps only warnings and errors (a failed build, a failed email).
+    if not quiet:
+        logging.getLogger("digest.schedule").setLevel(logging.INFO)
 
     def build_at(moment: dt.datetime) -> int:
         result = pipeline.build(config, date=moment.date(), now=moment.astimezone(dt.UTC))
@@ -293,18 +381,45 @@ def schedule_command(config_path: Path | None) -> None:
 
 @cli.command()
 @click.option("--pending", is_flag=True, required=True, help="Retry every failed email.")
+@quiet_option
+@wait_option
 @common_options
-def deliver(config_path: Path | None, pending: bool) -> None:
+def deliver(config_path: Path | None, pending: bool, quiet: bool, wait_seconds: float) -> None:
     """Email the briefings whose delivery failed or was interrupted, oldest first.
 
     Example: digest deliver --pending
     """
-    config = _load(config_path, required=True)
+    config = _load(config_path, required=True, sending=True)
     # The build lock: a build running now may be emailing one of these dates itself.
-    with schedule.build_lock(config.resolve(config.store.path)):
+    with _build_lock(config, wait=wait_seconds, quiet=quiet):
         outcomes = pipeline.deliver_pending(config, now=dt.datetime.now(dt.UTC))
-    for outcome in outcomes:
+    for outcome in outcomes if not quiet else ():
         click.echo(f"{outcome.date.isoformat()}: {outcome.status}")
+
+
+@cli.command()
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Show the N most recent builds.",
+)
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="One JSON object per build on stdout.")
+@common_options
+def runs(config_path: Path | None, limit: int, as_jsonl: bool) -> None:
+    """The run ledger, most recent first: each build's date, status, counts, email and files.
+
+    Example: digest runs --limit 5
+    """
+    from digest import operate  # noqa: PLC0415  # imports stay lazy (start-up time)
+
+    config = _load(config_path, required=True)
+    views = operate.read_runs(config.resolve(config.store.path), limit)
+    if as_jsonl:
+        jsonl.write_records(sys.stdout, (operate.run_record(v) for v in views))
+        return
+    click.echo(operate.runs_table(views, ZoneInfo(config.schedule.timezone)), nl=False)
 
 
 @cli.group()
@@ -321,7 +436,8 @@ def feeds_import(config_path: Path | None, opml_path: Path, dry_run: bool) -> No
 
     Example: digest feeds import subscriptions.opml
     """
-    path = config_path or DEFAULT_CONFIG
+    path = _find(config_path, required=True)
+    assert path is not None  # required: found, or ConfigError
     config = load_config(path, required=True)
     merged = opml.merge_feeds(config.sources.feeds, opml.import_opml(opml_path))
     added = len(merged) - len(config.sources.feeds)
@@ -332,6 +448,30 @@ def feeds_import(config_path: Path | None, opml_path: Path, dry_run: bool) -> No
     click.echo(f"{path}: {added} feed(s) added, {len(merged)} in all", err=True)
 
 
+@feeds.command(name="status")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="One JSON object per feed on stdout.")
+@common_options
+def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
+    """The health of each configured feed: last fetch and success, failures, entries.
+
+    Example: digest feeds status
+    """
+    from digest import operate  # noqa: PLC0415  # imports stay lazy (start-up time)
+    from digest.clock import build_clock  # noqa: PLC0415
+
+    config = _load(config_path, required=True)
+    statuses = operate.read_feed_status(
+        config.resolve(config.store.path),
+        config.sources.feeds,
+        now=build_clock(os.environ)(),
+        silent_days=config.collect.silent_days,
+    )
+    if as_jsonl:
+        jsonl.write_records(sys.stdout, (operate.feed_record(s) for s in statuses))
+        return
+    click.echo(operate.feeds_table(statuses, ZoneInfo(config.schedule.timezone)), nl=False)
+
+
 @feeds.command(name="export")
 @common_options
 def feeds_export(config_path: Path | None) -> None:
@@ -339,8 +479,74 @@ def feeds_export(config_path: Path | None) -> None:
 
     Example: digest feeds export > subscriptions.opml
     """
-    config = _load(config_path, required=True)
+    # Not checked beyond its keys, like `feeds import`: moving feeds out of a config that
+    # still has other problems is part of fixing it.
+    path = _find(config_path, required=True)
+    assert path is not None  # required: found, or ConfigError
+    config = load_config(path)
     click.echo(opml.export_opml(config.sources.feeds), nl=False)
+
+
+@cli.command(name="init")
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--user", is_flag=True, help="Write into your config folder (~/.config/digest), found anywhere."
+)
+@click.option("--force", is_flag=True, help="Replace an existing config.yaml.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def init_command(folder: Path | None, user: bool, force: bool, debug: bool) -> None:
+    """Write a starter config.yaml and a sources/ folder into FOLDER [default: .].
+
+    An existing config.yaml is kept unless --force is given.
+    Example: digest init ~/news && cd ~/news && digest check && digest build
+    """
+    from digest import init  # noqa: PLC0415 (only this command needs it)
+
+    _configure_logging(debug=debug, verbose=False)
+
+    if user and folder is not None:
+        raise UsageError("give either FOLDER or --user, not both")
+    target = user_config_dir(os.environ, Path.home()) if user else (folder or Path())
+    result = init.init_folder(target, force=force)
+    verb = "replaced" if result.replaced else "wrote"
+    made = "".join(f", made {path}{os.sep}" for path in result.created[1:])
+    click.echo(f"{verb} {result.config}{made}")
+    found = _find(None, required=False)
+    # Found by the lookup from here: plain commands; otherwise they need --config.
+    option = (
+        "" if found is not None and found.resolve() == result.config.resolve()
+        else f" --config {result.config}"
+    )  # fmt: skip
+    click.echo(
+        "Next:\n"
+        f"  1. edit {result.config}: add feeds under sources.feeds, or put .txt/.md articles"
+        f" in {result.config.parent / init.SOURCES_FOLDER}{os.sep}\n"
+        f"  2. digest check{option}      validate it (--smtp also tries the mail server)\n"
+        f"  3. digest build{option}      write today's briefing\n"
+        f"  4. digest schedule{option}   build every day at schedule.cron (docs/service.md)"
+    )
+
+
+@cli.command(name="check")
+@click.option("--smtp", is_flag=True, help="Also connect and log in to the SMTP server (no mail).")
+@common_options
+def check_command(config_path: Path | None, smtp: bool) -> None:
+    """Check the config and everything a run needs: one line per problem, exit 2 if any.
+
+    Keys, source folders, templates (yours and the built-in ones), language, email settings,
+    cron and time zone, output and store folders. Every command runs the same checks at start.
+    Example: digest check --smtp
+    """
+    from digest import check  # noqa: PLC0415 (the checks import what they check)
+
+    path = _find(config_path, required=True)
+    assert path is not None  # required: found, or ConfigError
+    config, problems = check.read_checked(path, env=os.environ, sending=True)
+    if config is not None and smtp and not problems:
+        problems = [p.line(path) for p in check.check_smtp(config, env=os.environ)]
+    if problems or config is None:
+        _stop(problems)
+    click.echo(f"{path}: OK ({check.describe(config, now=dt.datetime.now(dt.UTC))})")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -363,6 +569,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(1)
+    except OSError as exc:
+        # A safety net: the known cases are DigestErrors at their source; any other OS error is
+        # still the machine's state for the user to act on (a path, a permission, a full disk),
+        # not a bug in digest, so it is one line naming the path where there is one.
+        if debug:
+            raise
+        reason = exc.strerror or str(exc)
+        error = FileError(exc.filename, reason) if exc.filename is not None else DigestError(reason)
+        click.echo(f"digest: error: {error}", err=True)
+        sys.exit(error.exit_code)
     except Exception as exc:
         if debug:
             raise

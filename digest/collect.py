@@ -1,7 +1,8 @@
 """Collect raw documents from local files (feeds live in `digest.feeds`).
 
 A source is a folder (every `.txt`/`.md` file in it, sorted), a file, or a glob. A file that is
-empty, unreadable or binary becomes a failed `SourceReport` naming it; the others still count.
+empty, unreadable, binary or larger than `sources.max_file_bytes` becomes a failed
+`SourceReport` naming it; the others still count.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +37,11 @@ class CollectResult:
     reports: tuple[SourceReport, ...]
 
 
-def collect_files(sources: Sequence[str], *, base_dir: Path) -> CollectResult:
-    """Read every file the sources name; one report per source that failed or yielded nothing."""
+def collect_files(sources: Sequence[str], *, base_dir: Path, max_bytes: int) -> CollectResult:
+    """Read every file the sources name; one report per source that failed or yielded nothing.
+
+    A file larger than `max_bytes` is skipped whole (`read_document`).
+    """
     documents: list[RawDocument] = []
     reports: list[SourceReport] = []
     seen: set[Path] = set()
@@ -53,7 +58,7 @@ def collect_files(sources: Sequence[str], *, base_dir: Path) -> CollectResult:
                 continue
             seen.add(path)
             try:
-                documents.append(read_document(path, origin=shown))
+                documents.append(read_document(path, origin=shown, max_bytes=max_bytes))
             except SourceError as exc:
                 log.warning("%s", exc)
                 reports.append(SourceReport(shown, ok=False, message=str(exc)))
@@ -81,10 +86,22 @@ def _expand(source: str, base_dir: Path) -> list[tuple[str, Path]]:
     return []
 
 
-def read_document(path: Path, *, origin: str) -> RawDocument:
-    """One text file as a RawDocument; SourceError when it is unreadable, binary or empty."""
+def read_document(path: Path, *, origin: str, max_bytes: int) -> RawDocument:
+    """One text file as a RawDocument; SourceError when it is unreadable, binary, empty or
+    larger than `max_bytes`."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            # Skipped, not cut: the end of an article is where its outcome is, and a file this
+            # large is more likely a log or a dump than an article. Read no more than the cap
+            # plus one byte, so a file growing meanwhile cannot fill memory.
+            data = stream.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                size = max(os.fstat(stream.fileno()).st_size, len(data))
+                raise SourceError(
+                    origin,
+                    f"file too large ({size:,} bytes, more than sources.max_file_bytes:"
+                    f" {max_bytes:,}), skipped",
+                )
     except OSError as exc:
         raise SourceError(origin, f"cannot read: {exc.strerror or exc}") from exc
     text = _decode(data, origin)

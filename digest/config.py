@@ -1,12 +1,17 @@
-"""Configuration: `load_config(path) -> Config`, validated once; the only home of defaults.
+"""Configuration: `find_config` and `load_config(path) -> Config`; the only home of defaults.
 
 Relative paths in a config file are taken relative to the folder that holds the file, so a
 build started by cron or systemd from any working directory reads the same sources.
+
+Loading checks every key's type and range; what needs a library or the file system (language,
+templates, cron, folders, email completeness) is checked by `digest.check`, which every command
+runs right after loading. This module stays light: `digest --help` imports it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,11 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from digest.errors import ConfigError, UsageError
-from digest.text.language import stemmer_for, stop_words_for
+from digest.errors import ConfigError
 
 __all__ = [
     "ALGORITHM_NAMES",
+    "CONFIG_ENV",
+    "CONFIG_NAME",
     "ClusterConfig",
     "CollectConfig",
     "Config",
@@ -30,7 +36,11 @@ __all__ = [
     "SourcesConfig",
     "StoreConfig",
     "SummaryConfig",
+    "config_places",
+    "find_config",
     "load_config",
+    "user_config_dir",
+    "validation_problems",
 ]
 
 log = logging.getLogger(__name__)
@@ -57,6 +67,7 @@ class FeedSource(_Section):
 
 class SourcesConfig(_Section):
     files: tuple[str, ...] = ("seeds",)
+    max_file_bytes: int = Field(default=5_000_000, gt=0)  # a larger local file is skipped
     feeds: tuple[FeedSource, ...] = ()
 
     @field_validator("feeds", mode="before")
@@ -109,18 +120,9 @@ class SummaryConfig(_Section):
     algorithm: AlgorithmName = "digest"
     words: int | None = Field(default=120, ge=10)
     sentences: int | None = Field(default=None, ge=1)
+    # Whether stop words and a stemmer exist for it is `digest.check`'s question: asking
+    # imports sumy and NLTK, seconds that a config load must not cost.
     language: str = "english"
-
-    @field_validator("language")
-    @classmethod
-    def _known_language(cls, value: str) -> str:
-        # Checked at load, so a misspelt language fails before any work, not mid-build.
-        try:
-            stop_words_for(value)
-            stemmer_for(value)
-        except UsageError as exc:
-            raise ValueError(f"no stop words or stemmer for {value!r}") from exc
-        return value
 
 
 class ClusterConfig(_Section):
@@ -143,6 +145,7 @@ class EmailConfig(_Section):
     recipients: tuple[str, ...] = ()
     subject: str = "News digest for {{ date }}"
     timeout: float = Field(default=30.0, gt=0)
+    skip_empty: bool = True  # no email for a briefing with nothing new
 
 
 class ScheduleConfig(_Section):
@@ -186,6 +189,70 @@ class Config(_Section):
         return path if path.is_absolute() else self.base_dir / path
 
 
+CONFIG_NAME = "config.yaml"
+CONFIG_ENV = "DIGEST_CONFIG"
+
+
+def user_config_dir(env: Mapping[str, str], home: Path) -> Path:
+    """`$XDG_CONFIG_HOME/digest`, or `~/.config/digest` when that is unset or relative."""
+    # The XDG Base Directory spec says a relative XDG_CONFIG_HOME is invalid and ignored.
+    base = env.get("XDG_CONFIG_HOME", "")
+    folder = Path(base) if base and Path(base).is_absolute() else home / ".config"
+    return folder / "digest"
+
+
+def config_places(
+    explicit: Path | None, *, env: Mapping[str, str], home: Path
+) -> tuple[tuple[str, Path], ...]:
+    """Where the config file is looked for, in order: (how the place is named, its path).
+
+    `--config`, else `$DIGEST_CONFIG`: a file named either way is the only place. Otherwise
+    `./config.yaml`, then the user's config folder. Relative paths are relative to the
+    current folder.
+    """
+    if explicit is not None:
+        return (("--config", explicit),)
+    if named := env.get(CONFIG_ENV):
+        return ((f"${CONFIG_ENV}", Path(named).expanduser()),)
+    return (
+        ("the current folder", Path(CONFIG_NAME)),
+        ("the user's config folder", user_config_dir(env, home) / CONFIG_NAME),
+    )
+
+
+def find_config(
+    explicit: Path | None,
+    *,
+    env: Mapping[str, str],
+    cwd: Path,
+    home: Path,
+    required: bool = True,
+) -> Path | None:
+    """The config file to load (relative to `cwd` if relative), or None for the defaults.
+
+    A file named by `--config` or `$DIGEST_CONFIG` must exist. Otherwise the first of
+    `./config.yaml` and the user's config folder that exists; when neither does, None if not
+    `required`, else a ConfigError listing every place looked in, in order.
+    """
+    places = config_places(explicit, env=env, home=home)
+    for _, path in places:
+        if (cwd / path).is_file():
+            return path
+    if len(places) == 1:
+        how, path = places[0]
+        if (cwd / path).exists():
+            raise ConfigError(f"{path}: not a file (named by {how})")
+        raise ConfigError(f"{path}: config file not found (named by {how})")
+    if not required:
+        log.debug("no config file found; using built-in defaults")
+        return None
+    looked = ", then ".join(f"{cwd / path}" for _, path in places)
+    raise ConfigError(
+        f"config file not found: looked in {looked} (no --config given, ${CONFIG_ENV} not set);"
+        " `digest init` writes a starter config"
+    )
+
+
 def load_config(path: Path, *, required: bool = True) -> Config:
     """Read and validate a config file; every problem is a ConfigError naming file and key.
 
@@ -212,13 +279,16 @@ def load_config(path: Path, *, required: bool = True) -> Config:
     try:
         return Config.model_validate({**raw, "base_dir": path.resolve().parent})
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {_first_problem(exc)}") from exc
+        problems = validation_problems(exc)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ConfigError(f"{path}: {problems[0]}{more}") from exc
 
 
-def _first_problem(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
-    message = error["msg"]
-    if error["type"] == "extra_forbidden":
-        message = "unknown key"
-    return f"{key}: {message}"
+def validation_problems(exc: ValidationError) -> list[str]:
+    """Each problem pydantic found, as `key: message`, in the file's order."""
+    problems = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        problems.append(f"{key}: {message}")
+    return problems

@@ -11,9 +11,16 @@ import os
 import tempfile
 from pathlib import Path
 
+from digest.errors import FileError
 from digest.render import RenderedBriefing
 
-__all__ = ["briefing_paths", "write_atomically", "write_briefing"]
+__all__ = [
+    "briefing_paths",
+    "os_reason",
+    "prepare_output_dir",
+    "write_atomically",
+    "write_briefing",
+]
 
 
 def briefing_paths(out_dir: Path, date: dt.date) -> tuple[Path, Path, Path]:
@@ -29,15 +36,57 @@ def write_briefing(rendered: RenderedBriefing, *, out_dir: Path, date: dt.date) 
     return markdown_path, html_path, json_path
 
 
+def prepare_output_dir(out_dir: Path) -> None:
+    """Create `out_dir` if needed and prove a file can be written there; FileError if not.
+
+    Called before a build collects anything, so a mistyped or read-only `--out` fails in a
+    second, not after the whole pipeline ran. Writing a file is the only true test: access
+    checks miss read-only mounts, ACLs and full disks.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileError(out_dir, f"cannot create the output folder: {os_reason(exc)}") from exc
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".digest-probe.", dir=out_dir)
+    except OSError as exc:
+        raise FileError(out_dir, f"cannot write in the output folder: {os_reason(exc)}") from exc
+    os.close(handle)
+    Path(probe).unlink(missing_ok=True)
+
+
+def os_reason(exc: OSError) -> str:
+    """The OS's reason in words, and which part of a path is a file where a folder must be."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, NotADirectoryError | FileExistsError) and exc.filename is not None:
+        blocker = _file_in_the_way(Path(exc.filename))
+        if blocker is not None:
+            reason += f" ({blocker} is a file)"
+    return reason
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    for ancestor in (path, *path.parents):
+        if ancestor.is_file():
+            return ancestor
+    return None
+
+
 def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write `text` to `path` through a temporary file; FileError naming `path` on failure."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise FileError(path, f"cannot write: {os_reason(exc)}") from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         # mkstemp makes the file private; a briefing is meant to be read (web server, archive).
         Path(temporary).chmod(0o644)
         Path(temporary).replace(path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a full disk, a quota: name the file, not the temporary
+            raise FileError(path, f"cannot write: {os_reason(exc)}") from exc
         raise

@@ -4,14 +4,24 @@
     ├── ConfigError             config file missing, unreadable or invalid; exit code 2
     ├── UsageError              bad command-line input (a missing file, bad JSON Lines); exit code 2
     ├── SourceError             one source could not be read; reported, the run goes on
-    └── DeliveryError           a briefing could not be delivered (SMTP); files are still written
+    ├── DeliveryError           a briefing could not be delivered (SMTP); files are still written
+    ├── FileError               a file or folder cannot be read or written; names the path
+    └── BusyError               another build holds the store's lock past `--wait`; exit code 75
 
 Anything else that escapes is a bug: the CLI prints one line and exits 1 (`--debug` shows it).
 """
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "DeliveryError", "DigestError", "SourceError", "UsageError"]
+__all__ = [
+    "BusyError",
+    "ConfigError",
+    "DeliveryError",
+    "DigestError",
+    "FileError",
+    "SourceError",
+    "UsageError",
+]
 
 
 class DigestError(Exception):
@@ -39,3 +49,21 @@ class SourceError(DigestError):
 
 class DeliveryError(DigestError):
     pass
+
+
+class FileError(DigestError):
+    """An OS error on a path the user chose (an output folder, an input file): names the path."""
+
+    def __init__(self, path: object, cause: str) -> None:
+        super().__init__(f"{path}: {cause}")
+        self.path = path
+
+
+class BusyError(DigestError):
+    """Another build held the store's lock for longer than the caller would wait.
+
+    Its own exit code (EX_TEMPFAIL of sysexits.h: try again later), so a script can tell
+    "busy" from "broken".
+    """
+
+    exit_code = 75

@@ -29,9 +29,20 @@ __all__ = [
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")  # a line is a paragraph; blank lines too
 
 
-def read_records(stream: IO[str], *, name: str) -> Iterator[dict[str, Any]]:
-    """Each non-blank line of `stream` as a JSON object."""
-    for number, line in enumerate(stream, start=1):
+def read_records(stream: IO[bytes], *, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line of `stream` as (line number, JSON object).
+
+    Bytes are decoded line by line, so a line that is not UTF-8 (a latin-1 export) is named by
+    its number; decoding the whole stream as text would fail somewhere in an 8 KiB block.
+    """
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"{name}: line {number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at position"
+                f" {exc.start + 1}); JSON Lines must be UTF-8"
+            ) from exc
         if not line.strip():
             continue
         try:
@@ -40,7 +51,7 @@ def read_records(stream: IO[str], *, name: str) -> Iterator[dict[str, Any]]:
             raise UsageError(f"{name}: line {number}: not valid JSON ({exc.msg})") from exc
         if not isinstance(record, dict):
             raise UsageError(f"{name}: line {number}: expected a JSON object")
-        yield record
+        yield number, record
 
 
 def write_records(stream: IO[str], records: Iterable[dict[str, Any]]) -> None:

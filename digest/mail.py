@@ -3,8 +3,10 @@
     render_subject(template, date=, briefing=)  -> str      the subject from config's template
     build_message(settings=, subject=, ...)      -> EmailMessage   text/plain + text/html parts
     send_message(message, settings=, env=)       -> None     smtplib; DeliveryError on failure
+    probe_server(settings, env=)                 -> None     connect, TLS, login, QUIT: no mail
     deliver_email(store, ...)                    -> DeliveryOutcome   the once-only rule
-    deliver_briefing(store, ...)                 -> outcomes  a build's email: today's, then retries
+    deliver_briefing(store, ...)                 -> outcomes  a build's email: today's (unless
+                                                               empty), then retries
     deliver_pending(store, ...)                  -> list[DeliveryOutcome]   retry failed dates
 
 The two bodies are the message's alternative parts, never attachments, so every client
@@ -36,17 +38,22 @@ from digest.model import Briefing
 from digest.store import Store, ledger
 
 __all__ = [
+    "NOTHING_NEW",
     "DeliveryOutcome",
     "build_message",
     "deliver_briefing",
     "deliver_email",
     "deliver_pending",
     "inline_css",
+    "probe_server",
     "render_subject",
     "send_message",
 ]
 
 log = logging.getLogger(__name__)
+
+# The ledger's note on a run whose briefing was not emailed because it had nothing new.
+NOTHING_NEW = "nothing new since the last briefing (email.skip_empty)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +61,7 @@ class DeliveryOutcome:
     """What `deliver_email` did for one date (a failure is raised, not returned)."""
 
     date: dt.date
-    status: Literal["sent", "already_sent", "not_configured"]
+    status: Literal["sent", "already_sent", "not_configured", "nothing_new"]
     message_id: str | None = None
     recipients: tuple[str, ...] = ()
 
@@ -198,24 +205,31 @@ def deliver_briefing(
     now: dt.datetime,
     env: Mapping[str, str],
     ssl_context: ssl.SSLContext | None = None,
+    empty: bool = False,
 ) -> tuple[DeliveryOutcome, ...]:
     """What a build does: email `date`'s briefing (once), then retry earlier pending dates.
 
     Today's goes first so that, with the server down, today's failure is the one recorded and
-    raised; the older dates wait for the next run.
+    raised; the older dates wait for the next run. An `empty` briefing (nothing new) is not
+    emailed when `email.skip_empty` is on, unless `resend` asks for it; earlier dates still are.
     """
-    today = deliver_email(
-        store,
-        settings=settings,
-        date=date,
-        text=text,
-        html=html,
-        subject=subject,
-        resend=resend,
-        now=now,
-        env=env,
-        ssl_context=ssl_context,
-    )
+    if empty and settings.enabled and settings.skip_empty and not resend:
+        log.info("nothing new for %s: no email (email.skip_empty)", date)
+        ledger.note_delivery(store, date, "skipped", NOTHING_NEW)
+        today = DeliveryOutcome(date=date, status="nothing_new")
+    else:
+        today = deliver_email(
+            store,
+            settings=settings,
+            date=date,
+            text=text,
+            html=html,
+            subject=subject,
+            resend=resend,
+            now=now,
+            env=env,
+            ssl_context=ssl_context,
+        )
     earlier = deliver_pending(store, settings=settings, now=now, env=env, ssl_context=ssl_context)
     return (today, *earlier)
 
@@ -310,9 +324,27 @@ def _password(settings: EmailConfig, env: Mapping[str, str], where: str) -> str 
     return password
 
 
-def _converse(
-    message: EmailMessage, *, settings: EmailConfig, password: str | None, context: ssl.SSLContext
+def probe_server(
+    settings: EmailConfig, *, env: Mapping[str, str], ssl_context: ssl.SSLContext | None = None
 ) -> None:
+    """Connect, EHLO, STARTTLS and log in as `settings` say, then QUIT: no mail is sent.
+
+    `digest check --smtp`; a failure is the same one-line DeliveryError a send would raise.
+    """
+    where = f"{settings.host}:{settings.port}"
+    password = _password(settings, env, where)
+    context = ssl_context or ssl.create_default_context()
+    try:
+        with _session(settings=settings, password=password, context=context) as smtp:
+            smtp.ehlo_or_helo_if_needed()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"email to {where} failed: {_describe(exc, settings)}") from exc
+
+
+def _session(
+    *, settings: EmailConfig, password: str | None, context: ssl.SSLContext
+) -> smtplib.SMTP:
+    """A connected SMTP session, with TLS and login done as `settings` say."""
     smtp: smtplib.SMTP
     if settings.security == "tls":
         smtp = smtplib.SMTP_SSL(
@@ -320,11 +352,21 @@ def _converse(
         )
     else:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    with smtp:
+    try:
         if settings.security == "starttls":
             smtp.starttls(context=context)
         if settings.username and password is not None:
             _login(smtp, settings.username, password)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _converse(
+    message: EmailMessage, *, settings: EmailConfig, password: str | None, context: ssl.SSLContext
+) -> None:
+    with _session(settings=settings, password=password, context=context) as smtp:
         refused = smtp.send_message(
             message, from_addr=settings.sender, to_addrs=list(settings.recipients)
         )

@@ -97,7 +97,9 @@ def collect_sources(
     feed_sources = (
         [FeedSource(url=f) for f in feeds or ()] if explicit else list(config.sources.feeds)
     )
-    collected = collect_files(file_sources, base_dir=config.base_dir)
+    collected = collect_files(
+        file_sources, base_dir=config.base_dir, max_bytes=config.sources.max_file_bytes
+    )
     if not feed_sources:
         return collected
     fetched = _fetch_feeds(config, feed_sources, store=store, now=now or dt.datetime.now(dt.UTC))
@@ -281,13 +283,20 @@ def build(
     send_email: bool = True,
     resend: bool = False,
     env: Mapping[str, str] | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> BuildResult:
     """One full run, stage by stage: collect, clean, dedupe, cluster (and continue earlier
-    stories), summarize (with conflicts), compose, render and write, keep, email."""
+    stories), summarize (with conflicts), compose, render and write, keep, email.
+
+    `clock` gives the ledger's finish time; a caller honouring SOURCE_DATE_EPOCH passes the
+    same fixed clock it took `now` from. Without one it is `now` plus the time the build took:
+    never the wall clock against a `now` from elsewhere (a test, a catch-up run).
+    """
     out_dir = out_dir or config.resolve(config.output.dir)
-    # The build's one clock: `now` when it starts, advanced by the time it takes.
+    # Without a clock, the build's one clock is `now`, advanced by the time the build takes.
     started = time.monotonic()
-    # Opened (and upgraded) first: a store that cannot be used stops the build before any work.
+    deliver.prepare_output_dir(out_dir)
+    # Opened (and upgraded) before any work: a store that cannot be used stops the build here.
     with open_store(config.resolve(config.store.path)) as store:
         since = date - dt.timedelta(days=config.cluster.max_gap_days)
         stored = stories_store.load_history(store, since=since)
@@ -319,7 +328,7 @@ def build(
             store,
             date=date,
             started=now,
-            finished=now + dt.timedelta(seconds=time.monotonic() - started),
+            finished=(clock() if clock else now + dt.timedelta(seconds=time.monotonic() - started)),
             status="partial" if problems else "ok",
             outputs=[str(p) for p in outputs],
         )
@@ -331,7 +340,11 @@ def _collect(
     config: Config, store: Store, *, now: dt.datetime, date: dt.date
 ) -> tuple[tuple[RawDocument, ...], tuple[SourceReport, ...]]:
     """The configured files in full, and feed entries first seen since the last briefing."""
-    files = collect_files(list(config.sources.files), base_dir=config.base_dir)
+    files = collect_files(
+        list(config.sources.files),
+        base_dir=config.base_dir,
+        max_bytes=config.sources.max_file_bytes,
+    )
     documents, feed_reports = _new_feed_documents(config, store, now=now, date=date)
     return (*files.documents, *documents), (*files.reports, *feed_reports)
 
@@ -424,6 +437,7 @@ def _email(
             resend=resend,
             now=now,
             env=os.environ if env is None else env,
+            empty=not briefing.stories,
         )
     except DeliveryError as exc:
         return str(exc)

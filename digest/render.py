@@ -3,31 +3,45 @@
 Templates are looked up in the user's folder first (`output.templates`), then in the built-in
 `templates/` folder, template by template, so a user overrides one without copying the rest.
 HTML templates are autoescaped; only http(s) links ever become links.
+
+A template that does not compile, or fails while rendering (an undefined variable: templates run
+with StrictUndefined, so a misspelt name is an error, not an empty string), is a ConfigError
+naming the template's file and line, whether it is the user's or a built-in one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from types import TracebackType
+from typing import NoReturn, Protocol
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 
 from digest.briefing_json import briefing_json
+from digest.errors import ConfigError
 from digest.model import Article, Briefing, Published, Story
 
 __all__ = [
     "BUILTIN_TEMPLATES",
+    "DARK",
+    "LIGHT",
     "ConflictView",
+    "Palette",
     "RenderedBriefing",
     "SectionLike",
     "SectionView",
     "SourcedSentence",
     "StoryView",
+    "isolate",
+    "isolate_text",
     "make_environment",
     "render_briefing",
     "safe_url",
@@ -43,6 +57,52 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # An underscore inside a word (file_name.txt) cannot start emphasis in CommonMark, so it is
 # left as is for people reading the .md file as text; everywhere else it is escaped.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]<>#|]|(?<![^\W_])_|_(?![^\W_]))")
+# Unicode's bidirectional classes that can move the text around them: right-to-left letters,
+# Arabic digits, and the explicit embeddings, overrides and isolates (UAX #9).
+_DIRECTIONAL = frozenset(
+    {"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+)
+_ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+_FSI, _PDI = "\u2068", "\u2069"
+# A paragraph separator ends every embedding and isolate, ours too: each line is isolated alone.
+_PARAGRAPH_BREAK = re.compile("([\n\r\x1c-\x1e\x85\u2029])")
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The HTML's colours in one scheme. Templates write every value out (no `var()`): mail
+    clients such as Gmail and Outlook drop CSS variables and the element that defines them."""
+
+    ink: str
+    muted: str
+    paper: str
+    rule: str
+    link: str
+    tint: str
+    accent: str
+    on_accent: str  # text on an `accent` background: the "developing" badge
+
+
+LIGHT = Palette(
+    ink="#1d1d1f",
+    muted="#5b5b60",
+    paper="#fbfbf8",
+    rule="#e2e0da",
+    link="#0b57d0",
+    tint="#f1efe8",
+    accent="#b3261e",
+    on_accent="#ffffff",
+)
+DARK = Palette(
+    ink="#e8e8e6",
+    muted="#a5a5aa",
+    paper="#161617",
+    rule="#333333",
+    link="#8ab4f8",
+    tint="#222224",
+    accent="#f28b82",
+    on_accent="#161617",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,12 +287,93 @@ def xml_text(value: object) -> str:
     return _XML_INVALID.sub("", str(value))
 
 
+def isolate_text(text: str) -> str:
+    """`text` as an isolate (FSI ... PDI) if it could change the direction of the text around
+    it, else unchanged; its own isolates are balanced so it cannot end ours or leave one open."""
+    if not any(unicodedata.bidirectional(ch) in _DIRECTIONAL for ch in text):
+        return text
+    return _balanced(text, wrap=(_FSI, _PDI))
+
+
+@jinja2.pass_eval_context
+def isolate(context: jinja2.nodes.EvalContext, value: object, *, attribute: bool = False) -> str:
+    """Source text that cannot change the direction of the page's own text around it.
+
+    In HTML (autoescaped) it becomes a `<bdi>` element; in an attribute (`attribute=True`) and
+    in Markdown or plain text, an FSI ... PDI isolate when it needs one (`isolate_text`).
+    """
+    text = str(value)
+    if context.autoescape and not attribute:
+        # Balanced too: a stray PDI must not close the element's isolate in any engine.
+        return markupsafe.Markup("<bdi>%s</bdi>") % _balanced(text, wrap=("", ""))
+    return isolate_text(text)
+
+
+def _balanced(text: str, *, wrap: tuple[str, str]) -> str:
+    """Each line of `text` between `wrap`, with every isolate it opens closed and every PDI
+    that closes none of them dropped."""
+    lines = []
+    for part in _PARAGRAPH_BREAK.split(text):
+        if not part or _PARAGRAPH_BREAK.fullmatch(part):
+            lines.append(part)
+            continue
+        kept = []
+        depth = 0
+        for ch in part:
+            if ch in _ISOLATE_OPENERS:
+                depth += 1
+            elif ch == _PDI:
+                if not depth:
+                    continue
+                depth -= 1
+            kept.append(ch)
+        lines.append(wrap[0] + "".join(kept) + _PDI * depth + wrap[1])
+    return "".join(lines)
+
+
+class _Environment(jinja2.Environment):
+    """jinja2's environment, its template errors turned into one line naming file and line."""
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        # jinja2 routes both compile errors and errors raised while rendering through here.
+        where = _template_frame(sys.exc_info()[2])
+        try:
+            super().handle_exception(source)
+        except jinja2.TemplateSyntaxError as exc:
+            place = exc.filename or exc.name or "<template>"
+            raise ConfigError(f"{place}:{exc.lineno}: {_one_line(exc.message)}") from exc
+        except jinja2.TemplateError as exc:
+            # An undefined variable, an include not found: the user's template to fix.
+            place = f"{where[0]}:{where[1]}" if where else "<template>"
+            message = _one_line(exc.message)
+            if isinstance(exc, jinja2.TemplateNotFound):
+                message = f"template {message!r} not found"
+            raise ConfigError(f"{place}: {message}") from exc
+
+
+def _template_frame(traceback: TracebackType | None) -> tuple[str, int] | None:
+    """(file, line) of the innermost template frame of a traceback raised while rendering."""
+    found = None
+    while traceback is not None:
+        template = traceback.tb_frame.f_globals.get("__jinja_template__")
+        if isinstance(template, jinja2.Template):
+            name = template.filename or template.name or "<template>"
+            found = (name, template.get_corresponding_lineno(traceback.tb_lineno))
+        traceback = traceback.tb_next
+    return found
+
+
+def _one_line(message: str | None) -> str:
+    return " ".join((message or "").split()) or "template error"
+
+
 def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """The jinja2 environment: the user's folder first, then the built-in templates."""
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    environment = jinja2.Environment(
+    environment = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "xml.j2")),
         undefined=jinja2.StrictUndefined,
@@ -245,6 +386,8 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     environment.filters["md"] = markdown_escape
     environment.filters["md_url"] = markdown_url
     environment.filters["xml_text"] = xml_text
+    environment.filters["isolate"] = isolate
+    environment.globals["palette"] = {"light": LIGHT, "dark": DARK}
     return environment
 
 

@@ -3,7 +3,7 @@
     parse_cron(expression, timezone)        -> CronTrigger   crontab semantics, DST-correct
     previous_fire_time(trigger, now, ...)   -> datetime|None the latest scheduled time <= now
     missed_run(trigger, now=, ...)          -> datetime|None a run to catch up on start
-    build_lock(store_path, stop)            -> context       one build at a time, across processes
+    build_lock(store_path, stop, wait=)     -> context       one build at a time, across processes
     run_scheduled(build, ...)               -> int|None      one scheduled run (lock, skip, log)
     run_service(config, build, ...)         -> int           the service; 0 on SIGTERM/SIGINT
 
@@ -24,23 +24,27 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from digest.config import Config
-from digest.errors import ConfigError, DigestError
+from digest.errors import BusyError, ConfigError, DigestError
 from digest.store import check_place, ledger, open_store
 
 __all__ = [
+    "LockHolder",
     "build_lock",
     "lock_path",
     "missed_run",
@@ -186,31 +190,84 @@ def lock_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".lock")
 
 
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    """Who holds the build lock, as its file says: the PID the holder wrote (None: unknown)."""
+
+    path: Path
+    pid: int | None
+
+    def describe(self) -> str:
+        """'the build running as PID 4242 (lock /srv/store.sqlite3.lock)'"""
+        who = f"the build running as PID {self.pid}" if self.pid else "another build"
+        return f"{who} (lock {self.path})"
+
+
 @contextmanager
-def build_lock(store_path: Path, stop: threading.Event | None = None) -> Iterator[bool]:
+def build_lock(
+    store_path: Path,
+    stop: threading.Event | None = None,
+    *,
+    wait: float | None = None,
+    on_wait: Callable[[LockHolder], None] | None = None,
+) -> Iterator[bool]:
     """Hold the store's build lock; waits for another holder, yields False if `stop` came first.
 
-    An OS lock (flock) is released by the kernel when its holder dies, so a crashed build never
-    leaves a stale lock behind.
+    `on_wait` is told once, when the lock turns out to be held, who holds it; after `wait`
+    seconds (None: no limit) BusyError names the holder. The holder's PID is written into the
+    lock file for that message. An OS lock (flock) is released by the kernel when its holder
+    dies, so a crashed build never leaves a stale lock behind.
     """
     check_place(store_path)  # a DigestError naming the store if its folder cannot be made
     path = lock_path(store_path)
+    deadline = None if wait is None else time.monotonic() + wait
     with path.open("a") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if stop is not None and stop.wait(POLL_SECONDS):
-                    yield False
-                    return
-                if stop is None:
-                    time.sleep(POLL_SECONDS)
-                continue
-            break
+        told = False
+        while not _try_lock(handle):
+            holder = LockHolder(path, _holder_pid(path))
+            if not told and on_wait is not None:
+                on_wait(holder)
+            told = True
+            pause = POLL_SECONDS
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise BusyError(f"gave up after {wait:g} s waiting for {holder.describe()}")
+                pause = min(pause, left)
+            if stop is not None and stop.wait(pause):
+                yield False
+                return
+            if stop is None:
+                time.sleep(pause)
+        _write_pid(handle)
         try:
             yield True
         finally:
+            handle.truncate(0)  # the next waiter must not name a PID that has finished
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _try_lock(handle: IO[str]) -> bool:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _write_pid(handle: IO[str]) -> None:
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+
+
+def _holder_pid(path: Path) -> int | None:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None
 
 
 def run_scheduled(
@@ -229,7 +286,11 @@ def run_scheduled(
     """
     now = (clock or _utc_now)().astimezone(trigger.timezone)
     due = previous_fire_time(trigger, now, horizon=grace) or now
-    with build_lock(store_path, stop) as locked:
+
+    def waiting(holder: LockHolder) -> None:
+        log.info("scheduled build due %s: waiting for %s", _show(due), holder.describe())
+
+    with build_lock(store_path, stop, on_wait=waiting) as locked:
         if not locked:
             log.info("scheduled build due %s: not started, the service is stopping", _show(due))
             return None

@@ -189,6 +189,15 @@ class Browser:
         headlines = tuple(Headline(**h) for h in raw.pop("headlines"))
         return Layout(headlines=headlines, **raw)
 
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression in the open page."""
+        result = self._send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True},
+            session=self._session,
+        )
+        return result["result"].get("value")
+
     def screenshot(self, target: Path, *, width: int, height: int) -> Path:
         """Save a PNG of the open page's top `height` pixels (beyond the viewport if need be)."""
         clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}

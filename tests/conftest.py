@@ -20,6 +20,16 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _no_user_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commands look for a config in the user's config folder and $DIGEST_CONFIG: point them
+    at an empty folder, so a developer's own config never changes what a test sees."""
+    monkeypatch.delenv("DIGEST_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+
+
+@pytest.fixture(autouse=True)
 def _restore_logging() -> Iterator[None]:
     """Commands run in-process configure the root logger; undo that after each test."""
     root = logging.getLogger()

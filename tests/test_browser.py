@@ -133,6 +133,33 @@ def test_one_line_entries_fit_the_screen(browser: Browser, tmp_path: Path, width
     browser.screenshot(tmp_path / f"briefs-{width}.png", width=width, height=layout.height)
 
 
+# Where the browser draws the "5" and the "o" of the contents' "· 5 outlets" after a headline.
+_COUNT_ORDER = """(() => {
+  const text = document.querySelector(".toc .count").firstChild;
+  const left = (i) => {
+    const range = document.createRange();
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  const shown = text.textContent;
+  return [shown, left(shown.indexOf("5")), left(shown.indexOf("o"))];
+})()"""
+
+
+def test_an_unclosed_override_in_a_headline_does_not_reverse_the_text_after_it(
+    browser: Browser, tmp_path: Path
+) -> None:
+    articles = [make_article(f"a{n}", outlet=f"Outlet {n}") for n in range(5)]
+    story = make_story(*articles, headline="Evil \u202eheadline", summary=(("Said.", "a0"),))
+    page = tmp_path / "bidi.html"
+    page.write_text(render_briefing(make_briefing(story)).html, encoding="utf-8")
+    browser.open(page, width=1280)
+    text, five, o = browser.evaluate(_COUNT_ORDER)
+    assert text == "· 5 outlets"
+    assert five < o  # drawn left to right, as written
+
+
 def test_the_checks_catch_overflow_and_hidden_headlines(browser: Browser, tmp_path: Path) -> None:
     page = tmp_path / "bad.html"
     page.write_text(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
 import pytest
 
-from digest.cli import cli
+from digest import pipeline
+from digest.cli import cli, main
 from tests.conftest import REPO
 from tests.golden import run_digest
 
@@ -124,3 +128,213 @@ def test_collect_keeps_every_entry_of_a_feed_with_its_title_link_and_date() -> N
     assert (first["title"], first["url"]) == ("India morning", "https://zones.example.org/india")
     assert first["published"] == "2025-01-06T09:30:00+05:30"
     assert first["text"] == "First paragraph.\n\nSecond & last."
+
+
+# --- operating it: quiet builds, the ledger, feed health, the lock, reproducible bytes --------
+
+
+def write_config(work: Path, *, feeds: str = "") -> Path:
+    """A config in `work` building the seeds (copied there) with its own store and output."""
+    shutil.copytree(REPO / "seeds", work / "seeds")
+    config = work / "config.yaml"
+    config.write_text(
+        f"sources:\n  files: [seeds]\n{feeds}output:\n  dir: briefings\n"
+        "store:\n  path: store.sqlite3\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_a_quiet_build_prints_nothing_and_the_ledger_lists_it(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    built = run_digest("build", "--config", str(config), "--date", "2022-02-02", "--no-email", "-q")
+    assert (built.returncode, built.stdout, built.stderr) == (0, "", "")
+    listed = run_digest("runs", "--config", str(config))
+    assert listed.returncode == 0, listed.stderr
+    header, row = listed.stdout.splitlines()
+    assert header.split()[:3] == ["STARTED", "DATE", "STATUS"]
+    briefing = json.loads((tmp_path / "briefings" / "2022-02-02.json").read_text(encoding="utf-8"))
+    counts = briefing["counts"]
+    assert row.split()[3:9] == [
+        "2022-02-02",
+        "ok",
+        str(counts["stories"]),
+        str(counts["articles"]),
+        "skipped",
+        f"{tmp_path / 'briefings' / '2022-02-02'}.{{md,html,json}}",
+    ]
+    [record] = [
+        json.loads(line)
+        for line in run_digest("runs", "--config", str(config), "--jsonl").stdout.splitlines()
+    ]
+    assert record["started"] == briefing["generated_at"]
+    assert (record["status"], record["email"], len(record["outputs"])) == ("ok", "skipped", 3)
+
+
+def test_source_date_epoch_makes_two_builds_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643702400")  # 2022-02-01 08:00 UTC
+    folders = []
+    for name in ("one", "two"):
+        work = tmp_path / name
+        work.mkdir()
+        result = run_digest("build", "--config", str(write_config(work)), "--no-email", "-q")
+        assert result.returncode == 0, result.stderr
+        folders.append(work / "briefings")
+    files = sorted(p.name for p in folders[0].iterdir())
+    assert files == [
+        "2022-02-01.html",
+        "2022-02-01.json",
+        "2022-02-01.md",
+        "feed.xml",
+        "index.html",
+    ]
+    assert sorted(p.name for p in folders[1].iterdir()) == files
+    for name in files:
+        assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
+    assert "2022-02-01T08:00:00+00:00" in (folders[0] / "feed.xml").read_text(encoding="utf-8")
+    assert (
+        json.loads((folders[0] / "2022-02-01.json").read_text(encoding="utf-8"))["generated_at"]
+        == "2022-02-01T08:00:00+00:00"
+    )
+
+
+def test_a_malformed_source_date_epoch_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In-process: numpy, imported by the clustering modules, reads the variable itself at
+    # import time and crashes on a malformed value before our check can run.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "last tuesday")
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--config", str(write_config(tmp_path)), "--no-email"])
+    assert exited.value.code == 2
+    assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
+    assert not (tmp_path / "briefings").exists()
+
+
+def test_feeds_status_shows_each_configured_feed(tmp_path: Path) -> None:
+    feed = REPO / "tests" / "fixtures" / "feeds" / "atom-zones.xml"
+    missing = tmp_path / "gone.xml"
+    config = write_config(
+        tmp_path, feeds=f"  feeds:\n    - url: {feed}\n      name: Zones\n    - url: {missing}\n"
+    )
+    before = run_digest("feeds", "status", "--config", str(config))
+    assert before.returncode == 0, before.stderr
+    assert [line.split()[1] for line in before.stdout.splitlines()[1:]] == ["never", "never"]
+    built = run_digest("build", "--config", str(config), "--date", "2022-02-02", "--no-email", "-q")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout == ""
+    assert "gone.xml" in built.stderr  # --quiet keeps warnings
+    status = run_digest("feeds", "status", "--config", str(config), "--jsonl")
+    assert status.returncode == 0, status.stderr
+    zones, gone = (json.loads(line) for line in status.stdout.splitlines())
+    entries = feed.read_text(encoding="utf-8").count("<entry")
+    assert (zones["name"], zones["status"], zones["entries"]) == ("Zones", "silent", entries)
+    assert (gone["status"], gone["consecutive_failures"], gone["entries"]) == ("failing", 1, 0)
+    assert "gone.xml" in gone["last_error"]
+
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from digest.schedule import build_lock
+with build_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_a_build_waiting_for_the_lock_says_so_and_gives_up_after_wait(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(tmp_path / "store.sqlite3")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdin is not None
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        told = run_digest("build", "--config", str(config), "--no-email", "--wait", "0.5")
+        quiet = run_digest("build", "--config", str(config), "--no-email", "--wait", "0", "-q")
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    lock = tmp_path / "store.sqlite3.lock"
+    assert told.returncode == 75
+    assert told.stderr.splitlines() == [
+        f"digest: waiting for the build running as PID {holder.pid} (lock {lock});"
+        " giving up after 0.5 s",
+        f"digest: error: gave up after 0.5 s waiting for the build running as PID {holder.pid}"
+        f" (lock {lock})",
+    ]
+    assert told.stdout == ""
+    assert quiet.returncode == 75
+    assert quiet.stderr.splitlines() == [
+        f"digest: error: gave up after 0 s waiting for the build running as PID {holder.pid}"
+        f" (lock {lock})"
+    ]
+    assert not (tmp_path / "briefings").exists()
+
+
+def test_an_output_folder_under_a_file_fails_before_anything_runs(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    out = tmp_path / "notes.txt" / "briefings"
+    result = run_digest("build", "--config", str(config), "--out", str(out), "--no-email")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"digest: error: {out}: cannot create the output folder: Not a directory"
+        f" ({tmp_path / 'notes.txt'} is a file)\n"
+    )
+    assert not (tmp_path / "store.sqlite3").exists()  # nothing was collected or recorded
+
+
+@pytest.mark.parametrize(
+    ("date", "says"),
+    [
+        ("0001-01-01", "--date: 0001-01-01 is outside 1900-01-01 to 9999-12-31"),
+        ("2022-02-30", "--date: expected a date as YYYY-MM-DD, got '2022-02-30'"),
+    ],
+)
+def test_an_impossible_date_is_a_usage_error(tmp_path: Path, date: str, says: str) -> None:
+    result = run_digest("build", "--config", str(write_config(tmp_path)), "--date", date)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"digest: error: {says}")
+    assert not (tmp_path / "store.sqlite3").exists()
+
+
+def test_a_jsonl_line_that_is_not_utf8_is_named_by_its_number(tmp_path: Path) -> None:
+    source = tmp_path / "latin1.jsonl"
+    lines = ['{"id": 1, "text": "Plain.", "docs": []}', "", '{"id": 2, "text": "Caf\u00e9."}']
+    source.write_bytes("\n".join(lines).encode("latin-1") + b"\n")
+    position = lines[2].index("\u00e9") + 1
+    for command in ("cluster", "summarize"):
+        result = subprocess.run(
+            [sys.executable, "-m", "digest", command, "--jsonl", "-"],
+            input=source.read_bytes(),
+            capture_output=True,
+            cwd=tmp_path,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 2
+        assert result.stderr.decode().splitlines() == [
+            f"digest: error: -: line 3: not UTF-8 (byte 0xe9 at position {position});"
+            " JSON Lines must be UTF-8"
+        ]
+
+
+def test_an_os_error_reaching_main_names_its_path(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/digest/store.sqlite3")
+
+    monkeypatch.setattr(pipeline, "build", refuse)
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--config", str(write_config(tmp_path)), "--no-email"])
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == (
+        "digest: error: /srv/digest/store.sqlite3: Permission denied\n"
+    )

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from digest.collect import collect_files, read_document, split_front_matter
+from digest.config import SourcesConfig
 from digest.errors import SourceError
+
+MAX = SourcesConfig().max_file_bytes
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -22,7 +25,7 @@ def test_a_folder_yields_its_text_and_markdown_files_in_name_order(tmp_path: Pat
     write(tmp_path / "in" / "b.md", "Second article text.")
     write(tmp_path / "in" / "a.txt", "First article text.")
     write(tmp_path / "in" / "skip.pdf", "not read")
-    result = collect_files(["in"], base_dir=tmp_path)
+    result = collect_files(["in"], base_dir=tmp_path, max_bytes=MAX)
     assert [d.origin for d in result.documents] == ["in/a.txt", "in/b.md"]
     assert result.reports[-1].ok
     assert result.reports[-1].articles == 2
@@ -32,7 +35,7 @@ def test_a_glob_and_a_single_file(tmp_path: Path) -> None:
     write(tmp_path / "x" / "one.txt", "One.")
     write(tmp_path / "x" / "two.txt", "Two.")
     write(tmp_path / "lone.md", "Lone.")
-    result = collect_files(["x/*.txt", "lone.md"], base_dir=tmp_path)
+    result = collect_files(["x/*.txt", "lone.md"], base_dir=tmp_path, max_bytes=MAX)
     assert [d.text for d in result.documents] == ["One.", "Two.", "Lone."]
 
 
@@ -42,7 +45,7 @@ def test_front_matter_is_read_and_removed(tmp_path: Path) -> None:
         "---\ntitle: Real headline\noutlet: The Paper\nurl: https://example.com/a\n"
         "published: 2022-02-01T17:06:00+05:30\n---\nBody text here.\n",
     )
-    document = read_document(path, origin="a.md")
+    document = read_document(path, origin="a.md", max_bytes=MAX)
     assert document.title == "Real headline"
     assert document.outlet == "The Paper"
     assert document.url == "https://example.com/a"
@@ -78,13 +81,13 @@ def test_bad_files_raise_a_source_error_naming_them(
 ) -> None:
     path = write(tmp_path / "bad.txt", content)
     with pytest.raises(SourceError, match=rf"^bad.txt: .*{cause}"):
-        read_document(path, origin="bad.txt")
+        read_document(path, origin="bad.txt", max_bytes=MAX)
 
 
 def test_a_bad_file_is_reported_and_the_others_still_come(tmp_path: Path) -> None:
     write(tmp_path / "in" / "good.txt", "Good text.")
     write(tmp_path / "in" / "image.txt", b"\x00\x01\x02binary")
-    result = collect_files(["in"], base_dir=tmp_path)
+    result = collect_files(["in"], base_dir=tmp_path, max_bytes=MAX)
     assert [d.origin for d in result.documents] == ["in/good.txt"]
     failed = [r for r in result.reports if not r.ok]
     assert [r.source for r in failed] == ["in/image.txt"]
@@ -93,11 +96,29 @@ def test_a_bad_file_is_reported_and_the_others_still_come(tmp_path: Path) -> Non
 
 def test_non_utf8_text_is_decoded_as_windows_1252(tmp_path: Path) -> None:
     path = write(tmp_path / "old.txt", "Café costs 5 €".encode("cp1252"))
-    assert read_document(path, origin="old.txt").text == "Café costs 5 €"
+    assert read_document(path, origin="old.txt", max_bytes=MAX).text == "Café costs 5 €"
 
 
 def test_a_missing_source_is_reported(tmp_path: Path) -> None:
-    result = collect_files(["nowhere"], base_dir=tmp_path)
+    result = collect_files(["nowhere"], base_dir=tmp_path, max_bytes=MAX)
     assert result.documents == ()
     assert not result.reports[0].ok
     assert "nowhere" in result.reports[0].message
+
+
+def test_a_file_over_the_size_cap_is_skipped_with_one_warning_naming_it_and_its_size(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    write(tmp_path / "in" / "a.txt", "A short article.")
+    write(tmp_path / "in" / "dump.txt", "A line of a log.\n" * 100)  # 1,700 bytes
+    write(tmp_path / "in" / "z.txt", "x" * 1000)  # exactly at the cap: read
+    result = collect_files(["in"], base_dir=tmp_path, max_bytes=1000)
+    assert [d.origin for d in result.documents] == ["in/a.txt", "in/z.txt"]
+    failed = [r for r in result.reports if not r.ok]
+    assert [r.source for r in failed] == ["in/dump.txt"]
+    assert failed[0].message == (
+        "in/dump.txt: file too large (1,700 bytes, more than sources.max_file_bytes: 1,000),"
+        " skipped"
+    )
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [failed[0].message]

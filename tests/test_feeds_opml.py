@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ import yaml
 from digest.config import FeedSource, SourcesConfig
 from digest.errors import ConfigError, UsageError
 from digest.feeds import export_opml, feeds_yaml, import_opml, merge_feeds
-from digest.feeds.opml import replace_feeds, write_feeds
+from digest.feeds.opml import add_feeds, write_feeds
 
 OPML = """<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0">
@@ -95,44 +98,77 @@ def test_merged_feeds_as_yaml_load_as_config() -> None:
     assert SourcesConfig.model_validate(block["sources"]).feeds == merged
 
 
-def test_replace_feeds_rewrites_only_the_feeds_entry_of_the_repo_config() -> None:
+def test_add_feeds_changes_only_the_feeds_entry_of_the_repo_config() -> None:
     original = (Path(__file__).resolve().parents[1] / "config.yaml").read_text(encoding="utf-8")
     feeds = (
         FeedSource(url="https://a.example/rss"),
         FeedSource(url="https://b.example/atom", name="B", full_text=True, include=("x",)),
     )
-    updated = replace_feeds(original, feeds)
-    assert "  - https://a.example/rss\n  - url: https://b.example/atom\n    name: B\n" in updated
+    updated = add_feeds(original, feeds)
+    assert (
+        "  feeds:\n    - https://a.example/rss\n    - url: https://b.example/atom\n"
+        "      name: B\n      full_text: true\n      include: [x]\n\ncollect:\n"
+    ) in updated
     assert load_sources(updated).feeds == feeds
-    # Everything else, comments included, is untouched.
+    # Everything else, comments and alignment included, is untouched.
     kept = [line for line in original.splitlines() if not line.startswith("  feeds:")]
     assert [line for line in updated.splitlines() if line in kept] == kept
-    # And back to none.
-    assert load_sources(replace_feeds(updated, ())).feeds == ()
+    assert add_feeds(updated, feeds) == updated  # nothing new: nothing changes
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        "",
+        "# only a comment\n",
         "collect:\n  retries: 1\n",
         "sources:\n  files: [a]\ncollect:\n  retries: 1\n",
         "sources:\n  feeds:\n  - https://old.example/rss\n  - url: https://o.example/2\n"
         "    name: O\n\n  files: [a]\nstore:\n  path: x\n",
         "sources:  # where articles come from\n  feeds: [https://old.example/rss]  # short\n",
     ],
-    ids=["no-sources", "no-feeds", "block-list", "flow-list"],
+    ids=["empty", "comment-only", "no-sources", "no-feeds", "block-list", "flow-list"],
 )
-def test_replace_feeds_adds_or_replaces_the_list(text: str) -> None:
+def test_add_feeds_appends_to_the_list_or_makes_it(text: str) -> None:
+    before = yaml.safe_load(text) or {}
+    old = SourcesConfig.model_validate(before.get("sources") or {}).feeds
     feeds = (FeedSource(url="https://new.example/feed", category="News"),)
-    updated = replace_feeds(text, feeds)
-    assert load_sources(updated).feeds == feeds
-    assert "old.example" not in updated
-    before = yaml.safe_load(text)
+    updated = add_feeds(text, feeds)
+    assert load_sources(updated).feeds == (*old, *feeds)
     after = yaml.safe_load(updated)
     assert {k: v for k, v in after.items() if k != "sources"} == {
         k: v for k, v in before.items() if k != "sources"
     }
-    assert after["sources"].get("files") == before.get("sources", {}).get("files")
+    assert after["sources"].get("files") == (before.get("sources") or {}).get("files")
+    comments = [line.strip() for line in text.splitlines() if "#" in line]
+    assert all(any(c.split("#")[1] in line for line in updated.splitlines()) for c in comments)
+
+
+def test_add_feeds_keeps_the_comments_inside_the_feeds_list() -> None:
+    text = (
+        "sources:\n"
+        "  feeds:\n"
+        "  # world news\n"
+        "  - https://old.example/rss  # the old one\n"
+        "  # a mapping\n"
+        "  - url: https://o.example/2\n"
+        "    name: O  # named\n"
+        "\n"
+        "# what to collect\n"
+        "collect:\n"
+        "  retries: 1\n"
+    )
+    updated = add_feeds(text, (FeedSource(url="https://new.example/feed"),))
+    assert updated == text.replace(
+        "    name: O  # named\n", "    name: O  # named\n  - https://new.example/feed\n"
+    )
+
+
+def test_add_feeds_refuses_what_is_not_a_mapping() -> None:
+    with pytest.raises(ValueError, match="mapping"):
+        add_feeds("- a\n- b\n", (FeedSource(url="https://a.example/rss"),))
+    with pytest.raises(ValueError, match="not valid YAML"):
+        add_feeds("sources: [\n", (FeedSource(url="https://a.example/rss"),))
 
 
 def load_sources(text: str) -> SourcesConfig:
@@ -144,8 +180,57 @@ def test_write_feeds_updates_the_file_in_place(tmp_path: Path) -> None:
     path.write_text("# mine\nsources:\n  files: [notes]  # keep\n", encoding="utf-8")
     write_feeds(path, (FeedSource(url="https://a.example/rss"),))
     assert path.read_text(encoding="utf-8") == (
-        "# mine\nsources:\n  feeds:\n  - https://a.example/rss\n  files: [notes]  # keep\n"
+        "# mine\nsources:\n  files: [notes]  # keep\n  feeds:\n    - https://a.example/rss\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml"]
     with pytest.raises(ConfigError, match="cannot read"):
         write_feeds(tmp_path / "missing.yaml", ())
+
+
+def test_write_feeds_keeps_the_file_mode(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("sources:\n  files: [notes]\n", encoding="utf-8")
+    path.chmod(0o600)
+    write_feeds(path, (FeedSource(url="https://a.example/rss"),))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_sources(path.read_text(encoding="utf-8")).feeds[0].url == "https://a.example/rss"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another owner")
+def test_write_feeds_keeps_the_file_owner(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("sources:\n  files: [notes]\n", encoding="utf-8")
+    os.chown(path, 4321, 4321)
+    write_feeds(path, (FeedSource(url="https://a.example/rss"),))
+    assert (path.stat().st_uid, path.stat().st_gid) == (4321, 4321)
+
+
+def test_write_feeds_writes_through_a_symlink_and_keeps_it(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "digest.yaml"
+    real.parent.mkdir()
+    real.write_text("sources:\n  files: [notes]\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "config.yaml"
+    link.symlink_to(Path("dotfiles") / "digest.yaml")
+    write_feeds(link, (FeedSource(url="https://a.example/rss"),))
+    assert link.is_symlink()
+    assert link.readlink() == Path("dotfiles") / "digest.yaml"
+    assert "https://a.example/rss" in real.read_text(encoding="utf-8")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in real.parent.iterdir()) == ["digest.yaml"]  # no temp file left
+
+
+def test_a_failed_write_leaves_the_config_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("sources:\n  files: [notes]\n", encoding="utf-8")
+
+    def disk_full(_: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(ConfigError, match="cannot write: No space left on device"):
+        write_feeds(path, (FeedSource(url="https://a.example/rss"),))
+    assert path.read_text(encoding="utf-8") == "sources:\n  files: [notes]\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml"]

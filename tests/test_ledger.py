@@ -164,3 +164,14 @@ def test_a_builds_times_in_the_ledger_come_from_the_builds_clock(tmp_path: Path)
         assert run.started == now
         assert now <= run.finished < now + dt.timedelta(minutes=10)
         assert ledger.last_successful_build(store) == run.finished
+
+
+def test_recent_runs_are_the_latest_of_any_date_most_recent_first(store: Store) -> None:
+    for minutes, day in ((0, DAY), (10, DAY - dt.timedelta(days=3)), (20, DAY)):
+        ledger.record_build(
+            store, date=day, started=at(minutes), finished=at(minutes + 1), status="ok", outputs=[]
+        )
+    recent = ledger.recent_runs(store, 2)
+    assert [run.started for run in recent] == [at(20), at(10)]
+    assert recent[1].date == DAY - dt.timedelta(days=3)
+    assert len(ledger.recent_runs(store, 10)) == 3

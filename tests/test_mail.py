@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import html.parser
+import re
 import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer  # noqa: N811 (not a constant: a class)
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from digest.config import EmailConfig
+from digest import pipeline
+from digest.config import EmailConfig, load_config
 from digest.errors import ConfigError, DeliveryError
 from digest.mail import (
+    NOTHING_NEW,
     build_message,
     deliver_briefing,
     deliver_email,
@@ -29,8 +33,10 @@ from digest.mail import (
     render_subject,
     send_message,
 )
-from digest.model import Briefing
+from digest.model import Briefing, Conflict, SummarySentence
+from digest.render import DARK, render_briefing
 from digest.store import Store, ledger, open_store
+from tests.builders import make_article, make_briefing, make_story
 
 DAY = dt.date(2026, 11, 25)
 NOW = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
@@ -214,6 +220,69 @@ def test_the_html_part_has_its_css_inlined() -> None:
     content = html.get_content()
     assert 'style="color: #123456' in content
     assert "<style>" not in content
+
+
+class _Styles(html.parser.HTMLParser):
+    """The inline `style` of every element, by class: what a client that drops <style> shows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_class: dict[str, list[dict[str, str]]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        style = {
+            name.strip(): value.strip()
+            for name, _, value in (d.partition(":") for d in (values.get("style") or "").split(";"))
+            if name.strip()
+        }
+        for name in (values.get("class") or "").split():
+            self.by_class.setdefault(name, []).append(style)
+
+
+def developing_story_with_a_conflict_email() -> tuple[str, str]:
+    """The text and HTML parts of the email of a briefing with a developing, disputed story."""
+    claim = make_article("c", title="Claim", outlet="One", url="https://one.example/c")
+    counter = make_article("d", title="Counter", outlet="Two")
+    story = make_story(claim, counter, headline="Talks", summary=(("Talks went on.", "d"),))
+    conflict = Conflict(
+        SummarySentence("We received it.", "c"), SummarySentence("Not true.", "d"), "Denied."
+    )
+    rendered = render_briefing(
+        make_briefing(replace(story, developing=True, conflicts=(conflict,)))
+    )
+    built = build_message(
+        settings=settings(25), subject=SUBJECT, text=rendered.markdown, html=rendered.html, now=NOW
+    )
+    text, html_part = built.get_body(("plain",)), built.get_body(("html",))
+    assert text is not None
+    assert html_part is not None
+    assert text.get_content() == rendered.markdown  # the text part stays as it was
+    return text.get_content(), html_part.get_content()
+
+
+def test_the_email_html_has_every_css_value_resolved() -> None:
+    text, content = developing_story_with_a_conflict_email()
+    assert "(developing)" in text
+    assert "var(" not in content
+    styles = _Styles()
+    styles.feed(content)
+    (badge,) = styles.by_class["developing"]
+    assert badge["color"] != badge["background"]
+    assert {badge["color"], badge["background"]}.isdisjoint({"", "inherit", "currentColor"})
+    (box,) = styles.by_class["conflict"]
+    assert box["border-color"].startswith("#")
+    assert box["border-left-color"].startswith("#")
+    assert box["border-left-color"] != box["border-color"]
+
+
+def test_the_email_keeps_dark_colours_inside_its_media_rule_only() -> None:
+    _, content = developing_story_with_a_conflict_email()
+    media = re.search(r"@media \(prefers-color-scheme: dark\) \{(.*?\})\s*\}", content, re.S)
+    assert media is not None
+    assert f"background: {DARK.accent} !important" in media.group(1)
+    outside = content.replace(media.group(0), "")
+    assert DARK.paper not in outside  # the light scheme is what clients without @media show
 
 
 def test_a_given_message_id_is_kept() -> None:
@@ -465,3 +534,84 @@ def test_a_build_sends_today_then_retries_earlier_failures(store: Store) -> None
         assert ledger.pending_deliveries(store) == []
     finally:
         server.close()
+
+
+# --- nothing new -------------------------------------------------------------------------
+
+
+def test_a_briefing_with_nothing_new_is_written_but_not_emailed(
+    plain_server: Server, seeds_copy: Path
+) -> None:
+    folder = seeds_copy.parent
+    path = folder / "config.yaml"
+    path.write_text(
+        "sources:\n  files: [seeds]\noutput:\n  dir: out\nstore:\n  path: store.sqlite3\n"
+        f"email:\n  enabled: true\n  host: 127.0.0.1\n  port: {plain_server.port}\n"
+        "  security: plain\n  recipients: [ann@example.org]\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    day = dt.date(2022, 2, 2)
+    first = pipeline.build(config, date=day, now=NOW, env={})
+    assert first.briefing.stories
+    assert len(plain_server.inbox.envelopes) == 1
+
+    # The same articles the next day: every story was shown already.
+    next_day = day + dt.timedelta(days=1)
+    second = pipeline.build(config, date=next_day, now=NOW + dt.timedelta(days=1), env={})
+    assert second.briefing.stories == ()
+    assert second.delivery_error is None
+    assert len(plain_server.inbox.envelopes) == 1  # no email
+    written = (folder / "out" / f"{next_day}.md").read_text(encoding="utf-8")
+    assert "Nothing new since the last briefing." in written
+    assert (folder / "out" / f"{next_day}.html").exists()
+    with open_store(folder / "store.sqlite3") as store:
+        [run] = ledger.runs_for(store, next_day)
+        assert (run.delivery, run.delivery_error) == ("skipped", NOTHING_NEW)
+        assert ledger.pending_deliveries(store) == []
+
+    # email.skip_empty: false sends it anyway.
+    sending = config.model_copy(
+        update={"email": config.email.model_copy(update={"skip_empty": False})}
+    )
+    third_day = next_day + dt.timedelta(days=1)
+    pipeline.build(sending, date=third_day, now=NOW + dt.timedelta(days=2), env={})
+    [_, empty] = plain_server.inbox.messages()
+    body = empty.get_body(("plain",))
+    assert body is not None
+    assert "Nothing new since the last briefing." in body.get_content()
+
+
+def test_nothing_new_still_retries_an_earlier_failed_email(
+    plain_server: Server, store: Store
+) -> None:
+    yesterday = DAY - dt.timedelta(days=1)
+    with pytest.raises(DeliveryError):
+        deliver_email(
+            store,
+            settings=settings(free_port()),
+            date=yesterday,
+            text="old",
+            html="<p>old</p>",
+            subject="Old",
+            resend=False,
+            now=NOW,
+            env={},
+        )
+    ledger.record_build(store, date=DAY, started=NOW, finished=NOW, status="ok", outputs=[])
+    outcomes = deliver_briefing(
+        store,
+        settings=settings(plain_server.port),
+        date=DAY,
+        text=TEXT,
+        html=HTML,
+        subject="Empty",
+        resend=False,
+        now=NOW,
+        env={},
+        empty=True,
+    )
+    assert [(o.date, o.status) for o in outcomes] == [(DAY, "nothing_new"), (yesterday, "sent")]
+    [received] = plain_server.inbox.messages()
+    assert received["Subject"] == "Old"
+    assert ledger.runs_for(store, DAY)[0].delivery == "skipped"

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from pathlib import Path
 
 from digest.compose import Section
 from digest.model import Conflict, SourceReport, SummarySentence
 from digest.render import (
+    isolate_text,
     make_environment,
     markdown_escape,
     render_briefing,
@@ -54,7 +56,7 @@ def test_html_links_each_marker_to_its_source_entry() -> None:
     html = render_briefing(make_briefing(two_source_story())).html
     assert 'href="#story-1-source-2"' in html
     assert 'id="story-1-source-2"' in html
-    assert '<a href="https://one.example/a">First headline</a>' in html
+    assert '<a href="https://one.example/a"><bdi>First headline</bdi></a>' in html
     assert '<meta name="viewport"' in html
 
 
@@ -147,8 +149,8 @@ def test_table_of_contents_links_every_story_and_escapes_headlines() -> None:
     second = make_story(headline="Second story", story_id="s2")
     html = render_briefing(make_briefing(conflicted_story(), second)).html
     toc = html[html.index('<nav class="toc"') : html.index("</nav>")]
-    assert '<a href="#story-1">&lt;script&gt;alert(1)&lt;/script&gt;</a>' in toc
-    assert '<a href="#story-2">Second story</a>' in toc
+    assert '<a href="#story-1"><bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi></a>' in toc
+    assert '<a href="#story-2"><bdi>Second story</bdi></a>' in toc
     assert "<script>" not in html
 
 
@@ -188,7 +190,7 @@ def test_sections_head_their_stories_and_number_on() -> None:
     sections = [Section("Europe <EU>", (first,)), Section("Other news", (second,))]
     rendered = render_briefing(make_briefing(first, second), sections=sections)
     assert '<h2 class="section">Europe &lt;EU&gt;</h2>' in rendered.html
-    assert '<h3 class="headline">Second</h3>' in rendered.html
+    assert '<h3 class="headline"><bdi>Second</bdi></h3>' in rendered.html
     assert "## Europe \\<EU\\>" in rendered.markdown
     assert "### 2. Second" in rendered.markdown
 
@@ -250,13 +252,13 @@ def test_one_line_entries_carry_their_sources_count_and_links() -> None:
     assert '<a href="https://one.example/1" title="One">1</a>' in brief
     assert '<a href="https://four.example/(4)"' in brief
     assert "javascript:" not in html
-    assert '<li id="story-3">Saved pages <span class="developing">' in html
+    assert '<li id="story-3"><bdi>Saved pages</bdi> <span class="developing">' in html
 
 
 def test_contents_list_the_featured_stories_and_count_the_rest() -> None:
     rendered = render_briefing(featured_and_briefs())
     toc = rendered.html[rendered.html.index('<nav class="toc"') : rendered.html.index("</nav>")]
-    assert '<a href="#story-1">The story</a>' in toc
+    assert '<a href="#story-1"><bdi>The story</bdi></a>' in toc
     assert "#story-2" not in toc
     assert '<a href="#more-1">2 more in brief</a>' in toc
     assert 'id="more-1"' in rendered.html
@@ -278,3 +280,53 @@ def test_one_liners_follow_the_featured_stories_of_their_own_section() -> None:
     assert "3. Saved pages (developing) — 1 source" in markdown
     assert '<h3 class="more-title">More in Europe</h3>' in rendered.html
     assert '<ol class="briefs" start="3">' in rendered.html
+
+
+RLO, PDF, FSI, PDI, RLI = "\u202e", "\u202c", "\u2068", "\u2069", "\u2067"
+
+
+def reversing_briefing():  # type: ignore[no-untyped-def]
+    """A story whose headline, title, outlet and summary each hold an unclosed U+202E."""
+    articles = [
+        make_article(
+            f"a{n}",
+            title=f"Title {n}{RLO}",
+            outlet=f"Outlet {n}{RLO}",
+            url=f"https://x.example/{n}",
+        )
+        for n in range(1, 6)
+    ]
+    story = make_story(
+        *articles, headline=f"Evil {RLO}headline", summary=((f"Said {RLO}this.", "a1"),)
+    )
+    return make_briefing(story)
+
+
+def test_html_isolates_source_text_so_an_unclosed_override_ends_with_it() -> None:
+    html = render_briefing(reversing_briefing()).html
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>")]
+    assert f'<bdi>Evil {RLO}headline</bdi></a> <span class="count">· 5 outlets</span>' in toc
+    # Every override in the page sits inside an isolate that ends before the page's own text.
+    outside = re.sub(f"<bdi>[^<]*</bdi>|{FSI}[^{PDI}]*{PDI}", "", html)
+    assert html.count(RLO) == 14
+    assert RLO not in outside
+    assert f"<bdi>Outlet 1{RLO}</bdi>" in html
+    assert f"<bdi>Said {RLO}this.</bdi>" in html
+    assert f'title="Source 1: {FSI}Outlet 1{RLO}{PDI}"' in html  # attributes: FSI ... PDI
+
+
+def test_markdown_isolates_source_text_that_could_turn_the_text_after_it() -> None:
+    markdown = render_briefing(reversing_briefing()).markdown
+    assert f"## 1. {FSI}Evil {RLO}headline{PDI}\n" in markdown
+    assert f"{FSI}Said {RLO}this.{PDI} [[1]](https://x.example/1)" in markdown
+    assert f"[{FSI}Title 1{RLO}{PDI}](https://x.example/1) · {FSI}Outlet 1{RLO}{PDI}" in markdown
+    # Plain left-to-right text carries no invisible characters.
+    assert FSI not in render_briefing(make_briefing(two_source_story())).markdown
+
+
+def test_source_text_cannot_end_the_isolate_early_or_leave_one_open() -> None:
+    assert isolate_text("plain text") == "plain text"
+    assert isolate_text(f"a{PDI}{RLO}b") == f"{FSI}a{RLO}b{PDI}"  # a stray PDI is dropped
+    assert isolate_text(f"a{RLI}b") == f"{FSI}a{RLI}b{PDI}{PDI}"  # its own isolate is closed
+    assert isolate_text("שלום") == f"{FSI}שלום{PDI}"  # right-to-left text is isolated too
+    assert isolate_text(f"a{RLO}\nb{RLO}") == f"{FSI}a{RLO}{PDI}\n{FSI}b{RLO}{PDI}"

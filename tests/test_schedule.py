@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -19,10 +20,12 @@ import pytest
 
 from digest import schedule
 from digest.config import Config, ScheduleConfig
-from digest.errors import ConfigError, DeliveryError
+from digest.errors import BusyError, ConfigError, DeliveryError
 from digest.schedule import (
+    LockHolder,
     build_lock,
     crontab_weekdays,
+    lock_path,
     missed_run,
     next_fire_times,
     parse_cron,
@@ -211,6 +214,50 @@ def test_the_build_lock_holds_across_processes(tmp_path: Path) -> None:
         assert locked is True
 
 
+def test_a_waiter_is_told_once_who_holds_the_lock_and_gives_up_after_wait(
+    tmp_path: Path,
+) -> None:
+    store_path = tmp_path / "store.sqlite3"
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(store_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdin is not None
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        told: list[LockHolder] = []
+        started = time.monotonic()
+        with (
+            pytest.raises(BusyError) as caught,
+            build_lock(store_path, wait=0.6, on_wait=told.append),
+        ):
+            pytest.fail("the lock is held by another process")
+        waited = time.monotonic() - started
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    assert told == [LockHolder(lock_path(store_path), holder.pid)]
+    assert 0.6 <= waited < 5
+    assert f"PID {holder.pid}" in str(caught.value)
+    assert str(lock_path(store_path)) in str(caught.value)
+    assert caught.value.exit_code == 75
+    # Released by a finished holder: the next one takes it at once, without being told to wait.
+    with build_lock(store_path, wait=0, on_wait=told.append) as locked:
+        assert locked is True
+        assert lock_path(store_path).read_text(encoding="ascii") == f"{os.getpid()}\n"
+    assert len(told) == 1
+    assert lock_path(store_path).read_text(encoding="ascii") == ""
+
+
+def test_the_holder_is_another_build_when_its_pid_is_unknown(tmp_path: Path) -> None:
+    assert (
+        LockHolder(tmp_path / "x.lock", None).describe()
+        == f"another build (lock {tmp_path / 'x.lock'})"
+    )
+    assert LockHolder(tmp_path / "x.lock", 42).describe().startswith("the build running as PID 42")
+
+
 def test_a_scheduled_run_builds_and_logs_one_line(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -234,6 +281,31 @@ def test_a_scheduled_run_builds_and_logs_one_line(
     assert seen == [dt.datetime(2026, 11, 25, 7, 0, 1, tzinfo=BERLIN)]
     [line] = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
     assert line.startswith("scheduled build due 2026-11-25 07:00:00 CET: exit code 0 after")
+
+
+def test_a_scheduled_run_waiting_for_the_lock_logs_whose_build_it_waits_for(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store_path = tmp_path / "store.sqlite3"
+    stop = threading.Event()
+    # flock conflicts between two opens of the file even in one process: this one holds it.
+    with build_lock(store_path), caplog.at_level(logging.INFO, logger="digest.schedule"):
+        threading.Timer(0.5, stop.set).start()
+        code = run_scheduled(
+            lambda now: pytest.fail("built while another build held the lock"),
+            trigger=parse_cron("0 7 * * *", "Europe/Berlin"),
+            store_path=store_path,
+            grace=GRACE,
+            stop=stop,
+            clock=lambda: utc(2026, 11, 25, 6, 0, 1),
+        )
+    assert code is None
+    lines = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
+    assert lines[0] == (
+        "scheduled build due 2026-11-25 07:00:00 CET: waiting for the build running as"
+        f" PID {os.getpid()} (lock {lock_path(store_path)})"
+    )
+    assert "not started, the service is stopping" in lines[1]
 
 
 def test_a_run_whose_time_another_process_served_is_skipped(tmp_path: Path) -> None:

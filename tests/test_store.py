@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from digest import pipeline
 from digest.config import load_config
 from digest.errors import DigestError
 from digest.model import RawDocument
-from digest.pipeline import build
 from digest.store import _database, ledger, open_store, seen
 from digest.store.feeds import all_feed_states
 from digest.store.stories import load_history
@@ -207,7 +207,7 @@ def test_a_build_on_an_upgraded_store_knows_what_it_has_seen(tmp_path: Path) -> 
     )
     config = load_config(tmp_path / "config.yaml")
     now = dt.datetime(2026, 12, 2, 7, tzinfo=dt.UTC)
-    result = build(config, date=dt.date(2026, 12, 2), now=now, send_email=False)
+    result = pipeline.build(config, date=dt.date(2026, 12, 2), now=now, send_email=False)
 
     titles = {a.title for s in result.briefing.stories for a in s.articles}
     assert titles == {"Lighthouse keeper retires after forty years on Flat Holm"}
@@ -344,7 +344,9 @@ def test_an_unwritable_store_names_the_path(tmp_path: Path) -> None:
         path.chmod(0o644)
 
 
-def test_a_corrupt_store_fails_the_build_before_collecting(tmp_path: Path) -> None:
+def test_a_corrupt_store_fails_the_build_before_collecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Some words.", encoding="utf-8")
     (tmp_path / "config.yaml").write_text(
@@ -353,21 +355,24 @@ def test_a_corrupt_store_fails_the_build_before_collecting(tmp_path: Path) -> No
     )
     (tmp_path / "s.sqlite3").write_bytes(b"not sqlite " * 500)
     config = load_config(tmp_path / "config.yaml")
+    collected: list[object] = []
+    monkeypatch.setattr(pipeline, "_collect", lambda *args, **kwargs: collected.append(args))
     now = dt.datetime(2026, 12, 2, 7, tzinfo=dt.UTC)
     with pytest.raises(DigestError, match="not a readable digest store"):
-        build(config, date=dt.date(2026, 12, 2), now=now, send_email=False)
-    assert not (tmp_path / "out").exists()
+        pipeline.build(config, date=dt.date(2026, 12, 2), now=now, send_email=False)
+    assert collected == []
 
 
 @pytest.mark.parametrize(
-    ("store_path", "prepare", "expected"),
+    ("store_path", "prepare", "code", "expected"),
     [
-        ("s.sqlite3", "corrupt", "is not a readable digest store (file is not a database)"),
-        ("notes.txt/s.sqlite3", "file", "notes.txt is a file, not a folder"),
+        ("s.sqlite3", "corrupt", 1, "store {store} is not a readable digest store (file is not"),
+        # Caught by the checks at start, as a setting (exit 2), before the store is opened.
+        ("notes.txt/s.sqlite3", "file", 2, "store.path: {tmp}/notes.txt is a file, not a folder"),
     ],
 )
 def test_the_command_line_says_what_is_wrong_with_the_store(
-    tmp_path: Path, store_path: str, prepare: str, expected: str
+    tmp_path: Path, store_path: str, prepare: str, code: int, expected: str
 ) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Some words about a harbour.", encoding="utf-8")
@@ -380,8 +385,8 @@ def test_the_command_line_says_what_is_wrong_with_the_store(
     else:
         (tmp_path / "notes.txt").write_text("a file", encoding="utf-8")
     done = run_digest("build", "--no-email", cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stderr.startswith(f"digest: error: store {tmp_path / store_path}")
-    assert expected in done.stderr
+    assert done.returncode == code
+    assert done.stderr.startswith("digest: error: ")
+    assert expected.format(store=tmp_path / store_path, tmp=tmp_path) in done.stderr
     assert len(done.stderr.splitlines()) == 1
-    assert not (tmp_path / "out").exists()
+    assert not list(tmp_path.glob("out/*"))

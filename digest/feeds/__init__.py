@@ -6,7 +6,7 @@
                                                      -> the articles new for this build
     feed_health(store, now=, silent_days=)           -> SourceReports for the footer
     import_opml(path) / export_opml(feeds)           -> feeds in and out of OPML
-    write_feeds(config_path, feeds)                  -> rewrite sources.feeds in config.yaml
+    write_feeds(config_path, feeds)                  -> add feeds to config.yaml (comments kept)
     canonical_url(url), content_fingerprint(text)    -> from digest.identity: one article's keys
 
 See docs/feeds.md.

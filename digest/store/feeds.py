@@ -15,12 +15,14 @@ import sqlalchemy as sa
 
 from digest.store import Store
 from digest.store._schema import METADATA, upsert
+from digest.store.seen import SEEN_ITEMS
 
 __all__ = [
     "FEED_STATE",
     "FeedState",
     "FetchRecord",
     "all_feed_states",
+    "entries_remembered",
     "load_feed_states",
     "record_failure",
     "record_fetches",
@@ -100,6 +102,14 @@ def all_feed_states(store: Store) -> tuple[FeedState, ...]:
     """Every feed the store knows, sorted by feed."""
     rows = store.connection.execute(sa.select(FEED_STATE).order_by(FEED_STATE.c.feed))
     return tuple(_state(row) for row in rows.mappings())
+
+
+def entries_remembered(store: Store) -> dict[str, int]:
+    """How many articles the store remembers from each feed (the one each was first seen in)."""
+    rows = store.connection.execute(
+        sa.select(SEEN_ITEMS.c.origin, sa.func.count()).group_by(SEEN_ITEMS.c.origin)
+    )
+    return {origin: int(count) for origin, count in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
@@ -36,6 +37,7 @@ __all__ = [
     "last_successful_build",
     "note_delivery",
     "pending_deliveries",
+    "recent_runs",
     "record_build",
     "record_delivery",
     "runs_for",
@@ -305,6 +307,18 @@ def runs_for(store: Store, date: dt.date) -> list[Run]:
     rows = store.connection.execute(
         sa.select(RUNS).where(RUNS.c.date == date.isoformat()).order_by(RUNS.c.id)
     ).mappings()
+    return _runs(rows)
+
+
+def recent_runs(store: Store, limit: int) -> list[Run]:
+    """The `limit` most recently recorded builds, of any date, most recent first."""
+    rows = store.connection.execute(
+        sa.select(RUNS).order_by(RUNS.c.id.desc()).limit(limit)
+    ).mappings()
+    return _runs(rows)
+
+
+def _runs(rows: Iterable[sa.RowMapping]) -> list[Run]:
     return [
         Run(
             id=r["id"],
