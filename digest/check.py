@@ -102,7 +102,10 @@ def check_config(
 
 
 def check_sources(config: Config) -> list[Problem]:
-    """Every local source names a file or folder that exists (a glob: its fixed folder)."""
+    """Every local source names a file or folder that exists (a glob: its fixed folder), and
+    every feed is an http(s) URL or a file path. A feed file that is missing is not a problem
+    here: like a feed server that is down, it is a failing feed at run time (a warning and a
+    line in the footer, `digest feeds status`), as a file another program writes often is."""
     problems = []
     for source in config.sources.files:
         fixed = _fixed_part(source)
@@ -111,7 +114,7 @@ def check_sources(config: Config) -> list[Problem]:
             shown = "" if str(path) == source else f" ({path})"
             what = f"folder of the glob {source!r}" if fixed != source else "file or folder"
             problems.append(Problem("sources.files", f"{source}: no such {what}{shown}"))
-    from digest.feeds.fetch import is_local, local_path  # noqa: PLC0415 (httpx: only when checking)
+    from digest.feeds.fetch import is_local  # noqa: PLC0415 (httpx: only when checking)
 
     for number, feed in enumerate(config.sources.feeds):
         key = f"sources.feeds.{number}"
@@ -119,8 +122,6 @@ def check_sources(config: Config) -> list[Problem]:
             continue
         if not is_local(feed.url):
             problems.append(Problem(key, f"{feed.url}: expected an http(s) URL or a file path"))
-        elif not (path := local_path(feed.url, config.base_dir)).is_file():
-            problems.append(Problem(key, f"{feed.url}: no such file ({path})"))
     return problems
 
 

@@ -108,6 +108,15 @@ def _load(
     return config
 
 
+def _load_keys(config_path: Path | None) -> tuple[Path, Config]:
+    """The config file and its keys checked, nothing more: for the commands that report on a
+    run's state or edit the feeds list (`runs`, `feeds ...`), which must work while a source is
+    missing or broken, since showing or fixing that is what they are for."""
+    path = _find(config_path, required=True)
+    assert path is not None  # required: found, or ConfigError
+    return path, load_config(path, required=True)
+
+
 def _stop(problems: list[str]) -> NoReturn:
     """One `digest: error:` line per problem, then exit 2."""
     for problem in problems[:-1]:
@@ -414,7 +423,7 @@ def runs(config_path: Path | None, limit: int, as_jsonl: bool) -> None:
     """
     from digest import operate  # noqa: PLC0415  # imports stay lazy (start-up time)
 
-    config = _load(config_path, required=True)
+    _, config = _load_keys(config_path)
     views = operate.read_runs(config.resolve(config.store.path), limit)
     if as_jsonl:
         jsonl.write_records(sys.stdout, (operate.run_record(v) for v in views))
@@ -436,9 +445,7 @@ def feeds_import(config_path: Path | None, opml_path: Path, dry_run: bool) -> No
 
     Example: digest feeds import subscriptions.opml
     """
-    path = _find(config_path, required=True)
-    assert path is not None  # required: found, or ConfigError
-    config = load_config(path, required=True)
+    path, config = _load_keys(config_path)
     merged = opml.merge_feeds(config.sources.feeds, opml.import_opml(opml_path))
     added = len(merged) - len(config.sources.feeds)
     if dry_run:
@@ -459,7 +466,7 @@ def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
     from digest import operate  # noqa: PLC0415  # imports stay lazy (start-up time)
     from digest.clock import build_clock  # noqa: PLC0415
 
-    config = _load(config_path, required=True)
+    _, config = _load_keys(config_path)
     statuses = operate.read_feed_status(
         config.resolve(config.store.path),
         config.sources.feeds,
@@ -481,9 +488,7 @@ def feeds_export(config_path: Path | None) -> None:
     """
     # Not checked beyond its keys, like `feeds import`: moving feeds out of a config that
     # still has other problems is part of fixing it.
-    path = _find(config_path, required=True)
-    assert path is not None  # required: found, or ConfigError
-    config = load_config(path)
+    _, config = _load_keys(config_path)
     click.echo(opml.export_opml(config.sources.feeds), nl=False)
 
 

@@ -66,7 +66,7 @@ def test_the_repository_config_has_no_problems() -> None:
 # --- sources ---------------------------------------------------------------------------------
 
 
-def test_missing_source_folders_and_local_feeds_are_named(tmp_path: Path) -> None:
+def test_missing_source_folders_and_unreadable_feed_urls_are_named(tmp_path: Path) -> None:
     (tmp_path / "news").mkdir()
     (tmp_path / "feed.xml").write_text("<rss/>", encoding="utf-8")
     config = make_config(
@@ -81,12 +81,12 @@ def test_missing_source_folders_and_local_feeds_are_named(tmp_path: Path) -> Non
         }
     )
     found = problems(config)
-    assert keys(found) == ["sources.files", "sources.files", "sources.feeds.1", "sources.feeds.2"]
+    # A missing feed file (gone.xml) is a failing feed at run time, not a config problem.
+    assert keys(found) == ["sources.files", "sources.files", "sources.feeds.2"]
     assert found[0].message == f"nope: no such file or folder ({tmp_path / 'nope'})"
     assert "old/*/*.txt" in found[1].message
     assert str(tmp_path / "old") in found[1].message
-    assert "gone.xml" in found[2].message
-    assert "expected an http(s) URL or a file path" in found[3].message
+    assert "ftp://example.org/rss: expected an http(s) URL or a file path" in found[2].message
 
 
 # --- templates -------------------------------------------------------------------------------

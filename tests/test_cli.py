@@ -282,10 +282,11 @@ def test_an_output_folder_under_a_file_fails_before_anything_runs(tmp_path: Path
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     out = tmp_path / "notes.txt" / "briefings"
     result = run_digest("build", "--config", str(config), "--out", str(out), "--no-email")
-    assert result.returncode == 1
+    # Found by the checks every command runs at start: a usage problem, exit 2.
+    assert result.returncode == 2
     assert result.stderr == (
-        f"digest: error: {out}: cannot create the output folder: Not a directory"
-        f" ({tmp_path / 'notes.txt'} is a file)\n"
+        f"digest: error: {config}: --out: {tmp_path / 'notes.txt'} is a file, not a folder,"
+        f" so {out} cannot be made\n"
     )
     assert not (tmp_path / "store.sqlite3").exists()  # nothing was collected or recorded
 
