@@ -288,15 +288,21 @@ def build(
     """One full run, stage by stage: collect, clean, dedupe, cluster (and continue earlier
     stories), summarize (with conflicts), compose, render and write, keep, email.
 
-    `clock` gives the ledger's finish time (default: the system clock); a caller honouring
-    SOURCE_DATE_EPOCH passes the same fixed clock it took `now` from.
+    `clock` gives the ledger's finish time; a caller honouring SOURCE_DATE_EPOCH passes the
+    same fixed clock it took `now` from. Without one it is `now` plus the time the build took:
+    never the wall clock against a `now` from elsewhere (a test, a catch-up run).
     """
     out_dir = out_dir or config.resolve(config.output.dir)
+    # Without a clock, the build's one clock is `now`, advanced by the time the build takes.
+    started = time.monotonic()
     deliver.prepare_output_dir(out_dir)
+    # Opened (and upgraded) before any work: a store that cannot be used stops the build here.
     with open_store(config.resolve(config.store.path)) as store:
-        history = stories_store.load_history(
-            store, since=date - dt.timedelta(days=config.cluster.max_gap_days)
-        )
+        since = date - dt.timedelta(days=config.cluster.max_gap_days)
+        stored = stories_store.load_history(store, since=since)
+        # Stories kept from briefings of later dates (an earlier date built after them) are
+        # not this briefing's history: they would hide its own stories as repeats.
+        history = stories_store.as_of(stored, date, since=since)
         with _timed("collect"):
             documents, collect_reports = _collect(config, store, now=now, date=date)
         with _timed("clean"):
@@ -315,23 +321,19 @@ def build(
         with _timed("render and write"):
             rendered, outputs = _render_and_write(config, briefing, sections, out_dir, now=now)
         with _timed("keep stories"):
-            kept = stories_store.updated_history(briefing.stories, history, briefing_date=date)
+            kept = stories_store.updated_history(briefing.stories, stored, briefing_date=date)
             stories_store.save_history(store, kept)
         problems = tuple(r.message for r in reports if not r.ok)
         ledger.record_build(
             store,
             date=date,
             started=now,
-            finished=(clock or _utc_now)(),
+            finished=(clock() if clock else now + dt.timedelta(seconds=time.monotonic() - started)),
             status="partial" if problems else "ok",
             outputs=[str(p) for p in outputs],
         )
         delivery_error = _email(config, store, briefing, rendered, send_email, resend, now, env)
     return BuildResult(briefing, outputs, problems, delivery_error)
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _collect(

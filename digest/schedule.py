@@ -41,7 +41,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from digest.config import Config
 from digest.errors import BusyError, ConfigError, DigestError
-from digest.store import ledger, open_store
+from digest.store import check_place, ledger, open_store
 
 __all__ = [
     "LockHolder",
@@ -218,8 +218,8 @@ def build_lock(
     lock file for that message. An OS lock (flock) is released by the kernel when its holder
     dies, so a crashed build never leaves a stale lock behind.
     """
+    check_place(store_path)  # a DigestError naming the store if its folder cannot be made
     path = lock_path(store_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     deadline = None if wait is None else time.monotonic() + wait
     with path.open("a") as handle:
         told = False

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from digest.config import load_config
+from digest.pipeline import build
 from digest.store import Store, ledger, open_store
 
 DAY = dt.date(2026, 3, 29)
@@ -142,6 +144,26 @@ def test_last_successful_build_before_a_date_ignores_that_dates_own_builds(store
     assert ledger.last_successful_build(store, before=DAY) == at(1)
     assert ledger.last_successful_build(store, before=yesterday) is None
     assert ledger.last_successful_build(store) == at(6)
+
+
+def test_a_builds_times_in_the_ledger_come_from_the_builds_clock(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.md").write_text(
+        "---\ntitle: Harbour reopens after storm\npublished: 2022-02-01\n---\n"
+        "The harbour reopened on Tuesday after a storm closed it for two days, the port said.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "config.yaml").write_text(
+        "sources:\n  files: [in]\noutput:\n  dir: out\nstore:\n  path: s.sqlite3\n",
+        encoding="utf-8",
+    )
+    now = dt.datetime(2022, 2, 1, 7, tzinfo=dt.UTC)  # a clock far from the wall clock
+    build(load_config(tmp_path / "config.yaml"), date=now.date(), now=now, send_email=False)
+    with open_store(tmp_path / "s.sqlite3") as store:
+        (run,) = ledger.runs_for(store, now.date())
+        assert run.started == now
+        assert now <= run.finished < now + dt.timedelta(minutes=10)
+        assert ledger.last_successful_build(store) == run.finished
 
 
 def test_recent_runs_are_the_latest_of_any_date_most_recent_first(store: Store) -> None:

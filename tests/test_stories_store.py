@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from digest import pipeline
 from digest.cluster import cluster_articles
+from digest.config import load_config
 from digest.model import Article, Published, Story
 from digest.store import Store, open_store
 from digest.store.stories import (
     KeptStory,
+    as_of,
     continue_stories,
     load_history,
     save_history,
     signatures,
     updated_history,
 )
+from tests.conftest import SEEDS
 
+DAYS = Path(__file__).parent / "fixtures" / "days"
 DAY1 = dt.date(2022, 2, 1)
 DAY2 = dt.date(2022, 2, 2)
 
@@ -244,3 +250,59 @@ def test_a_signature_kept_with_word_pairs_is_read_as_words(store: Store) -> None
     assert set(loaded.signature) == {"colts", "manning"}
     assert abs(sum(w * w for w in loaded.signature.values()) - 1) < 1e-6
     assert loaded.signature["colts"] > loaded.signature["manning"]
+
+
+def test_history_as_of_a_date_holds_only_the_briefings_up_to_it() -> None:
+    later = replace(kept(), id="k2", first_seen=DAY2, last_seen=DAY2, briefings=(DAY2,))
+    both = replace(kept(), id="k3", last_seen=DAY2, briefings=(DAY1, DAY2))
+    before = DAY1 - dt.timedelta(days=1)
+
+    assert [k.id for k in as_of([kept(), later, both], DAY2)] == ["k1", "k2", "k3"]
+    assert as_of([kept(), later, both], DAY2)[2] == both  # nothing later: as stored
+    on_day1 = as_of([kept(), later, both], DAY1)
+    assert [(k.id, k.briefings, k.last_seen) for k in on_day1] == [
+        ("k1", (DAY1,), DAY1),
+        ("k3", (DAY1,), DAY1),
+    ]
+    assert as_of([kept(), later, both], before) == ()
+    assert as_of([kept()], DAY2, since=DAY2) == ()  # last shown before `since`
+
+
+def test_saving_an_earlier_date_keeps_the_later_briefing_of_a_story() -> None:
+    stories = cluster_articles(day1_articles()[2:])
+    shown_later = updated_history(stories, [], briefing_date=DAY2)
+    saved = updated_history(
+        [replace(stories[0], headline="An earlier headline")], shown_later, briefing_date=DAY1
+    )
+    assert saved[0].briefings == (DAY1, DAY2)
+    assert (saved[0].first_seen, saved[0].last_seen) == (DAY1, DAY2)
+    assert saved[0].headline == shown_later[0].headline  # the latest briefing's
+    assert saved[0].signature == shown_later[0].signature
+
+
+def test_an_earlier_date_built_after_a_later_one_has_its_own_stories(tmp_path: Path) -> None:
+    """The README's second example after `make digest`: `digest build --date 2022-02-01`."""
+    (tmp_path / "in").mkdir()
+    for seed in sorted(SEEDS.glob("00[01]_*.txt")):
+        shutil.copy(seed, tmp_path / "in")
+    shutil.copy(DAYS / "ferry-1.md", tmp_path / "in")
+    shutil.copy(DAYS / "ferry-2.md", tmp_path / "in")
+    (tmp_path / "config.yaml").write_text(
+        "sources:\n  files: [in]\noutput:\n  dir: out\nstore:\n  path: store.sqlite3\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "config.yaml")
+    today, earlier = dt.date(2026, 12, 2), dt.date(2022, 2, 1)
+    now = dt.datetime(2026, 12, 2, 7, tzinfo=dt.UTC)
+
+    first = pipeline.build(config, date=today, now=now, send_email=False)
+    back = pipeline.build(config, date=earlier, now=now + dt.timedelta(hours=1), send_email=False)
+    again = pipeline.build(config, date=today, now=now + dt.timedelta(hours=2), send_email=False)
+
+    assert len(first.briefing.stories) == 2
+    assert {s.id for s in back.briefing.stories} == {s.id for s in first.briefing.stories}
+    assert not any(s.developing for s in back.briefing.stories)  # nothing was shown before it
+    assert {s.id for s in again.briefing.stories} == {s.id for s in first.briefing.stories}
+    with open_store(tmp_path / "store.sqlite3") as store:
+        history = load_history(store, since=earlier)
+    assert {k.briefings for k in history} == {(earlier, today)}

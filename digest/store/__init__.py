@@ -1,59 +1,99 @@
-"""SQLite store: one file holding everything a later run needs to know.
+"""The store: one SQLite file holding everything a later run needs to know.
 
 Each concern keeps its own tables in its own module (`seen`, `feeds`, `stories`, `ledger`),
-each exporting `SCHEMA`, a script of `CREATE TABLE IF NOT EXISTS` statements applied on open.
+declared as SQLAlchemy Core tables; the schema has a version, and `open_store` brings an
+older store up to date with the migrations in `digest/store/migrations/` (Alembic), keeping a
+copy of the old file first. See docs/store.md.
+
+Importing this package is cheap: SQLAlchemy and Alembic load when a store is opened.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["Store", "open_store"]
+from digest.errors import DigestError
 
-_SCHEMAS: list[str] = []
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
-
-def register_schema(schema: str) -> None:
-    """Called by each store module at import time so `open_store` creates its tables."""
-    if schema not in _SCHEMAS:
-        _SCHEMAS.append(schema)
+__all__ = ["Store", "check_place", "open_store"]
 
 
 class Store:
-    """A connection to the store file; create with `open_store`."""
+    """A connection to the store; create with `open_store`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sa.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.connection:
+    def transaction(self) -> Iterator[sa.Connection]:
+        """The connection inside one transaction, committed on leaving (rolled back on error)."""
+        # A read before this began a transaction implicitly (SQLAlchemy's autobegin); it wrote
+        # nothing, so ending it here loses nothing.
+        if self.connection.in_transaction():
+            self.connection.commit()
+        with self.connection.begin():
             yield self.connection
 
     def close(self) -> None:
+        engine = self.connection.engine
         self.connection.close()
+        engine.dispose()
+
+
+def check_place(path: Path) -> None:
+    """Make the store's folder if needed; a DigestError naming the path if it cannot be a store.
+
+    Cheap (no database opened), so anything that works beside the store, the build lock
+    among them, can call it first.
+    """
+    if path.is_dir():
+        raise DigestError(
+            f"store {path} is a folder, not a file: set store.path in the config to a file,"
+            f" e.g. {path / 'digest.sqlite3'}"
+        )
+    existing = next(p for p in path.parents if p.exists())  # the root always exists
+    if not existing.is_dir():
+        raise DigestError(
+            f"store {path}: {existing} is a file, not a folder: set store.path in the config"
+            " to a file in a folder (or move that file aside)"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DigestError(
+            f"store {path}: cannot make its folder {path.parent}: {exc.strerror or exc};"
+            " set store.path in the config to a file in a folder you can write"
+        ) from exc
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise DigestError(
+            f"store {path}: permission denied (this user must be able to read and write it):"
+            " fix its permissions, or set store.path in the config to another file"
+        )
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DigestError(
+            f"store {path}: its folder {path.parent} is not writable (SQLite keeps its journal"
+            " beside the file): fix the folder's permissions, or set store.path elsewhere"
+        )
 
 
 @contextmanager
 def open_store(path: Path | str) -> Iterator[Store]:
-    """Open (creating if needed) the store at `path`; `:memory:` gives a throwaway store."""
-    # Import the table modules here so every schema is registered before the first open.
-    from digest.store import _tables  # noqa: F401, PLC0415
+    """Open the store at `path`, creating or upgrading it; `:memory:` gives a throwaway store.
 
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(str(path), timeout=30.0)
-    connection.row_factory = sqlite3.Row
-    # A busy timeout and WAL let a build and `digest schedule` share the file safely.
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA foreign_keys=ON")
-    with connection:
-        for schema in _SCHEMAS:
-            connection.executescript(schema)
+    Raises DigestError, naming the path and what to do, when the file cannot be a store
+    (unreadable, not a database, written by a newer digest).
+    """
+    # SQLAlchemy and Alembic load here, not when digest.store is imported.
+    from digest.store import _database  # noqa: PLC0415
+
+    connection = _database.connect(path)
     store = Store(connection, Path(str(path)))
     try:
         yield store

@@ -1,4 +1,4 @@
-"""Imports every store module so that each registers its schema (see `open_store`)."""
+"""Imports every store module so that each declares its tables on METADATA (see `env.py`)."""
 
 from __future__ import annotations
 

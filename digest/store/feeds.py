@@ -7,15 +7,18 @@ in UTC.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from digest.store import Store, register_schema
+import sqlalchemy as sa
+
+from digest.store import Store
+from digest.store._schema import METADATA, upsert
+from digest.store.seen import SEEN_ITEMS
 
 __all__ = [
-    "SCHEMA",
+    "FEED_STATE",
     "FeedState",
     "FetchRecord",
     "all_feed_states",
@@ -27,22 +30,21 @@ __all__ = [
     "record_success",
 ]
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feed_state (
-    feed                 TEXT PRIMARY KEY,  -- URL or path as configured
-    etag                 TEXT,              -- validators sent back as If-None-Match ...
-    last_modified        TEXT,              -- ... and If-Modified-Since
-    last_attempt         TEXT,
-    last_success         TEXT,              -- last 200 that parsed, or 304
-    consecutive_failures INTEGER NOT NULL DEFAULT 0,
-    failing_since        TEXT,              -- first failure of the current run of failures
-    last_error           TEXT,              -- one line: the cause of the last failure
-    signature            TEXT,              -- hash of the entries' identities at last change
-    last_changed         TEXT,              -- when the entries last changed
-    newest_entry         TEXT               -- newest entry date seen (UTC), if entries are dated
-);
-"""
-register_schema(SCHEMA)
+FEED_STATE = sa.Table(
+    "feed_state",
+    METADATA,
+    sa.Column("feed", sa.Text, primary_key=True, nullable=True),  # URL or path as configured
+    sa.Column("etag", sa.Text),  # validators sent back as If-None-Match ...
+    sa.Column("last_modified", sa.Text),  # ... and If-Modified-Since
+    sa.Column("last_attempt", sa.Text),
+    sa.Column("last_success", sa.Text),  # last 200 that parsed, or 304
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("failing_since", sa.Text),  # first failure of the current run of failures
+    sa.Column("last_error", sa.Text),  # one line: the cause of the last failure
+    sa.Column("signature", sa.Text),  # hash of the entries' identities at last change
+    sa.Column("last_changed", sa.Text),  # when the entries last changed
+    sa.Column("newest_entry", sa.Text),  # newest entry date seen (UTC), if entries are dated
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def _state(row: sqlite3.Row) -> FeedState:
+def _state(row: sa.RowMapping) -> FeedState:
     return FeedState(
         feed=row["feed"],
         etag=row["etag"],
@@ -98,16 +100,16 @@ def load_feed_states(store: Store, feeds: Iterable[str]) -> dict[str, FeedState]
 
 def all_feed_states(store: Store) -> tuple[FeedState, ...]:
     """Every feed the store knows, sorted by feed."""
-    rows = store.connection.execute("SELECT * FROM feed_state ORDER BY feed").fetchall()
-    return tuple(_state(row) for row in rows)
+    rows = store.connection.execute(sa.select(FEED_STATE).order_by(FEED_STATE.c.feed))
+    return tuple(_state(row) for row in rows.mappings())
 
 
 def entries_remembered(store: Store) -> dict[str, int]:
     """How many articles the store remembers from each feed (the one each was first seen in)."""
     rows = store.connection.execute(
-        "SELECT origin, COUNT(*) AS n FROM seen_items GROUP BY origin"
-    ).fetchall()
-    return {row["origin"]: row["n"] for row in rows}
+        sa.select(SEEN_ITEMS.c.origin, sa.func.count()).group_by(SEEN_ITEMS.c.origin)
+    )
+    return {origin: int(count) for origin, count in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,33 +129,42 @@ class FetchRecord:
     error: str | None = None
 
 
-_SUCCESS = """
-UPDATE feed_state SET
-    etag = :etag, last_modified = :last_modified, last_attempt = :now, last_success = :now,
-    consecutive_failures = 0, failing_since = NULL, last_error = NULL,
-    last_changed = CASE WHEN signature IS :signature THEN last_changed ELSE :now END,
-    signature = :signature,
-    newest_entry = CASE
-        WHEN newest_entry IS NULL OR newest_entry < :newest THEN :newest
-        ELSE newest_entry END
-WHERE feed = :feed
-"""
-_NOT_MODIFIED = """
-UPDATE feed_state SET
-    last_attempt = :now, last_success = :now,
-    consecutive_failures = 0, failing_since = NULL, last_error = NULL,
-    last_changed = COALESCE(last_changed, :now)
-WHERE feed = :feed
-"""
-_FAILURE = """
-UPDATE feed_state SET
-    last_attempt = :now,
-    consecutive_failures = consecutive_failures + 1,
-    failing_since = COALESCE(failing_since, :now),
-    last_error = :error
-WHERE feed = :feed
-"""
-_STATEMENTS = {"success": _SUCCESS, "not_modified": _NOT_MODIFIED, "failure": _FAILURE}
+def _statements() -> dict[str, sa.Update]:
+    """The UPDATE of each kind of outcome, run once per feed with its bound values."""
+    t = FEED_STATE.c
+    now, newest = sa.bindparam("now", type_=sa.Text), sa.bindparam("newest", type_=sa.Text)
+    healthy = {
+        "last_attempt": now,
+        "last_success": now,
+        "consecutive_failures": 0,
+        "failing_since": None,
+        "last_error": None,
+    }
+    # The bound names differ from the columns': SQLAlchemy keeps those for the SET values.
+    where = FEED_STATE.update().where(t.feed == sa.bindparam("the_feed"))
+    return {
+        "success": where.values(
+            etag=sa.bindparam("new_etag"),
+            last_modified=sa.bindparam("new_last_modified"),
+            last_changed=sa.case(
+                (t.signature.is_not_distinct_from(sa.bindparam("new_signature")), t.last_changed),
+                else_=now,
+            ),
+            signature=sa.bindparam("new_signature"),
+            newest_entry=sa.case(
+                (sa.or_(t.newest_entry.is_(None), t.newest_entry < newest), newest),
+                else_=t.newest_entry,
+            ),
+            **healthy,
+        ),
+        "not_modified": where.values(last_changed=sa.func.coalesce(t.last_changed, now), **healthy),
+        "failure": where.values(
+            last_attempt=now,
+            consecutive_failures=t.consecutive_failures + 1,
+            failing_since=sa.func.coalesce(t.failing_since, now),
+            last_error=sa.bindparam("error"),
+        ),
+    }
 
 
 def record_fetches(store: Store, records: Iterable[FetchRecord], *, now: dt.datetime) -> None:
@@ -162,17 +173,25 @@ def record_fetches(store: Store, records: Iterable[FetchRecord], *, now: dt.date
     A success stores the new validators and resets health; a 304 resets health; a failure
     keeps the validators and counts the failure with its cause.
     """
-    with store.transaction() as connection:
+    records = list(records)
+    if not records:
+        return
+    statements = _statements()
+    with store.transaction() as db:
+        db.execute(
+            upsert(db, FEED_STATE).on_conflict_do_nothing(index_elements=[FEED_STATE.c.feed]),
+            [{"feed": feed} for feed in dict.fromkeys(r.feed for r in records)],
+        )
+        # In the order given, so a feed named twice ends as its last outcome says.
         for record in records:
-            connection.execute("INSERT OR IGNORE INTO feed_state (feed) VALUES (?)", (record.feed,))
-            connection.execute(
-                _STATEMENTS[record.kind],
+            db.execute(
+                statements[record.kind],
                 {
-                    "feed": record.feed,
+                    "the_feed": record.feed,
                     "now": _iso(now),
-                    "etag": record.etag,
-                    "last_modified": record.last_modified,
-                    "signature": record.signature,
+                    "new_etag": record.etag,
+                    "new_last_modified": record.last_modified,
+                    "new_signature": record.signature,
                     "newest": _iso(record.newest_entry),
                     "error": record.error,
                 },

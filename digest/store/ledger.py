@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
-from digest.store import Store, register_schema
+import sqlalchemy as sa
+
+from digest.store import Store
+from digest.store._schema import METADATA, upsert
 
 __all__ = [
-    "SCHEMA",
+    "DELIVERIES",
+    "RUNS",
     "BuildStatus",
     "Delivery",
     "DeliveryState",
@@ -46,33 +50,50 @@ DeliveryStatus = Literal["sent", "failed", "not_configured", "skipped", "already
 # Where the once-only state machine of a date stands: the row in `deliveries`.
 DeliveryState = Literal["attempt", "sent", "failed"]
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    date TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
-    started TEXT NOT NULL,
-    finished TEXT NOT NULL,
-    outputs TEXT NOT NULL,
-    delivery TEXT CHECK (delivery IN
-        ('sent', 'failed', 'not_configured', 'skipped', 'already_sent')),
-    delivery_error TEXT
-);
-CREATE INDEX IF NOT EXISTS runs_by_date ON runs (date);
-CREATE TABLE IF NOT EXISTS deliveries (
-    date TEXT PRIMARY KEY,
-    state TEXT NOT NULL CHECK (state IN ('attempt', 'sent', 'failed')),
-    message_id TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    text_body TEXT NOT NULL,
-    html_body TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    error TEXT,
-    updated TEXT NOT NULL,
-    sent_at TEXT
-);
-"""
-register_schema(SCHEMA)
+RUNS = sa.Table(
+    "runs",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, nullable=True),
+    sa.Column("date", sa.Text, nullable=False),  # ISO date of the briefing
+    sa.Column(
+        "status",
+        sa.Text,
+        sa.CheckConstraint("status IN ('ok', 'partial', 'failed')"),
+        nullable=False,
+    ),
+    sa.Column("started", sa.Text, nullable=False),
+    sa.Column("finished", sa.Text, nullable=False),
+    sa.Column("outputs", sa.Text, nullable=False),  # JSON list of paths
+    sa.Column(
+        "delivery",
+        sa.Text,
+        sa.CheckConstraint(
+            "delivery IN ('sent', 'failed', 'not_configured', 'skipped', 'already_sent')"
+        ),
+    ),
+    sa.Column("delivery_error", sa.Text),
+    sa.Index("runs_by_date", "date"),
+    sqlite_autoincrement=True,
+)
+DELIVERIES = sa.Table(
+    "deliveries",
+    METADATA,
+    sa.Column("date", sa.Text, primary_key=True, nullable=True),
+    sa.Column(
+        "state",
+        sa.Text,
+        sa.CheckConstraint("state IN ('attempt', 'sent', 'failed')"),
+        nullable=False,
+    ),
+    sa.Column("message_id", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("text_body", sa.Text, nullable=False),
+    sa.Column("html_body", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("error", sa.Text),
+    sa.Column("updated", sa.Text, nullable=False),
+    sa.Column("sent_at", sa.Text),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,18 +139,18 @@ def record_build(
     if status not in get_args(BuildStatus):
         raise ValueError(f"unknown build status {status!r}")
     with store.transaction() as db:
-        cursor = db.execute(
-            "INSERT INTO runs (date, status, started, finished, outputs) VALUES (?, ?, ?, ?, ?)",
-            (
-                date.isoformat(),
-                status,
-                _stamp(started),
-                _stamp(finished),
-                json.dumps([str(p) for p in outputs]),
-            ),
+        result = db.execute(
+            RUNS.insert().values(
+                date=date.isoformat(),
+                status=status,
+                started=_stamp(started),
+                finished=_stamp(finished),
+                outputs=json.dumps([str(p) for p in outputs]),
+            )
         )
-    assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
-    return cursor.lastrowid
+    (run_id,) = result.inserted_primary_key or (None,)
+    assert run_id is not None  # an INSERT into a table with a generated key always has one
+    return int(run_id)
 
 
 def note_delivery(
@@ -138,11 +159,12 @@ def note_delivery(
     """Write what the latest run of `date` did about email (a no-op if no run is recorded)."""
     if status not in get_args(DeliveryStatus):
         raise ValueError(f"unknown delivery status {status!r}")
+    latest = sa.select(sa.func.max(RUNS.c.id)).where(RUNS.c.date == date.isoformat())
     with store.transaction() as db:
         db.execute(
-            "UPDATE runs SET delivery = ?, delivery_error = ? WHERE id ="
-            " (SELECT MAX(id) FROM runs WHERE date = ?)",
-            (status, error, date.isoformat()),
+            RUNS.update()
+            .where(RUNS.c.id == latest.scalar_subquery())
+            .values(delivery=status, delivery_error=error)
         )
 
 
@@ -165,16 +187,35 @@ def begin_attempt(
     """
     key = date.isoformat()
     with store.transaction() as db:
-        row = db.execute("SELECT message_id FROM deliveries WHERE date = ?", (key,)).fetchone()
-        message_id = new_message_id if row is None or fresh else str(row["message_id"])
+        stored = db.execute(
+            sa.select(DELIVERIES.c.message_id).where(DELIVERIES.c.date == key)
+        ).scalar_one_or_none()
+        message_id = new_message_id if stored is None or fresh else str(stored)
+        insert = upsert(db, DELIVERIES).values(
+            date=key,
+            state="attempt",
+            message_id=message_id,
+            subject=subject,
+            text_body=text,
+            html_body=html,
+            attempts=1,
+            error=None,
+            updated=_stamp(now),
+        )
         db.execute(
-            "INSERT INTO deliveries (date, state, message_id, subject, text_body, html_body,"
-            " attempts, error, updated) VALUES (?, 'attempt', ?, ?, ?, ?, 1, NULL, ?)"
-            " ON CONFLICT (date) DO UPDATE SET state = 'attempt', message_id = excluded.message_id,"
-            " subject = excluded.subject, text_body = excluded.text_body,"
-            " html_body = excluded.html_body, attempts = deliveries.attempts + 1,"
-            " error = NULL, updated = excluded.updated",
-            (key, message_id, subject, text, html, _stamp(now)),
+            insert.on_conflict_do_update(
+                index_elements=[DELIVERIES.c.date],
+                set_={
+                    "state": "attempt",
+                    "message_id": insert.excluded.message_id,
+                    "subject": insert.excluded.subject,
+                    "text_body": insert.excluded.text_body,
+                    "html_body": insert.excluded.html_body,
+                    "attempts": DELIVERIES.c.attempts + 1,
+                    "error": None,
+                    "updated": insert.excluded.updated,
+                },
+            )
         )
     return message_id
 
@@ -183,29 +224,35 @@ def record_delivery(
     store: Store, date: dt.date, *, ok: bool, error: str | None, now: dt.datetime
 ) -> None:
     """Close the attempt for `date` as sent or failed, and note it on the date's latest run."""
-    key = date.isoformat()
+    values: dict[str, str | None] = {
+        "state": "sent" if ok else "failed",
+        "error": error,
+        "updated": _stamp(now),
+    }
+    if ok:
+        values["sent_at"] = _stamp(now)
     with store.transaction() as db:
         db.execute(
-            "UPDATE deliveries SET state = ?, error = ?, updated = ?,"
-            " sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE date = ?",
-            ("sent" if ok else "failed", error, _stamp(now), ok, _stamp(now), key),
+            DELIVERIES.update().where(DELIVERIES.c.date == date.isoformat()).values(**values)
         )
     note_delivery(store, date, "sent" if ok else "failed", error)
 
 
 def was_delivered(store: Store, date: dt.date) -> bool:
     """True when the briefing of `date` has been sent (so a rerun must not send it again)."""
-    row = store.connection.execute(
-        "SELECT state FROM deliveries WHERE date = ?", (date.isoformat(),)
-    ).fetchone()
-    return row is not None and row["state"] == "sent"
+    state = store.connection.execute(
+        sa.select(DELIVERIES.c.state).where(DELIVERIES.c.date == date.isoformat())
+    ).scalar_one_or_none()
+    return state == "sent"
 
 
 def delivery_for(store: Store, date: dt.date) -> Delivery | None:
     """The delivery row of `date`, if an email was ever attempted for it."""
-    row = store.connection.execute(
-        "SELECT * FROM deliveries WHERE date = ?", (date.isoformat(),)
-    ).fetchone()
+    row = (
+        store.connection.execute(sa.select(DELIVERIES).where(DELIVERIES.c.date == date.isoformat()))
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     return Delivery(
@@ -224,10 +271,12 @@ def delivery_for(store: Store, date: dt.date) -> Delivery | None:
 
 def pending_deliveries(store: Store) -> list[dt.date]:
     """Dates whose email failed or was interrupted, oldest first: what a retry should send."""
-    rows = store.connection.execute(
-        "SELECT date FROM deliveries WHERE state IN ('attempt', 'failed') ORDER BY date"
-    ).fetchall()
-    return [dt.date.fromisoformat(r["date"]) for r in rows]
+    dates = store.connection.execute(
+        sa.select(DELIVERIES.c.date)
+        .where(DELIVERIES.c.state.in_(("attempt", "failed")))
+        .order_by(DELIVERIES.c.date)
+    ).scalars()
+    return [dt.date.fromisoformat(d) for d in dates]
 
 
 def last_successful_build(store: Store, *, before: dt.date | None = None) -> dt.datetime | None:
@@ -238,36 +287,38 @@ def last_successful_build(store: Store, *, before: dt.date | None = None) -> dt.
     `before`: only builds of briefings dated earlier, so rebuilding a date's briefing takes
     the same articles again (and any that arrived since).
     """
-    row = store.connection.execute(
-        "SELECT MAX(finished) AS t FROM runs WHERE status IN ('ok', 'partial') AND date < ?",
-        ((before or dt.date.max).isoformat(),),
-    ).fetchone()
-    return _parse(row["t"]) if row["t"] else None
+    latest = store.connection.execute(
+        sa.select(sa.func.max(RUNS.c.finished)).where(
+            RUNS.c.status.in_(("ok", "partial")),
+            RUNS.c.date < (before or dt.date.max).isoformat(),
+        )
+    ).scalar_one_or_none()
+    return _parse(latest) if latest else None
 
 
 def last_run_started(store: Store) -> dt.datetime | None:
     """When the latest build of any status started (UTC): has a scheduled time been served?"""
-    row = store.connection.execute("SELECT MAX(started) AS t FROM runs").fetchone()
-    return _parse(row["t"]) if row["t"] else None
+    latest = store.connection.execute(sa.select(sa.func.max(RUNS.c.started))).scalar_one_or_none()
+    return _parse(latest) if latest else None
 
 
 def runs_for(store: Store, date: dt.date) -> list[Run]:
     """Every recorded build of `date`, oldest first."""
     rows = store.connection.execute(
-        "SELECT * FROM runs WHERE date = ? ORDER BY id", (date.isoformat(),)
-    ).fetchall()
+        sa.select(RUNS).where(RUNS.c.date == date.isoformat()).order_by(RUNS.c.id)
+    ).mappings()
     return _runs(rows)
 
 
 def recent_runs(store: Store, limit: int) -> list[Run]:
     """The `limit` most recently recorded builds, of any date, most recent first."""
     rows = store.connection.execute(
-        "SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)
-    ).fetchall()
+        sa.select(RUNS).order_by(RUNS.c.id.desc()).limit(limit)
+    ).mappings()
     return _runs(rows)
 
 
-def _runs(rows: list[sqlite3.Row]) -> list[Run]:
+def _runs(rows: Iterable[sa.RowMapping]) -> list[Run]:
     return [
         Run(
             id=r["id"],

@@ -15,15 +15,18 @@ after the last successful build, which survives builds that failed half-way.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+
+import sqlalchemy as sa
 
 from digest.identity import distinct_keys, document_keys
 from digest.model import Published, RawDocument
-from digest.store import Store, register_schema
+from digest.store import Store
+from digest.store._schema import METADATA, upsert
 
 __all__ = [
-    "SCHEMA",
+    "SEEN_ITEMS",
+    "SEEN_KEYS",
     "TEXT_RETENTION",
     "is_known",
     "remember",
@@ -31,31 +34,35 @@ __all__ = [
     "select_new",
 ]
 
-# --- The store ---
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS seen_items (
-    id          INTEGER PRIMARY KEY,
-    first_seen  TEXT NOT NULL,      -- UTC ISO 8601: the run that first collected it
-    last_seen   TEXT NOT NULL,
-    origin      TEXT NOT NULL,      -- feed URL or file path it first came from
-    title       TEXT,
-    url         TEXT,
-    outlet      TEXT,
-    published   TEXT,               -- ISO 8601: date, naive or aware datetime as the source said
-    guid        TEXT,
-    category    TEXT,
-    text        TEXT                -- NULL once older than the text retention
-);
-CREATE INDEX IF NOT EXISTS seen_items_first_seen ON seen_items (first_seen);
-CREATE TABLE IF NOT EXISTS seen_keys (
-    key         TEXT PRIMARY KEY,   -- 'guid:<feed> <guid>', 'url:<canonical>', 'text:<sha256>'
-    item_id     INTEGER NOT NULL REFERENCES seen_items (id) ON DELETE CASCADE,
-    last_seen   TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS seen_keys_item ON seen_keys (item_id);
-"""
-register_schema(SCHEMA)
+SEEN_ITEMS = sa.Table(
+    "seen_items",
+    METADATA,
+    # SQLite's rowid: never NULL, though the table (revision 0001) does not say NOT NULL; said
+    # here so that SQLAlchemy can return the ids of a batch of inserts in order.
+    sa.Column("id", sa.Integer, primary_key=True, nullable=False),
+    sa.Column("first_seen", sa.Text, nullable=False),  # UTC ISO 8601: the run that first saw it
+    sa.Column("last_seen", sa.Text, nullable=False),
+    sa.Column("origin", sa.Text, nullable=False),  # feed URL or file path it first came from
+    sa.Column("title", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("published", sa.Text),  # ISO 8601: date, naive or aware datetime as the source said
+    sa.Column("guid", sa.Text),
+    sa.Column("category", sa.Text),
+    sa.Column("text", sa.Text),  # NULL once older than the text retention
+    sa.Index("seen_items_first_seen", "first_seen"),
+)
+SEEN_KEYS = sa.Table(
+    "seen_keys",
+    METADATA,
+    sa.Column("key", sa.Text, primary_key=True),  # the keys of digest.identity.document_keys
+    sa.Column(
+        "item_id", sa.Integer, sa.ForeignKey("seen_items.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("last_seen", sa.Text, nullable=False),
+    sa.Index("seen_keys_item", "item_id"),
+    sqlite_with_rowid=False,
+)
 
 # Article texts are kept this long (for builds that come late); keys are kept for good.
 TEXT_RETENTION = dt.timedelta(days=60)
@@ -86,69 +93,125 @@ def remember(
 
     A document matching a remembered article gets that article's id (the oldest, if its keys
     name several) and adds its keys to it; otherwise it becomes a new article first seen `now`.
+    Documents are taken in order, so one matching a document before it in the batch is that
+    document's article.
     """
     stamp = _iso(now)
-    ids: list[int | None] = []
-    with store.transaction() as connection:
-        for doc, keys in zip(documents, distinct_keys(documents), strict=True):
+    all_keys = distinct_keys(documents)
+    with store.transaction() as db:
+        # Who owns each key: a stored article (0, id) or the n-th new one of this batch (1, n).
+        # New articles get ids above every stored one, so the smallest owner is the oldest.
+        owners: dict[str, tuple[int, int]] = {
+            key: (0, item_id)
+            for key, item_id in _lookup(db, {k for keys in all_keys for k in keys}).items()
+        }
+        fresh: list[RawDocument] = []
+        chosen: list[tuple[int, int] | None] = []
+        for doc, keys in zip(documents, all_keys, strict=True):
             if not keys:
-                ids.append(None)
+                chosen.append(None)
                 continue
-            item_id = _lookup(connection, keys)
-            if item_id is None:
-                item_id = _insert(connection, doc, stamp)
-            else:
-                # A longer text of the same article (the full page where a run before only
-                # got the summary) replaces the kept one while it is kept at all.
-                connection.execute(
-                    "UPDATE seen_items SET last_seen = ?, text = CASE"
-                    " WHEN text IS NOT NULL AND length(?) > length(text) THEN ? ELSE text END"
-                    " WHERE id = ?",
-                    (stamp, doc.text, doc.text, item_id),
-                )
-            connection.executemany(
-                "INSERT INTO seen_keys (key, item_id, last_seen) VALUES (?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET last_seen = excluded.last_seen",
-                [(key, item_id, stamp) for key in keys],
+            owner = min((owners[k] for k in keys if k in owners), default=None)
+            if owner is None:
+                owner = (1, len(fresh))
+                fresh.append(doc)
+            for key in keys:
+                owners.setdefault(key, owner)
+            chosen.append(owner)
+        new_ids = _insert(db, fresh, stamp)
+        ids = tuple(None if c is None else c[1] if c[0] == 0 else new_ids[c[1]] for c in chosen)
+        _touch(db, documents, chosen, ids, stamp)
+        keys_of = {k: i for keys, i in zip(all_keys, ids, strict=True) for k in keys}
+        if keys_of:
+            insert = upsert(db, SEEN_KEYS)
+            db.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[SEEN_KEYS.c.key],
+                    set_={"last_seen": insert.excluded.last_seen},
+                ),
+                [{"key": k, "item_id": i, "last_seen": stamp} for k, i in keys_of.items()],
             )
-            ids.append(item_id)
-    return tuple(ids)
+    return ids
 
 
-def _lookup(connection: sqlite3.Connection, keys: Sequence[str]) -> int | None:
-    marks = ",".join("?" * len(keys))
-    row = connection.execute(
-        f"SELECT MIN(item_id) FROM seen_keys WHERE key IN ({marks})",  # noqa: S608 -- only ?s
-        tuple(keys),
-    ).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
+# Keys per lookup: well under every database's limit of bound values in one statement.
+_LOOKUP_CHUNK = 500
 
 
-def _insert(connection: sqlite3.Connection, doc: RawDocument, stamp: str) -> int:
-    cursor = connection.execute(
-        "INSERT INTO seen_items (first_seen, last_seen, origin, title, url, outlet, published,"
-        " guid, category, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            stamp,
-            stamp,
-            doc.origin,
-            doc.title,
-            doc.url,
-            doc.outlet,
-            _date_out(doc.published),
-            doc.guid,
-            doc.category,
-            doc.text,
-        ),
+def _lookup(db: sa.Connection, keys: Collection[str]) -> dict[str, int]:
+    """The stored article of each of `keys` that names one."""
+    query = sa.select(SEEN_KEYS.c.key, SEEN_KEYS.c.item_id).where(
+        SEEN_KEYS.c.key.in_(sa.bindparam("keys", expanding=True))
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    ordered = sorted(keys)
+    found: dict[str, int] = {}
+    for start in range(0, len(ordered), _LOOKUP_CHUNK):
+        rows = db.execute(query, {"keys": ordered[start : start + _LOOKUP_CHUNK]})
+        found.update((key, int(item_id)) for key, item_id in rows)
+    return found
+
+
+def _insert(db: sa.Connection, documents: Sequence[RawDocument], stamp: str) -> list[int]:
+    """Store new articles first seen at `stamp`; their ids, in the documents' order."""
+    if not documents:
+        return []
+    rows = [
+        {
+            "first_seen": stamp,
+            "last_seen": stamp,
+            "origin": doc.origin,
+            "title": doc.title,
+            "url": doc.url,
+            "outlet": doc.outlet,
+            "published": _date_out(doc.published),
+            "guid": doc.guid,
+            "category": doc.category,
+            "text": doc.text,
+        }
+        for doc in documents
+    ]
+    # One statement for the batch, its ids returned in the rows' order.
+    inserted = db.execute(
+        SEEN_ITEMS.insert().returning(SEEN_ITEMS.c.id, sort_by_parameter_order=True), rows
+    )
+    return [int(item_id) for item_id in inserted.scalars()]
+
+
+def _touch(
+    db: sa.Connection,
+    documents: Sequence[RawDocument],
+    chosen: Sequence[tuple[int, int] | None],
+    ids: Sequence[int | None],
+    stamp: str,
+) -> None:
+    """Mark the articles seen again at `stamp`, each keeping the longest text it was given."""
+    fresh_taken: set[int] = set()
+    rows = []
+    for doc, owner, item_id in zip(documents, chosen, ids, strict=True):
+        if owner is None or item_id is None:
+            continue
+        if owner[0] == 1 and owner[1] not in fresh_taken:
+            fresh_taken.add(owner[1])  # the document that made the article: nothing to update
+            continue
+        rows.append({"item": item_id, "stamp": stamp, "new_text": doc.text})
+    if not rows:
+        return
+    text, new_text = SEEN_ITEMS.c.text, sa.bindparam("new_text", type_=sa.Text)
+    # A longer text of the same article (the full page where a run before only got the
+    # summary) replaces the kept one while it is kept at all.
+    longer = sa.and_(text.is_not(None), sa.func.length(new_text) > sa.func.length(text))
+    db.execute(
+        SEEN_ITEMS.update()
+        .where(SEEN_ITEMS.c.id == sa.bindparam("item"))
+        .values(last_seen=sa.bindparam("stamp"), text=sa.case((longer, new_text), else_=text)),
+        rows,
+    )
 
 
 def is_known(store: Store, doc: RawDocument) -> bool:
     """Whether any key of `doc` names a remembered article."""
     keys = document_keys(doc)
-    return bool(keys) and _lookup(store.connection, keys) is not None
+    return bool(keys) and bool(_lookup(store.connection, keys))
 
 
 def select_new(
@@ -170,10 +233,10 @@ def select_new(
     window_start = anchor - dt.timedelta(days=first_window_days)
     after = _iso(last_build) if last_build is not None else ""
     rows = store.connection.execute(
-        "SELECT * FROM seen_items WHERE first_seen > ? AND text IS NOT NULL"
-        " ORDER BY first_seen, id",
-        (after,),
-    ).fetchall()
+        sa.select(SEEN_ITEMS)
+        .where(SEEN_ITEMS.c.first_seen > after, SEEN_ITEMS.c.text.is_not(None))
+        .order_by(SEEN_ITEMS.c.first_seen, SEEN_ITEMS.c.id)
+    ).mappings()
     documents = []
     for row in rows:
         published = _date_in(row["published"])
@@ -210,9 +273,10 @@ def remember_and_select_new(
 
 def forget_texts(store: Store, *, before: dt.datetime) -> int:
     """Drop the texts (not the keys) of articles first seen before `before`; return how many."""
-    with store.transaction() as connection:
-        cursor = connection.execute(
-            "UPDATE seen_items SET text = NULL WHERE first_seen < ? AND text IS NOT NULL",
-            (_iso(before),),
+    with store.transaction() as db:
+        result = db.execute(
+            SEEN_ITEMS.update()
+            .where(SEEN_ITEMS.c.first_seen < _iso(before), SEEN_ITEMS.c.text.is_not(None))
+            .values(text=None)
         )
-    return cursor.rowcount
+    return result.rowcount

@@ -20,15 +20,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import sqlalchemy as sa
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from digest.model import Article, Story
-from digest.store import Store, register_schema
+from digest.store import Store
+from digest.store._schema import METADATA, upsert
 from digest.text.language import token_stop_words
 
 __all__ = [
-    "SCHEMA",
+    "STORIES",
     "KeptStory",
+    "as_of",
     "continue_stories",
     "load_history",
     "new_articles",
@@ -38,19 +41,18 @@ __all__ = [
     "without_repeats",
 ]
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS stories (
-    id TEXT PRIMARY KEY,
-    headline TEXT NOT NULL,
-    article_ids TEXT NOT NULL,
-    signature TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    briefings TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS stories_by_last_seen ON stories (last_seen);
-"""
-register_schema(SCHEMA)
+STORIES = sa.Table(
+    "stories",
+    METADATA,
+    sa.Column("id", sa.Text, primary_key=True, nullable=True),
+    sa.Column("headline", sa.Text, nullable=False),
+    sa.Column("article_ids", sa.Text, nullable=False),  # JSON list
+    sa.Column("signature", sa.Text, nullable=False),  # JSON object: term -> weight
+    sa.Column("first_seen", sa.Text, nullable=False),  # ISO dates of briefings
+    sa.Column("last_seen", sa.Text, nullable=False),
+    sa.Column("briefings", sa.Text, nullable=False),  # JSON list of ISO dates
+    sa.Index("stories_by_last_seen", "last_seen"),
+)
 
 # Terms kept per signature: enough to recognise a story, small enough to store per row.
 SIGNATURE_TERMS = 40
@@ -196,22 +198,49 @@ def _shown_before(kept: KeptStory, day: dt.date) -> dt.date | None:
     return max((d for d in kept.briefings if d < day), default=None)
 
 
+def as_of(
+    history: Sequence[KeptStory], day: dt.date, *, since: dt.date | None = None
+) -> tuple[KeptStory, ...]:
+    """The kept stories as a briefing of `day` knows them: only briefings up to `day`.
+
+    A briefing built for an earlier date after later ones must not take the later briefings'
+    stories for its own history (its stories would be left out as repeats). A story first
+    shown after `day` is not there at all; one shown before and after keeps its briefings up
+    to `day` (its article ids stay all it ever had: the store keeps no list per briefing).
+    `since`: only stories shown on or after that date, as `load_history` reads them.
+    """
+    out = []
+    for kept in history:
+        shown = tuple(d for d in kept.briefings if d <= day)
+        if not shown or (since is not None and shown[-1] < since):
+            continue
+        whole = len(shown) == len(kept.briefings)
+        trimmed = replace(kept, briefings=shown, first_seen=shown[0], last_seen=shown[-1])
+        out.append(kept if whole else trimmed)
+    return tuple(out)
+
+
 def updated_history(
     stories: Sequence[Story], history: Sequence[KeptStory], *, briefing_date: dt.date
 ) -> tuple[KeptStory, ...]:
-    """The kept records to save after a briefing of `stories` (new ones and updated ones)."""
+    """The kept records to save after a briefing of `stories` (new ones and updated ones).
+
+    `history` is what the store holds (not `as_of` the date): a story also shown on a later
+    date keeps that briefing, and its headline and signature stay the latest briefing's.
+    """
     previous = {k.id: k for k in history}
     out = []
     for story, signature in zip(stories, signatures(stories), strict=True):
         old = previous.get(story.id)
         ids = {a.id for a in story.articles} | set(old.article_ids if old else ())
         shown = {*(old.briefings if old else ()), briefing_date}
+        later = old if old is not None and old.last_seen > briefing_date else None
         out.append(
             KeptStory(
                 id=story.id,
-                headline=story.headline,
+                headline=later.headline if later else story.headline,
                 article_ids=tuple(sorted(ids)),
-                signature=signature,
+                signature=later.signature if later else signature,
                 first_seen=min(shown),
                 last_seen=max(shown),
                 briefings=tuple(sorted(shown)),
@@ -223,8 +252,8 @@ def updated_history(
 def load_history(store: Store, *, since: dt.date) -> tuple[KeptStory, ...]:
     """Kept stories last seen on or after `since`, by id."""
     rows = store.connection.execute(
-        "SELECT * FROM stories WHERE last_seen >= ? ORDER BY id", (since.isoformat(),)
-    ).fetchall()
+        sa.select(STORIES).where(STORIES.c.last_seen >= since.isoformat()).order_by(STORIES.c.id)
+    ).mappings()
     return tuple(
         KeptStory(
             id=row["id"],
@@ -254,23 +283,26 @@ def _words_only(signature: dict[str, float]) -> dict[str, float]:
 
 def save_history(store: Store, kept: Sequence[KeptStory]) -> None:
     """Insert or replace these kept stories (one transaction)."""
+    if not kept:
+        return
     with store.transaction() as db:
-        db.executemany(
-            "INSERT INTO stories (id, headline, article_ids, signature, first_seen, last_seen,"
-            " briefings) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-            " headline = excluded.headline, article_ids = excluded.article_ids,"
-            " signature = excluded.signature, first_seen = excluded.first_seen,"
-            " last_seen = excluded.last_seen, briefings = excluded.briefings",
+        insert = upsert(db, STORIES)
+        columns = ("headline", "article_ids", "signature", "first_seen", "last_seen", "briefings")
+        db.execute(
+            insert.on_conflict_do_update(
+                index_elements=[STORIES.c.id],
+                set_={name: insert.excluded[name] for name in columns},
+            ),
             [
-                (
-                    k.id,
-                    k.headline,
-                    json.dumps(list(k.article_ids)),
-                    json.dumps(dict(sorted(k.signature.items()))),
-                    k.first_seen.isoformat(),
-                    k.last_seen.isoformat(),
-                    json.dumps([d.isoformat() for d in k.briefings]),
-                )
+                {
+                    "id": k.id,
+                    "headline": k.headline,
+                    "article_ids": json.dumps(list(k.article_ids)),
+                    "signature": json.dumps(dict(sorted(k.signature.items()))),
+                    "first_seen": k.first_seen.isoformat(),
+                    "last_seen": k.last_seen.isoformat(),
+                    "briefings": json.dumps([d.isoformat() for d in k.briefings]),
+                }
                 for k in kept
             ],
         )

@@ -1,0 +1,392 @@
+"""Opening a store: its schema and version, upgrades that keep everything, errors a user can act on.
+
+The 28295c3 store is tests/fixtures/store/store-28295c3.sqlite3 (its README says how it was made).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from digest import pipeline
+from digest.config import load_config
+from digest.errors import DigestError
+from digest.model import RawDocument
+from digest.store import _database, ledger, open_store, seen
+from digest.store.feeds import all_feed_states
+from digest.store.stories import load_history
+from tests.golden import run_digest
+
+FIXTURES = Path(__file__).parent / "fixtures" / "store"
+OLD_STORE = FIXTURES / "store-28295c3.sqlite3"
+CHECK = re.compile(r"CHECK \((\w+ IN \([^)]*\))\)")
+
+
+def old_store(tmp_path: Path) -> Path:
+    path = tmp_path / "digest.sqlite3"
+    shutil.copy(OLD_STORE, path)
+    return path
+
+
+def schema(path: Path) -> dict[str, object]:
+    """Everything SQLite says about the store's tables, without the version table."""
+    db = sqlite3.connect(path)
+    try:
+        out: dict[str, object] = {}
+        for name, sql in db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT IN ('alembic_version', 'sqlite_sequence') ORDER BY name"
+        ):
+            indexes = [
+                (idx[1], idx[2], [c[2] for c in db.execute(f"PRAGMA index_info('{idx[1]}')")])
+                for idx in db.execute(f"PRAGMA index_list('{name}')")
+            ]
+            out[name] = {
+                "columns": db.execute(f"PRAGMA table_info('{name}')").fetchall(),
+                "indexes": sorted(indexes),
+                "foreign keys": db.execute(f"PRAGMA foreign_key_list('{name}')").fetchall(),
+                "checks": sorted(CHECK.findall(" ".join(sql.split()))),
+                "without rowid": "WITHOUT ROWID" in sql,
+                "autoincrement": "AUTOINCREMENT" in sql,
+            }
+        return out
+    finally:
+        db.close()
+
+
+def version(path: Path) -> str | None:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT version_num FROM alembic_version").fetchone()[0]  # type: ignore[no-any-return]
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        db.close()
+
+
+# --- Schema and versions ---
+
+
+def test_a_new_store_has_the_schema_28295c3_wrote(tmp_path: Path) -> None:
+    with open_store(tmp_path / "new.sqlite3"):
+        pass
+    expected = schema(OLD_STORE)
+    assert set(expected) == {
+        "deliveries",
+        "feed_state",
+        "runs",
+        "seen_items",
+        "seen_keys",
+        "stories",
+    }
+    assert schema(tmp_path / "new.sqlite3") == expected
+    assert version(tmp_path / "new.sqlite3") == _database.HEAD
+
+
+def test_the_modules_tables_are_what_the_migrations_make(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from digest.store import _tables  # noqa: F401 -- every module's tables
+    from digest.store._schema import METADATA
+
+    with open_store(tmp_path / "s.sqlite3") as store:
+        differences = compare_metadata(MigrationContext.configure(store.connection), METADATA)
+    # seen_items.id says NOT NULL in the module only (SQLite's rowid is never NULL anyway).
+    differences = [
+        d
+        for d in differences
+        if not (
+            isinstance(d, list)
+            and d[0][0] == "modify_nullable"
+            and d[0][2:4] == ("seen_items", "id")
+        )
+    ]
+    assert differences == []
+
+
+def test_head_is_the_newest_migration() -> None:
+    from digest.store import _migrate
+
+    assert _migrate.head() == _database.HEAD
+
+
+def test_an_up_to_date_store_is_opened_without_alembic_or_a_copy(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    with open_store(path):
+        pass
+    with open_store(path):
+        pass
+    assert _database.backups(path) == []
+
+
+# --- Upgrades ---
+
+
+def test_a_28295c3_store_opens_with_everything_kept(tmp_path: Path) -> None:
+    path = old_store(tmp_path)
+    with open_store(path) as store:
+        runs = [
+            *ledger.runs_for(store, dt.date(2026, 11, 30)),
+            *ledger.runs_for(store, dt.date(2026, 12, 1)),
+        ]
+        delivery = ledger.delivery_for(store, dt.date(2026, 12, 1))
+        feeds = {f.feed: f for f in all_feed_states(store)}
+        kept = {k.headline.split()[0]: k for k in load_history(store, since=dt.date(2026, 1, 1))}
+        items = store.connection.execute(sa.select(seen.SEEN_ITEMS)).mappings().all()
+        keys = store.connection.execute(
+            sa.select(sa.func.count()).select_from(seen.SEEN_KEYS)
+        ).scalar()
+        ferry = RawDocument(origin="feed.xml", text="", guid="https://news.example.org/ferry-1")
+        known = seen.is_known(store, ferry)
+        last_build = ledger.last_successful_build(store)
+
+    assert [(r.id, r.date.isoformat(), r.status, r.delivery) for r in runs] == [
+        (1, "2026-11-30", "partial", "skipped"),
+        (2, "2026-12-01", "partial", "sent"),
+    ]
+    assert runs[1].finished == dt.datetime(2026, 12, 2, 4, 21, 32, 727882, tzinfo=dt.UTC)
+    assert [Path(p).name for p in runs[1].outputs] == ["2026-12-01.md", "2026-12-01.html"]
+    assert last_build == runs[1].finished
+    assert delivery is not None
+    assert (delivery.state, delivery.message_id, delivery.attempts) == (
+        "sent",
+        "<digest.2026-12-01@fixture.example>",
+        1,
+    )
+
+    assert set(feeds) == {"feed.xml", "missing-feed.xml"}
+    assert feeds["feed.xml"].signature is not None
+    assert feeds["feed.xml"].newest_entry == dt.datetime(2026, 11, 30, 8, tzinfo=dt.UTC)
+    assert feeds["missing-feed.xml"].consecutive_failures == 2
+    assert "No such file" in (feeds["missing-feed.xml"].last_error or "")
+
+    assert sorted(kept) == ["Ferry", "Magnitude", "Russia"]
+    assert kept["Ferry"].briefings == (dt.date(2026, 11, 30),)
+    assert kept["Magnitude"].briefings == (dt.date(2026, 12, 1),)
+    assert kept["Russia"].signature  # the signature's terms came back
+
+    assert len(items) == 4
+    assert {i["url"] for i in items} == {
+        f"https://news.example.org/{s}" for s in ("ferry-1", "ferry-2", "quake-1", "quake-2")
+    }
+    assert all(i["text"] for i in items)
+    assert keys == 12
+    assert known
+
+    copy = tmp_path / "digest.sqlite3.bak-0001"
+    assert _database.backups(path) == [copy]
+    assert version(copy) is None  # the file as 28295c3 left it
+    assert schema(copy) == schema(OLD_STORE)
+    assert version(path) == _database.HEAD
+
+
+def test_a_build_on_an_upgraded_store_knows_what_it_has_seen(tmp_path: Path) -> None:
+    old_store(tmp_path)
+    feed = (FIXTURES / "feed.xml").read_text(encoding="utf-8")
+    item = (
+        "  <item><title>Lighthouse keeper retires after forty years on Flat Holm</title>"
+        "<link>https://news.example.org/lighthouse</link>"
+        "<pubDate>Wed, 02 Dec 2026 06:00:00 +0000</pubDate><description>The last keeper of the"
+        " Flat Holm lighthouse retired on Wednesday after forty years tending the lamp, the"
+        " island's trust said, and the light will be run from the mainland.</description></item>\n"
+    )
+    (tmp_path / "feed.xml").write_text(
+        feed.replace("</channel>", item + "</channel>"), encoding="utf-8"
+    )
+    (tmp_path / "config.yaml").write_text(
+        "sources:\n  feeds: [feed.xml]\noutput:\n  dir: out\nstore:\n  path: digest.sqlite3\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "config.yaml")
+    now = dt.datetime(2026, 12, 2, 7, tzinfo=dt.UTC)
+    result = pipeline.build(config, date=dt.date(2026, 12, 2), now=now, send_email=False)
+
+    titles = {a.title for s in result.briefing.stories for a in s.articles}
+    assert titles == {"Lighthouse keeper retires after forty years on Flat Holm"}
+    with open_store(tmp_path / "digest.sqlite3") as store:
+        items = store.connection.execute(
+            sa.select(sa.func.count()).select_from(seen.SEEN_ITEMS)
+        ).scalar()
+        assert items == 5  # the four of 28295c3 matched, not stored again
+        assert [r.date for r in ledger.runs_for(store, dt.date(2026, 12, 2))] == [
+            dt.date(2026, 12, 2)
+        ]
+
+
+NEXT_REVISION = """
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = "0001"
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("runs") as batch:
+        batch.add_column(sa.Column("note", sa.Text))
+    op.execute("UPDATE runs SET note = 'migrated'")
+"""
+
+
+def test_an_older_store_is_copied_then_migrated_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A release with a second revision: the package's migrations plus one adding a column.
+    migrations = tmp_path / "migrations"
+    shutil.copytree(_database.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (migrations / "versions" / "0002_runs_note.py").write_text(NEXT_REVISION, encoding="utf-8")
+    monkeypatch.setattr(_database, "MIGRATIONS", migrations)
+    monkeypatch.setattr(_database, "HEAD", "0002")
+    (tmp_path / "old").mkdir()
+    path = old_store(tmp_path / "old")
+
+    with open_store(path) as store:
+        notes = store.connection.execute(sa.text("SELECT id, note FROM runs ORDER BY id")).all()
+        runs = ledger.runs_for(store, dt.date(2026, 12, 1))
+    assert [tuple(n) for n in notes] == [(1, "migrated"), (2, "migrated")]  # 0001, then 0002
+    assert [r.delivery for r in runs] == ["sent"]
+    assert version(path) == "0002"
+    assert _database.backups(path) == [path.with_name("digest.sqlite3.bak-0001")]
+    assert version(path.with_name("digest.sqlite3.bak-0001")) is None
+
+
+def test_a_store_from_a_newer_release_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    with open_store(path):
+        pass
+    db = sqlite3.connect(path)
+    db.execute("UPDATE alembic_version SET version_num = '9999'")
+    db.commit()
+    db.close()
+    before = schema(path)
+
+    with pytest.raises(DigestError) as caught, open_store(path):
+        pass
+    message = str(caught.value)
+    assert str(path) in message
+    assert "9999" in message
+    assert "newer" in message
+    assert "never migrated down" in message
+    assert version(path) == "9999"
+    assert schema(path) == before
+    assert _database.backups(path) == []
+
+
+def test_a_backup_never_replaces_an_earlier_one(tmp_path: Path) -> None:
+    path = old_store(tmp_path)
+    earlier = tmp_path / "digest.sqlite3.bak-0001"
+    earlier.write_bytes(b"kept from an earlier upgrade")
+    with open_store(path):
+        pass
+    assert earlier.read_bytes() == b"kept from an earlier upgrade"
+    assert _database.backups(path) == [earlier, tmp_path / "digest.sqlite3.bak-0001.2"]
+    assert version(tmp_path / "digest.sqlite3.bak-0001.2") is None
+
+
+# --- Errors a user can act on ---
+
+
+def test_a_file_that_is_not_a_database_names_the_store_and_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "digest.sqlite3"
+    path.write_bytes(b"these are not the bytes of a database\n" * 200)
+    with pytest.raises(DigestError) as caught, open_store(path):
+        pass
+    message = str(caught.value)
+    assert message.startswith(f"store {path} is not a readable digest store")
+    assert "file is not a database" in message
+    assert f"mv {path} {path}.broken" in message
+    assert "\n" not in message
+
+
+def test_a_corrupt_store_points_to_its_last_backup(tmp_path: Path) -> None:
+    path = old_store(tmp_path)
+    with open_store(path):
+        pass
+    path.write_bytes(b"\0" * 4096 + b"garbage" * 100)
+    kept = r"the copy kept before its last upgrade is .*bak-0001"
+    with pytest.raises(DigestError, match=kept), open_store(path):
+        pass
+
+
+def test_a_store_under_a_file_names_the_path(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("a file, not a folder", encoding="utf-8")
+    path = tmp_path / "notes.txt" / "digest.sqlite3"
+    with pytest.raises(DigestError) as caught, open_store(path):
+        pass
+    assert str(path) in str(caught.value)
+    assert "store.path" in str(caught.value)
+
+
+def test_a_store_path_that_is_a_folder_says_so(tmp_path: Path) -> None:
+    with pytest.raises(DigestError, match=r"is a folder, not a file"), open_store(tmp_path):
+        pass
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes any file")
+def test_an_unwritable_store_names_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    with open_store(path):
+        pass
+    path.chmod(0o444)
+    try:
+        denied = rf"store {re.escape(str(path))}: permission denied"
+        with pytest.raises(DigestError, match=denied), open_store(path):
+            pass
+    finally:
+        path.chmod(0o644)
+
+
+def test_a_corrupt_store_fails_the_build_before_collecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Some words.", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text(
+        "sources:\n  files: [in]\noutput:\n  dir: out\nstore:\n  path: s.sqlite3\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "s.sqlite3").write_bytes(b"not sqlite " * 500)
+    config = load_config(tmp_path / "config.yaml")
+    collected: list[object] = []
+    monkeypatch.setattr(pipeline, "_collect", lambda *args, **kwargs: collected.append(args))
+    now = dt.datetime(2026, 12, 2, 7, tzinfo=dt.UTC)
+    with pytest.raises(DigestError, match="not a readable digest store"):
+        pipeline.build(config, date=dt.date(2026, 12, 2), now=now, send_email=False)
+    assert collected == []
+
+
+@pytest.mark.parametrize(
+    ("store_path", "prepare", "code", "expected"),
+    [
+        ("s.sqlite3", "corrupt", 1, "store {store} is not a readable digest store (file is not"),
+        # Caught by the checks at start, as a setting (exit 2), before the store is opened.
+        ("notes.txt/s.sqlite3", "file", 2, "store.path: {tmp}/notes.txt is a file, not a folder"),
+    ],
+)
+def test_the_command_line_says_what_is_wrong_with_the_store(
+    tmp_path: Path, store_path: str, prepare: str, code: int, expected: str
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Some words about a harbour.", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text(
+        f"sources:\n  files: [in]\noutput:\n  dir: out\nstore:\n  path: {store_path}\n",
+        encoding="utf-8",
+    )
+    if prepare == "corrupt":
+        (tmp_path / store_path).write_bytes(b"not sqlite " * 500)
+    else:
+        (tmp_path / "notes.txt").write_text("a file", encoding="utf-8")
+    done = run_digest("build", "--no-email", cwd=tmp_path)
+    assert done.returncode == code
+    assert done.stderr.startswith("digest: error: ")
+    assert expected.format(store=tmp_path / store_path, tmp=tmp_path) in done.stderr
+    assert len(done.stderr.splitlines()) == 1
+    assert not list(tmp_path.glob("out/*"))
