@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from pydantic import ValidationError
 from digest.config import Config, load_config, validation_problems
 from digest.errors import ConfigError, DeliveryError, UsageError
 from digest.model import Briefing
+from digest.places import folder_problem, store_problem
 
 if TYPE_CHECKING:
     import ssl
@@ -248,31 +248,11 @@ def check_folders(config: Config, *, out_dir: Path | None = None) -> list[Proble
         if out_dir is not None
         else (config.resolve(config.output.dir), "output.dir")
     )
-    if reason := _unwritable_folder(output):
+    if reason := folder_problem(output):
         problems.append(Problem(key, reason))
-    store = config.resolve(config.store.path)
-    if store.is_dir():
-        problems.append(Problem("store.path", f"{store} is a folder, not a file"))
-    elif reason := _unwritable_folder(store.parent):
+    if reason := store_problem(config.resolve(config.store.path)):
         problems.append(Problem("store.path", reason))
-    elif store.exists() and not os.access(store, os.R_OK | os.W_OK):
-        problems.append(Problem("store.path", f"{store} cannot be read and written"))
     return problems
-
-
-def _unwritable_folder(folder: Path) -> str | None:
-    """Why files cannot be written in `folder` (made if missing), or None if they can."""
-    existing = folder
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        return f"{existing} is a file, not a folder" + (
-            f", so {folder} cannot be made" if existing != folder else ""
-        )
-    if not os.access(existing, os.W_OK | os.X_OK):
-        made = "written in" if existing == folder else f"made ({existing} is not writable)"
-        return f"{folder} cannot be {made}"
-    return None
 
 
 def check_smtp(

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from digest.errors import FileError
+from digest.places import file_in_the_way
 from digest.render import RenderedBriefing
 
 __all__ = [
@@ -59,17 +60,10 @@ def os_reason(exc: OSError) -> str:
     """The OS's reason in words, and which part of a path is a file where a folder must be."""
     reason = exc.strerror or str(exc)
     if isinstance(exc, NotADirectoryError | FileExistsError) and exc.filename is not None:
-        blocker = _file_in_the_way(Path(exc.filename))
+        blocker = file_in_the_way(Path(exc.filename))
         if blocker is not None:
             reason += f" ({blocker} is a file)"
     return reason
-
-
-def _file_in_the_way(path: Path) -> Path | None:
-    for ancestor in (path, *path.parents):
-        if ancestor.is_file():
-            return ancestor
-    return None
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -10,13 +10,13 @@ Importing this package is cheap: SQLAlchemy and Alembic load when a store is ope
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from digest.errors import DigestError
+from digest.places import store_problem
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -51,18 +51,12 @@ def check_place(path: Path) -> None:
     """Make the store's folder if needed; a DigestError naming the path if it cannot be a store.
 
     Cheap (no database opened), so anything that works beside the store, the build lock
-    among them, can call it first.
+    among them, can call it first. What can be a store is `digest.places.store_problem`'s.
     """
-    if path.is_dir():
+    if reason := store_problem(path):
         raise DigestError(
-            f"store {path} is a folder, not a file: set store.path in the config to a file,"
-            f" e.g. {path / 'digest.sqlite3'}"
-        )
-    existing = next(p for p in path.parents if p.exists())  # the root always exists
-    if not existing.is_dir():
-        raise DigestError(
-            f"store {path}: {existing} is a file, not a folder: set store.path in the config"
-            " to a file in a folder (or move that file aside)"
+            f"store {path}: {reason}: set store.path in the config to a file in a folder this user"
+            " can write (or fix the permissions, or move the file in the way aside)"
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,16 +65,6 @@ def check_place(path: Path) -> None:
             f"store {path}: cannot make its folder {path.parent}: {exc.strerror or exc};"
             " set store.path in the config to a file in a folder you can write"
         ) from exc
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise DigestError(
-            f"store {path}: permission denied (this user must be able to read and write it):"
-            " fix its permissions, or set store.path in the config to another file"
-        )
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise DigestError(
-            f"store {path}: its folder {path.parent} is not writable (SQLite keeps its journal"
-            " beside the file): fix the folder's permissions, or set store.path elsewhere"
-        )
 
 
 @contextmanager
