@@ -453,7 +453,7 @@ def runs(config_path: Path | None, limit: int, as_jsonl: bool) -> None:
 
 @cli.group()
 def feeds() -> None:
-    """Manage the feeds of config.yaml: import and export OPML."""
+    """Manage the feeds of config.yaml: import and export OPML, status, refresh."""
 
 
 @feeds.command(name="import")
@@ -501,6 +501,25 @@ def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
         jsonl.write_records(sys.stdout, (operate.feed_record(s) for s in statuses))
         return
     click.echo(operate.feeds_table(statuses, ZoneInfo(config.schedule.timezone)), nl=False)
+
+
+@feeds.command(name="refresh")
+@common_options
+def feeds_refresh(config_path: Path | None) -> None:
+    """Fetch the feeds that are due now, once, as `digest schedule` does between builds.
+
+    For running from cron where `digest schedule` is not used: the next build takes what
+    was found. Instances sharing a store may run it at once; each feed is fetched by one.
+    Example: digest feeds refresh
+    """
+    from digest.refresh import refresh_once  # imports stay lazy (start-up time)
+
+    config = _load(config_path, required=True)
+    done = refresh_once(config, config.resolve(config.store.path))
+    click.echo(
+        f"{len(done.feeds)} feed(s) fetched, {len(done.failed)} failed, {done.entries} entries",
+        err=True,
+    )
 
 
 @feeds.command(name="export")

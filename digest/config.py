@@ -90,6 +90,9 @@ class CollectConfig(_Section):
     retry_backoff: float = Field(default=1.0, ge=0)
     max_redirects: int = Field(default=5, ge=0)
     silent_days: int = Field(default=14, ge=1)
+    # `digest schedule` fetches each feed this often between builds; 0: only builds fetch.
+    refresh_minutes: int = Field(default=30, ge=0)
+    refresh_batch: int = Field(default=100, ge=1)  # feeds an instance claims at a time
 
 
 class SectionConfig(_Section):

@@ -33,7 +33,13 @@ from digest.collect import CollectResult, collect_files
 from digest.config import Config, FeedSource
 from digest.conflicts import find_conflicts, mark_disputed
 from digest.errors import DeliveryError
-from digest.feeds import FeedsResult, collect_feeds, feed_health, remember_and_select_new
+from digest.feeds import (
+    FeedsResult,
+    collect_feeds,
+    feed_health,
+    fetch_for_build,
+    remember_and_select_new,
+)
 from digest.model import (
     Article,
     Briefing,
@@ -384,10 +390,14 @@ def _new_feed_documents(
     feeds = config.sources.feeds
     if not feeds:
         return (), ()
-    fetched = _fetch_feeds(config, feeds, store=store, now=now)
+    # Fetched and remembered at once; with refreshing on, only the feeds no instance fetched
+    # recently: the others' entries are in the store already.
+    with progress(None, f"Collecting {len(feeds)} feeds") as advance:
+        fetch_for_build(store, feeds, settings=config.collect, now=now, base_dir=config.base_dir)
+        advance(len(feeds))
     new = remember_and_select_new(
         store,
-        fetched.documents,
+        (),
         now=now,
         last_build=ledger.last_successful_build(store, before=date),
         first_window_days=config.collect.first_window_days,

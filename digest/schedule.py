@@ -17,6 +17,8 @@ What goes wrong with a plain apscheduler setup, and what this module does about 
 - Two services (or a service and a manual build) on one store: an OS lock (flock) on
   `<store>.lock` serialises builds, and a run whose time another process already served is
   skipped.
+
+Between builds the service also refreshes the feeds that are due (`digest.refresh`).
 """
 
 from __future__ import annotations
@@ -379,6 +381,11 @@ def run_service(
         log.info("catching up the build missed at %s", _show(missed.astimezone(trigger.timezone)))
     signalled = _StopOnSignal(stop)
     scheduler.start()
+    # Between builds the feeds that are due are fetched. Imported here: `digest check` reads
+    # this module for the cron syntax and must not load the feed fetcher.
+    from digest.refresh import start_refresher  # noqa: PLC0415
+
+    refresher = start_refresher(config, store_path, stop)
     try:
         last_wake = time.monotonic()
         while not stop.wait(POLL_SECONDS):
@@ -388,6 +395,8 @@ def run_service(
     finally:
         stop.set()  # a run waiting for the lock gives up instead of holding up the shutdown
         scheduler.shutdown(wait=True)
+        if refresher is not None:
+            refresher.join()
         signalled.restore()
     log.info("schedule stopped")
     return 0

@@ -31,10 +31,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class FeedsResult:
-    """What a feed collection yielded: documents in feed order, one report per feed."""
+    """What a feed collection yielded: documents in feed order, one report per feed, and
+    each feed's outcome for the store."""
 
     documents: tuple[RawDocument, ...]
     reports: tuple[SourceReport, ...]
+    records: tuple[FetchRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +56,15 @@ def collect_feeds(
     now: dt.datetime,
     base_dir: Path | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    record: bool = True,
 ) -> FeedsResult:
     """Fetch and parse `feeds` in parallel; a failing feed is a failed report, never an error.
 
     With a store, each feed's ETag/Last-Modified are sent back (a 304 is parsed no further),
-    its health is recorded, and full-text pages are fetched only for articles not yet seen.
-    Relative local paths are taken from `base_dir`. Call from synchronous code (it runs its
-    own event loop).
+    its health is recorded (unless `record` is False: then the caller stores `records` with
+    what must commit together with them), and full-text pages are fetched only for articles
+    not yet seen. Relative local paths are taken from `base_dir`. Call from synchronous code
+    (it runs its own event loop).
     """
     states = feed_store.load_feed_states(store, [f.url for f in feeds]) if store else {}
 
@@ -73,9 +77,10 @@ def collect_feeds(
     for outcome in outcomes:
         reports.append(_report(outcome, states.get(outcome.source.url), now))
         documents.extend(outcome.documents)
-    if store is not None:
-        feed_store.record_fetches(store, [_record(o, now) for o in outcomes], now=now)
-    return FeedsResult(documents=tuple(documents), reports=tuple(reports))
+    records = tuple(_record(o, now) for o in outcomes)
+    if store is not None and record:
+        feed_store.record_fetches(store, records, now=now)
+    return FeedsResult(documents=tuple(documents), reports=tuple(reports), records=records)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,13 @@
-"""Per-feed state in the store: HTTP validators (ETag, Last-Modified) and health.
+"""Per-feed state in the store: HTTP validators (ETag, Last-Modified), health, and refresh.
 
 One row per feed, keyed by the feed's URL or path as configured. Times are stored as ISO 8601
 in UTC.
+
+Refresh (revision 0004): `next_due` says when a feed is next to be fetched (NULL: not
+configured, never due); an instance claims a batch of due feeds with `claim_due`, which
+pushes their `next_due` to the end of the claim, and `release_in` sets the next time once the
+batch is recorded. "Due" is decided on the database's clock (`database_now`), never on the
+instance's, so instances whose clocks disagree still share the feeds correctly.
 """
 
 from __future__ import annotations
@@ -19,15 +25,21 @@ from digest.store.seen import SEEN_ITEMS
 
 __all__ = [
     "FEED_STATE",
+    "Claim",
     "FeedState",
     "FetchRecord",
     "all_feed_states",
+    "claim_due",
+    "database_now",
     "entries_remembered",
     "load_feed_states",
     "record_failure",
     "record_fetches",
+    "record_fetches_in",
     "record_not_modified",
     "record_success",
+    "release_in",
+    "sync_feeds",
 ]
 
 FEED_STATE = sa.Table(
@@ -44,6 +56,10 @@ FEED_STATE = sa.Table(
     sa.Column("signature", sa.Text),  # hash of the entries' identities at last change
     sa.Column("last_changed", sa.Text),  # when the entries last changed
     sa.Column("newest_entry", sa.Text),  # newest entry date seen (UTC), if entries are dated
+    sa.Column("next_due", sa.Text),  # when to fetch next (database clock); NULL: not configured
+    sa.Column("claimed_by", sa.Text),  # the instance fetching it now ("host:pid")
+    sa.Column("claimed_until", sa.Text),  # its claim ends then; the feed is due again
+    sa.Index("feed_state_next_due", "next_due"),
 )
 
 
@@ -62,6 +78,9 @@ class FeedState:
     signature: str | None = None
     last_changed: dt.datetime | None = None
     newest_entry: dt.datetime | None = None
+    next_due: dt.datetime | None = None
+    claimed_by: str | None = None
+    claimed_until: dt.datetime | None = None
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -70,6 +89,11 @@ def _iso(value: dt.datetime | None) -> str | None:
     if value.tzinfo is None:
         raise ValueError("store times must be timezone-aware")
     return value.astimezone(dt.UTC).isoformat()
+
+
+def _due_iso(value: dt.datetime) -> str:
+    """A refresh time as text whose order is the times' order (always with microseconds)."""
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _time(value: str | None) -> dt.datetime | None:
@@ -89,6 +113,9 @@ def _state(row: sa.RowMapping) -> FeedState:
         signature=row["signature"],
         last_changed=_time(row["last_changed"]),
         newest_entry=_time(row["newest_entry"]),
+        next_due=_time(row["next_due"]),
+        claimed_by=row["claimed_by"],
+        claimed_until=_time(row["claimed_until"]),
     )
 
 
@@ -176,26 +203,36 @@ def record_fetches(store: Store, records: Iterable[FetchRecord], *, now: dt.date
     records = list(records)
     if not records:
         return
-    statements = _statements()
     with store.transaction() as db:
+        record_fetches_in(db, records, now=now)
+
+
+def record_fetches_in(
+    db: sa.Connection, records: Iterable[FetchRecord], *, now: dt.datetime
+) -> None:
+    """`record_fetches` inside the caller's transaction."""
+    records = list(records)
+    if not records:
+        return
+    statements = _statements()
+    db.execute(
+        upsert(db, FEED_STATE).on_conflict_do_nothing(index_elements=[FEED_STATE.c.feed]),
+        [{"feed": feed} for feed in sorted({r.feed for r in records})],
+    )
+    # In the order given, so a feed named twice ends as its last outcome says.
+    for record in records:
         db.execute(
-            upsert(db, FEED_STATE).on_conflict_do_nothing(index_elements=[FEED_STATE.c.feed]),
-            [{"feed": feed} for feed in dict.fromkeys(r.feed for r in records)],
+            statements[record.kind],
+            {
+                "the_feed": record.feed,
+                "now": _iso(now),
+                "new_etag": record.etag,
+                "new_last_modified": record.last_modified,
+                "new_signature": record.signature,
+                "newest": _iso(record.newest_entry),
+                "error": record.error,
+            },
         )
-        # In the order given, so a feed named twice ends as its last outcome says.
-        for record in records:
-            db.execute(
-                statements[record.kind],
-                {
-                    "the_feed": record.feed,
-                    "now": _iso(now),
-                    "new_etag": record.etag,
-                    "new_last_modified": record.last_modified,
-                    "new_signature": record.signature,
-                    "newest": _iso(record.newest_entry),
-                    "error": record.error,
-                },
-            )
 
 
 def record_success(
@@ -221,3 +258,122 @@ def record_not_modified(store: Store, feed: str, *, now: dt.datetime) -> None:
 def record_failure(store: Store, feed: str, *, now: dt.datetime, error: str) -> None:
     """A failed fetch or parse: validators kept, the failure counted with its cause."""
     record_fetches(store, [FetchRecord(feed, "failure", error=error)], now=now)
+
+
+# --- Refresh: who fetches which feed when ---
+
+# A feed never fetched is due at once: its `next_due` is this (before any real time).
+_DUE_AT_ONCE = "1970-01-01T00:00:00.000000+00:00"
+
+
+def database_now(db: sa.Connection) -> dt.datetime:
+    """The database's clock (UTC), not this machine's: what every instance agrees on."""
+    if db.dialect.name == "sqlite":
+        # CURRENT_TIMESTAMP has whole seconds only; this has milliseconds.
+        text = db.execute(sa.select(sa.func.strftime("%Y-%m-%d %H:%M:%f", "now"))).scalar_one()
+        return dt.datetime.fromisoformat(str(text)).replace(tzinfo=dt.UTC)
+    value = db.execute(sa.select(sa.func.now())).scalar_one()
+    assert isinstance(value, dt.datetime)  # PostgreSQL's now() is a timestamptz
+    return value.astimezone(dt.UTC)
+
+
+def sync_feeds(store: Store, feeds: Iterable[str]) -> None:
+    """Make the configured `feeds` the ones refreshed: new ones due at once, feeds no longer
+    configured never due (their state is kept). Writes only what differs."""
+    wanted = set(feeds)
+    t = FEED_STATE.c
+    rows = store.connection.execute(sa.select(t.feed, t.next_due.is_not(None)))
+    active = {feed: bool(on) for feed, on in rows}
+    missing = sorted(wanted - active.keys())
+    revived = sorted(f for f in wanted & active.keys() if not active[f])
+    dropped = sorted(f for f, on in active.items() if on and f not in wanted)
+    if not (missing or revived or dropped):
+        return
+    with store.transaction() as db:
+        if missing:
+            db.execute(
+                upsert(db, FEED_STATE).on_conflict_do_nothing(index_elements=[t.feed]),
+                [{"feed": f, "next_due": _DUE_AT_ONCE} for f in missing],
+            )
+        update = FEED_STATE.update().where(t.feed == sa.bindparam("the_feed"))
+        if revived:
+            db.execute(
+                update.where(t.next_due.is_(None)).values(next_due=_DUE_AT_ONCE),
+                [{"the_feed": f} for f in revived],
+            )
+        if dropped:
+            db.execute(
+                update.values(next_due=None, claimed_by=None, claimed_until=None),
+                [{"the_feed": f} for f in dropped],
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Feeds one instance claimed, and the database's time when it did."""
+
+    feeds: tuple[str, ...]
+    at: dt.datetime
+    until: dt.datetime
+
+
+def claim_due(
+    store: Store,
+    *,
+    instance: str,
+    batch: int,
+    lease: dt.timedelta,
+    due_by: dt.datetime | None = None,
+) -> Claim:
+    """Claim up to `batch` due feeds (longest due first) for `lease`, and commit.
+
+    Due: `next_due` is now or earlier, and no later than `due_by` if given (a round claims
+    only what was due when it began, so no feed comes round twice in it).
+
+    The due feeds are picked with SELECT ... FOR UPDATE SKIP LOCKED inside the UPDATE that
+    claims them: on PostgreSQL, instances claiming at once each get different feeds and none
+    waits for another; on SQLite the UPDATE takes the file's write lock, so claims queue.
+    A claimed feed is not due until the claim ends: if its instance dies, another fetches it
+    then.
+    """
+    t = FEED_STATE.c
+    with store.transaction() as db:
+        now = database_now(db)
+        until = now + lease
+        cutoff = now if due_by is None else min(now, due_by)
+        due = (
+            sa.select(t.feed)
+            .where(t.next_due.is_not(None), t.next_due <= _due_iso(cutoff))
+            .order_by(t.next_due, t.feed)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = db.execute(
+            FEED_STATE.update()
+            .where(t.feed.in_(due.scalar_subquery()))
+            .values(claimed_by=instance, claimed_until=_due_iso(until), next_due=_due_iso(until))
+            .returning(t.feed)
+        ).scalars()
+        feeds = tuple(sorted(claimed))
+    return Claim(feeds, now, until)
+
+
+def release_in(
+    db: sa.Connection, feeds: Iterable[str], *, instance: str, every: dt.timedelta
+) -> None:
+    """The claimed `feeds` are fetched and recorded: next due `every` from now (database time).
+
+    Only this instance's claims: a feed whose claim ran out and that another instance took
+    since is that instance's to release.
+    """
+    feeds = sorted(feeds)
+    if not feeds:
+        return
+    t = FEED_STATE.c
+    next_due = _due_iso(database_now(db) + every)
+    db.execute(
+        FEED_STATE.update()
+        .where(t.feed == sa.bindparam("the_feed"), t.claimed_by == instance)
+        .values(next_due=next_due, claimed_by=None, claimed_until=None),
+        [{"the_feed": f} for f in feeds],
+    )

@@ -10,6 +10,11 @@ a known article are added to it, so it stays known under every name it has used.
 "New since the last briefing" is decided on the remembered articles, not on what a run
 happened to fetch (a 304 fetches nothing): `select_new` returns the articles first seen
 after the last successful build, which survives builds that failed half-way.
+
+Articles a refresh round finds between builds (docs/feeds.md, "Refreshing between builds") are
+remembered at once but wait in `refreshed_items`: the next build takes them and stamps them
+first seen at its own time, so neither a machine's clock nor a round that commits while a
+build is selecting can make one miss a briefing or show in two.
 """
 
 from __future__ import annotations
@@ -25,13 +30,16 @@ from digest.store import Store
 from digest.store._schema import METADATA, upsert
 
 __all__ = [
+    "REFRESHED_ITEMS",
     "SEEN_ITEMS",
     "SEEN_KEYS",
     "TEXT_RETENTION",
     "is_known",
     "remember",
     "remember_and_select_new",
+    "remember_in",
     "select_new",
+    "take_refreshed",
 ]
 
 SEEN_ITEMS = sa.Table(
@@ -62,6 +70,18 @@ SEEN_KEYS = sa.Table(
     sa.Column("last_seen", sa.Text, nullable=False),
     sa.Index("seen_keys_item", "item_id"),
     sqlite_with_rowid=False,
+)
+# Articles a refresh round remembered that no build has taken yet (revision 0004).
+REFRESHED_ITEMS = sa.Table(
+    "refreshed_items",
+    METADATA,
+    sa.Column(
+        "item_id",
+        sa.Integer,
+        sa.ForeignKey("seen_items.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
 )
 
 # Article texts are kept this long (for builds that come late); keys are kept for good.
@@ -96,41 +116,59 @@ def remember(
     Documents are taken in order, so one matching a document before it in the batch is that
     document's article.
     """
+    with store.transaction() as db:
+        return remember_in(db, documents, now=now)
+
+
+def remember_in(
+    db: sa.Connection,
+    documents: Sequence[RawDocument],
+    *,
+    now: dt.datetime,
+    refreshed: bool = False,
+) -> tuple[int | None, ...]:
+    """`remember` inside the caller's transaction (with what else must commit with it).
+
+    `refreshed`: found by a refresh round between builds; the new articles wait for the next
+    build (`take_refreshed`) instead of counting as first seen `now`.
+    """
     stamp = _iso(now)
     all_keys = distinct_keys(documents)
-    with store.transaction() as db:
-        # Who owns each key: a stored article (0, id) or the n-th new one of this batch (1, n).
-        # New articles get ids above every stored one, so the smallest owner is the oldest.
-        owners: dict[str, tuple[int, int]] = {
-            key: (0, item_id)
-            for key, item_id in _lookup(db, {k for keys in all_keys for k in keys}).items()
-        }
-        fresh: list[RawDocument] = []
-        chosen: list[tuple[int, int] | None] = []
-        for doc, keys in zip(documents, all_keys, strict=True):
-            if not keys:
-                chosen.append(None)
-                continue
-            owner = min((owners[k] for k in keys if k in owners), default=None)
-            if owner is None:
-                owner = (1, len(fresh))
-                fresh.append(doc)
-            for key in keys:
-                owners.setdefault(key, owner)
-            chosen.append(owner)
-        new_ids = _insert(db, fresh, stamp)
-        ids = tuple(None if c is None else c[1] if c[0] == 0 else new_ids[c[1]] for c in chosen)
-        _touch(db, documents, chosen, ids, stamp)
-        keys_of = {k: i for keys, i in zip(all_keys, ids, strict=True) for k in keys}
-        if keys_of:
-            insert = upsert(db, SEEN_KEYS)
-            db.execute(
-                insert.on_conflict_do_update(
-                    index_elements=[SEEN_KEYS.c.key],
-                    set_={"last_seen": insert.excluded.last_seen},
-                ),
-                [{"key": k, "item_id": i, "last_seen": stamp} for k, i in keys_of.items()],
-            )
+    # Who owns each key: a stored article (0, id) or the n-th new one of this batch (1, n).
+    # New articles get ids above every stored one, so the smallest owner is the oldest.
+    owners: dict[str, tuple[int, int]] = {
+        key: (0, item_id)
+        for key, item_id in _lookup(db, {k for keys in all_keys for k in keys}).items()
+    }
+    fresh: list[RawDocument] = []
+    chosen: list[tuple[int, int] | None] = []
+    for doc, keys in zip(documents, all_keys, strict=True):
+        if not keys:
+            chosen.append(None)
+            continue
+        owner = min((owners[k] for k in keys if k in owners), default=None)
+        if owner is None:
+            owner = (1, len(fresh))
+            fresh.append(doc)
+        for key in keys:
+            owners.setdefault(key, owner)
+        chosen.append(owner)
+    new_ids = _insert(db, fresh, stamp)
+    ids = tuple(None if c is None else c[1] if c[0] == 0 else new_ids[c[1]] for c in chosen)
+    _touch(db, documents, chosen, ids, stamp)
+    keys_of = {k: i for keys, i in zip(all_keys, ids, strict=True) for k in keys}
+    if keys_of:
+        insert = upsert(db, SEEN_KEYS)
+        db.execute(
+            insert.on_conflict_do_update(
+                index_elements=[SEEN_KEYS.c.key],
+                set_={"last_seen": insert.excluded.last_seen},
+            ),
+            # Sorted: two instances storing overlapping keys lock them in the same order.
+            [{"key": k, "item_id": i, "last_seen": stamp} for k, i in sorted(keys_of.items())],
+        )
+    if refreshed and new_ids:
+        db.execute(REFRESHED_ITEMS.insert(), [{"item_id": i} for i in new_ids])
     return ids
 
 
@@ -234,7 +272,12 @@ def select_new(
     after = _iso(last_build) if last_build is not None else ""
     rows = store.connection.execute(
         sa.select(SEEN_ITEMS)
-        .where(SEEN_ITEMS.c.first_seen > after, SEEN_ITEMS.c.text.is_not(None))
+        .where(
+            SEEN_ITEMS.c.first_seen > after,
+            SEEN_ITEMS.c.text.is_not(None),
+            # Refreshed since `take_refreshed` ran: the next build's.
+            SEEN_ITEMS.c.id.not_in(sa.select(REFRESHED_ITEMS.c.item_id)),
+        )
         .order_by(SEEN_ITEMS.c.first_seen, SEEN_ITEMS.c.id)
     ).mappings()
     documents = []
@@ -265,8 +308,10 @@ def remember_and_select_new(
     last_build: dt.datetime | None,
     first_window_days: int,
 ) -> tuple[RawDocument, ...]:
-    """`remember` the documents, forget old texts, then `select_new`: one call per build."""
+    """`remember` the documents, take the refreshed ones, forget old texts, then `select_new`:
+    one call per build."""
     remember(store, tuple(documents), now=now)
+    take_refreshed(store, now=now)
     forget_texts(store, before=min(now - TEXT_RETENTION, last_build or now))
     return select_new(store, now=now, last_build=last_build, first_window_days=first_window_days)
 
@@ -280,3 +325,17 @@ def forget_texts(store: Store, *, before: dt.datetime) -> int:
             .values(text=None)
         )
     return result.rowcount
+
+
+def take_refreshed(store: Store, *, now: dt.datetime) -> int:
+    """Stamp the articles refresh rounds found as first seen `now`, for the build at `now`;
+    return how many. Articles a round commits after this wait for the next build."""
+    with store.transaction() as db:
+        ids = sorted(db.execute(sa.select(REFRESHED_ITEMS.c.item_id)).scalars())
+        for start in range(0, len(ids), _LOOKUP_CHUNK):
+            chunk = ids[start : start + _LOOKUP_CHUNK]
+            db.execute(
+                SEEN_ITEMS.update().where(SEEN_ITEMS.c.id.in_(chunk)).values(first_seen=_iso(now))
+            )
+            db.execute(REFRESHED_ITEMS.delete().where(REFRESHED_ITEMS.c.item_id.in_(chunk)))
+    return len(ids)

@@ -1,0 +1,43 @@
+"""Feeds refreshed between builds by every instance: when each feed is next due and who has
+claimed it, and the articles a refresh found that no build has taken yet.
+
+Revision ID: 0004
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("feed_state") as batch:
+        batch.add_column(sa.Column("next_due", sa.Text))
+        batch.add_column(sa.Column("claimed_by", sa.Text))
+        batch.add_column(sa.Column("claimed_until", sa.Text))
+    op.create_index("feed_state_next_due", "feed_state", ["next_due"])
+    op.create_table(
+        "refreshed_items",
+        sa.Column(
+            "item_id",
+            sa.Integer,
+            sa.ForeignKey("seen_items.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        ),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("refreshed_items")
+    op.drop_index("feed_state_next_due", "feed_state")
+    with op.batch_alter_table("feed_state") as batch:
+        batch.drop_column("claimed_until")
+        batch.drop_column("claimed_by")
+        batch.drop_column("next_due")
