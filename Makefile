@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: digest test lint types unit golden bench-conflicts bench-cleaning bench-summaries bench-clusters bench-continuity bench-feeds bench-real-day bench-startup clean
+.PHONY: digest test lint types unit golden bench-conflicts bench-cleaning bench-summaries bench-clusters bench-continuity bench-feeds bench-real-day bench-startup bench-shared-store clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-real-day: $(STAMP)
 
 bench-startup: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
+
+# Needs PostgreSQL's server binaries (Debian: apt-get install postgresql) and psycopg.
+bench-shared-store: $(STAMP)
+	$(BIN)/python benchmarks/shared_store.py
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden

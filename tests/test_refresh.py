@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -406,3 +407,82 @@ def test_feeds_refresh_fetches_what_is_due_and_says_so(
     assert "1 feed(s) fetched, 0 failed, 2 entries" in err
     assert "0 feed(s) fetched, 0 failed, 0 entries" in err
     assert len(server.hits("/a")) == 1
+
+
+# --- On PostgreSQL: claims at the same moment, rows locked by another claimer skipped ---
+
+try:  # store.url and the postgres_url fixture come with i13-pg's branch
+    from digest.store import StoreLocation  # type: ignore[attr-defined,unused-ignore]
+except ImportError:
+    StoreLocation = None
+
+on_postgresql = pytest.mark.skipif(StoreLocation is None, reason="store.url (i13-pg) not merged")
+
+
+@on_postgresql
+def test_postgresql_claimers_at_once_share_the_feeds_without_overlap(postgres_url: str) -> None:
+    where = StoreLocation(url=postgres_url)
+    with open_store(where) as setup:
+        feed_store.sync_feeds(setup, feed_urls(300))
+    got: dict[int, list[str]] = {}
+    start = threading.Barrier(4)
+
+    def claimer(number: int) -> None:
+        mine: list[str] = []
+        with open_store(where) as store:
+            start.wait()
+            while batch := feed_store.claim_due(
+                store, instance=str(number), batch=5, lease=LEASE
+            ).feeds:
+                mine += batch
+        got[number] = mine
+
+    threads = [threading.Thread(target=claimer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    claimed = [feed for mine in got.values() for feed in mine]
+    assert len(claimed) == len(set(claimed)) == 300
+    assert sum(1 for mine in got.values() if mine) >= 2
+
+
+@on_postgresql
+def test_postgresql_a_claim_skips_feeds_another_claimer_holds_locked(postgres_url: str) -> None:
+    where = StoreLocation(url=postgres_url)
+    with open_store(where) as holder, open_store(where) as other:
+        feed_store.sync_feeds(holder, feed_urls(6))
+        t = feed_store.FEED_STATE.c
+        # The first claimer is between its SELECT ... FOR UPDATE and its commit.
+        with holder.transaction() as db:
+            held = (
+                db.execute(sa.select(t.feed).order_by(t.feed).limit(3).with_for_update())
+                .scalars()
+                .all()
+            )
+            started = time.monotonic()
+            claim = feed_store.claim_due(other, instance="b", batch=6, lease=LEASE)
+            waited = time.monotonic() - started
+    assert set(claim.feeds) == set(feed_urls(6)) - set(held)
+    assert waited < 2  # skipped, not waited for
+
+
+@on_postgresql
+def test_postgresql_instances_refreshing_at_once_fetch_every_feed_once(
+    server: FeedServer, postgres_url: str
+) -> None:
+    where = StoreLocation(url=postgres_url)
+    feeds = [FeedSource(url=serve(server, f"/f{n}", f"entry-{n}")) for n in range(30)]
+    done: list[int] = []
+
+    def instance(name: str) -> None:
+        with open_store(where) as store:
+            done.append(len(refresh_due(store, feeds, settings=SETTINGS, instance=name).feeds))
+
+    threads = [threading.Thread(target=instance, args=(f"i{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(done) == 30
+    assert requests_per_feed(server) == {f"/f{n}": 1 for n in range(30)}

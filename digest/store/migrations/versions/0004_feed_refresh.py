@@ -15,12 +15,16 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+# As in 0001: times are ISO 8601 text, compared as text; on PostgreSQL by bytes (collation
+# "C"), as SQLite compares them.
+TEXT = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+
 
 def upgrade() -> None:
     with op.batch_alter_table("feed_state") as batch:
-        batch.add_column(sa.Column("next_due", sa.Text))
-        batch.add_column(sa.Column("claimed_by", sa.Text))
-        batch.add_column(sa.Column("claimed_until", sa.Text))
+        batch.add_column(sa.Column("next_due", TEXT))
+        batch.add_column(sa.Column("claimed_by", TEXT))
+        batch.add_column(sa.Column("claimed_until", TEXT))
     op.create_index("feed_state_next_due", "feed_state", ["next_due"])
     op.create_table(
         "refreshed_items",
