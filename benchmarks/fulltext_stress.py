@@ -18,6 +18,7 @@ Run: `.venv/bin/python benchmarks/fulltext_stress.py --runs 20`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -74,10 +75,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
 
 class Server(ThreadingHTTPServer):
@@ -125,6 +124,7 @@ def one_run(command: list[str], config: Path, env: dict[str, str], gold: dict[st
     started = time.perf_counter()
     done = subprocess.run(
         [*command, "collect", "--config", str(config), "--jsonl"],
+        cwd=config.parent,  # not the repository: `python -m` would import the tree found there
         capture_output=True,
         text=True,
         env=env,

@@ -71,7 +71,7 @@ class SourcesConfig(_Section):
 class CollectConfig(_Section):
     connect_timeout: float = Field(default=5.0, gt=0)
     total_timeout: float = Field(default=20.0, gt=0)
-    # Full text: one linked page's download (body included), and separately its extraction.
+    # Full text: the download of one linked page, its body included.
     page_timeout: float = Field(default=5.0, gt=0)
     max_bytes: int = Field(default=10_000_000, gt=0)
     concurrency: int = Field(default=16, ge=1)

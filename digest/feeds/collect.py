@@ -98,7 +98,7 @@ async def _collect(
     async with (
         Fetcher(settings, base_dir=base_dir, transport=transport) as fetcher,
         # Its worker processes start with the first page to extract, if there is one.
-        PageExtractor(timeout=settings.page_timeout) as extractor,
+        PageExtractor() as extractor,
     ):
         robots = RobotsRules(fetcher, deadline=settings.page_timeout)
         pages = PageTools(fetcher, robots, extractor, settings.page_timeout)

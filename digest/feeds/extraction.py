@@ -15,18 +15,29 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import FrameType
+from typing import Protocol
 
 from digest.errors import SourceError
 
-__all__ = ["Extracted", "ExtractionError", "PageExtractor", "extract_in_worker"]
+__all__ = [
+    "EXTRACTION_TIMEOUT",
+    "Extracted",
+    "ExtractionError",
+    "PageExtractor",
+    "extract_in_worker",
+]
 
+# A page is extracted in 20-50 ms; one taking this long is pathological, not just slow.
+EXTRACTION_TIMEOUT = 10.0
 # Two cores are what most machines running a digest have to spare; more workers than cores
 # only add start-up and memory (docs/feeds.md, "Full text": measured).
 _MOST_WORKERS = 2
@@ -52,6 +63,10 @@ class Extracted:
 Work = Callable[[bytes, str, float], Extracted]
 
 
+class Extract(Protocol):
+    def __call__(self, page: bytes, *, url: str) -> str | None: ...
+
+
 class _Overtime(BaseException):
     """Raised in a worker by its alarm; a BaseException so no `except Exception` swallows it."""
 
@@ -65,6 +80,16 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "setitimer"):
         signal.signal(signal.SIGALRM, _on_alarm)
+    # A collector killed outright (SIGKILL, SIGTERM) cannot stop its pool; a worker would then
+    # wait for work forever. This thread only waits for the parent to go, and then ends us.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def extract_in_worker(page: bytes, url: str, timeout: float) -> Extracted:
@@ -72,11 +97,16 @@ def extract_in_worker(page: bytes, url: str, timeout: float) -> Extracted:
     # Imported here, in the worker: trafilatura and lxml never load in the collecting process.
     from digest.feeds.fulltext import extract_article  # noqa: PLC0415
 
+    return run_timed(extract_article, page, url, timeout)
+
+
+def run_timed(extract: Extract, page: bytes, url: str, timeout: float) -> Extracted:
+    """`extract(page, url=url)` cut off after `timeout` seconds where the platform allows."""
     timed = hasattr(signal, "setitimer")
     try:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, timeout)
-        return Extracted(text=extract_article(page, url=url))
+        return Extracted(text=extract(page, url=url))
     except _Overtime:
         return Extracted(error=f"extraction took longer than {timeout:g} s")
     except SourceError as exc:
@@ -87,7 +117,14 @@ def extract_in_worker(page: bytes, url: str, timeout: float) -> Extracted:
 
 
 def _ready() -> None:
-    """A task that does nothing: submitted once per worker, it makes the pool start them all."""
+    """Submitted once per worker, it makes the pool start them all, each warmed up.
+
+    trafilatura sets itself up on its first page (a fraction of a second, more on a busy
+    machine); done here, that time is not counted against the first real page.
+    """
+    from digest.feeds.fulltext import extract_article  # noqa: PLC0415
+
+    extract_article(b"<html><body><article><p>Warming up.</p></article></body></html>")
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -106,7 +143,11 @@ class PageExtractor:
     """Extracts article text in worker processes; use as `async with PageExtractor(...) as x`."""
 
     def __init__(
-        self, *, timeout: float, workers: int | None = None, work: Work = extract_in_worker
+        self,
+        *,
+        timeout: float = EXTRACTION_TIMEOUT,
+        workers: int | None = None,
+        work: Work = extract_in_worker,
     ) -> None:
         self.timeout = timeout
         self.work = work  # a module-level function: workers receive it by name

@@ -1,8 +1,9 @@
 """Full text for a feed's entries: each linked page fetched and its article extracted.
 
-Every page has its own deadline (`collect.page_timeout`, for the download and again for the
-extraction), so a hanging page frees its connection slot and the pages after it are still
-fetched; all of one feed's page downloads share the feed's `total_timeout`. A page that fails keeps
+Every page download has its own deadline (`collect.page_timeout`, the body included), so a
+hanging page frees its connection slot and the pages after it are still fetched; all of one
+feed's page downloads share the feed's `total_timeout`. Extraction has its own limit
+(digest/feeds/extraction.py). A page that fails keeps
 its entry's feed text, with one warning naming the page and what happened.
 """
 
@@ -51,7 +52,7 @@ async def with_full_text(
     """`documents` with the text of their linked pages where that is longer than the feed's.
 
     Pages of articles already `known` are not fetched. The downloads share `budget` seconds;
-    extraction (our own CPU, each page bounded by `page_timeout`) finishes what was downloaded.
+    extraction (our own CPU, each page bounded) finishes what was downloaded.
     Warnings are logged in feed order.
     """
     deadline = asyncio.get_running_loop().time() + budget
