@@ -40,6 +40,70 @@ def article_page(n: int, *, paragraphs: int = 8) -> bytes:
     ).encode()
 
 
+_WORDS = [
+    "council",
+    "harbour",
+    "budget",
+    "ferry",
+    "mayor",
+    "residents",
+    "repairs",
+    "tender",
+    "contract",
+    "island",
+    "winter",
+    "timetable",
+    "port",
+    "authority",
+    "engineers",
+    "storm",
+    "schedule",
+    "passengers",
+    "fares",
+    "operator",
+    "vote",
+]
+
+
+def realistic_page(n: int) -> bytes:
+    """A news page of realistic size (about 40 kB) and structure, different for each `n`.
+
+    Navigation of 60 links, JSON-LD and analytics scripts, an article of 12 to 20 paragraphs
+    with a figure and a pull quote, related stories, a comment section and a long footer.
+    """
+    nav = "".join(f"<li><a href='/section/{k}'>Section {k}</a></li>" for k in range(60))
+    paragraphs = []
+    for k in range(12 + n % 9):
+        words = [_WORDS[(n * 7 + k * 3 + j) % len(_WORDS)] for j in range(40 + (n + k) % 30)]
+        paragraphs.append(f"<p>Report {n}, part {k}: the {' '.join(words)}.</p>")
+    paragraphs.insert(
+        3,
+        f"<figure><img src='/img/{n}.jpg' alt=''><figcaption>Photo {n}"
+        "</figcaption></figure><blockquote>“We will build it,” she said.</blockquote>",
+    )
+    related = "".join(
+        f"<li><a href='/story/{n + k}'>Related story {n + k}</a></li>" for k in range(8)
+    )
+    comments = "".join(
+        f"<div class='comment'><b>reader{k}</b><p>Comment {k} on report {n}.</p></div>"
+        for k in range(10)
+    )
+    footer = " · ".join(f"<a href='/legal/{k}'>Legal page {k}</a>" for k in range(30))
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Report {n} | Example News</title>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Report '
+        f'{n}"}}</script><script>{"var tracker = 1;" * 1400}</script>'
+        f"<style>{'.c{color:red}' * 200}</style></head><body>"
+        f"<header><div class='top'><nav><ul>{nav}</ul></nav></div></header>"
+        f"<div class='wrap'><main><article><h1>Report {n}: council and harbour</h1>"
+        f"<p class='byline'>By Staff {n % 5} · 6 January 2025</p>{''.join(paragraphs)}</article>"
+        f"<section class='comments'>{comments}</section></main>"
+        f"<aside><h2>Related</h2><ul>{related}</ul></aside></div>"
+        f"<footer><p>{footer}</p><p>© Example News</p></footer></body></html>"
+    ).encode()
+
+
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
     with FeedServer() as running:

@@ -8,6 +8,8 @@
     import_opml(path) / export_opml(feeds)           -> feeds in and out of OPML
     write_feeds(config_path, feeds)                  -> rewrite sources.feeds in config.yaml
     canonical_url(url), content_fingerprint(text)    -> what makes two entries one article
+    as_configured(urls, config.sources.feeds)        -> feeds named on the command line, with
+                                                        the config's settings for them
 
 See docs/feeds.md.
 """
@@ -20,11 +22,13 @@ from digest.feeds.health import feed_health
 from digest.feeds.identity import canonical_url, content_fingerprint
 from digest.feeds.opml import export_opml, feeds_yaml, import_opml, merge_feeds, write_feeds
 from digest.feeds.parse import apply_filters, parse_feed
+from digest.feeds.sources import as_configured
 from digest.store.seen import remember, remember_and_select_new, select_new
 
 __all__ = [
     "FeedsResult",
     "apply_filters",
+    "as_configured",
     "canonical_url",
     "collect_feeds",
     "content_fingerprint",
