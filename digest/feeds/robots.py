@@ -55,7 +55,8 @@ def site_rules(fetched: Fetched) -> SiteRules:
     if status is not None and 400 <= status < 500 and status != 429:
         parser.parse([])  # no rules: everything allowed
         return SiteRules(parser)
-    return SiteRules(None, f"robots.txt unreachable ({fetched.error}); the site is not asked")
+    cause = f"robots.txt unreachable ({fetched.error}): no page of the site is fetched this run"
+    return SiteRules(None, cause)
 
 
 class RobotsRules:
