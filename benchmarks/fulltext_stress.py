@@ -12,6 +12,10 @@ line of the gold body in them); then a summary table. Measure older code the sam
 `--pythonpath DIR` (a checkout of that commit: `git archive <commit> | tar -x -C DIR`): the
 command is then `python -m digest` with DIR first on the path.
 
+Baseline in the same run (`--baseline-runs N`, default 10; 0 skips it): the same 181 pages
+extracted by `extract_article` in 8 threads of one process (what `asyncio.to_thread` did
+before issue 12), each run a fresh process.
+
 Run: `.venv/bin/python benchmarks/fulltext_stress.py --runs 20`.
 """
 
@@ -86,6 +90,42 @@ class Server(ThreadingHTTPServer):
         pass  # a client that hangs up early (a page past its deadline) is expected here
 
 
+def extract_in_threads(threads: int) -> None:
+    """The baseline: every page through extract_article in `threads` threads; prints a count."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from digest.feeds.fulltext import extract_article
+
+    pages = [gzip.decompress(p.read_bytes()) for p in sorted((CORPUS / "html").glob("*.gz"))]
+    with ThreadPoolExecutor(threads) as pool:
+        texts = list(pool.map(extract_article, pages))
+    print(sum(text is not None for text in texts), flush=True)
+
+
+def baseline(runs: int, env: dict[str, str]) -> list[Run]:
+    results = []
+    for number in range(1, runs + 1):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, __file__, "--extract-in-threads", "8"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+        texts = int(done.stdout.strip() or 0) if done.returncode == 0 else 0
+        tail = (done.stderr.strip().splitlines() or [""])[-1][:160]
+        results.append(Run(done.returncode, seconds, texts, texts, tail))
+        print(
+            f"baseline run {number}: exit {done.returncode}, {seconds:.1f} s, {texts} texts {tail}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return results
+
+
 def serve(hanging: int) -> None:
     """Serve the feed and pages; print the port; stop when stdin closes."""
     server = Server(("127.0.0.1", 0), Handler)
@@ -147,6 +187,10 @@ def one_run(command: list[str], config: Path, env: dict[str, str], gold: dict[st
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--extract-in-threads", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--baseline-runs", type=int, default=10, help="runs of extraction in 8 threads [10]"
+    )
     parser.add_argument("--runs", type=int, default=20, help="digest collect runs [20]")
     parser.add_argument("--hang", type=int, default=2, help="hanging pages first in the feed [2]")
     parser.add_argument("--pythonpath", type=Path, help="run `python -m digest` from this tree")
@@ -157,6 +201,9 @@ def main() -> int:
     options = parser.parse_args()
     if options.serve:
         serve(options.hang)
+        return 0
+    if options.extract_in_threads:
+        extract_in_threads(options.extract_in_threads)
         return 0
     if not CORPUS.is_dir():
         print(f"corpus not found: {CORPUS}", file=sys.stderr)
@@ -203,29 +250,28 @@ def main() -> int:
         finally:
             server.stdin.close()
             server.wait(10)
-    report(options, runs, len(gold))
+    threads = baseline(options.baseline_runs, run_env)
+    cores, load = os.cpu_count(), os.getloadavg()[0]
+    print(
+        f"{len(gold)} real pages + {options.hang} hanging pages in one full-text feed on "
+        f"127.0.0.1; {cores} cores, load {load:.1f}"
+    )
+    print()
+    print("| what | runs | crashed (exit codes) | pages with text min/median/max | median s |")
+    print("|---|---|---|---|---|")
+    report(f"digest collect, {options.label or 'this tree'}", runs)
+    if threads:
+        report("baseline: extract_article in 8 threads", threads)
     return 0
 
 
-def report(options: argparse.Namespace, runs: list[Run], pages: int) -> None:
+def report(label: str, runs: list[Run]) -> None:
     crashed = [r for r in runs if r.code != 0]
-    fine = [r for r in runs if r.code == 0]
-    full = [r.full_text for r in fine]
-    cores, load = os.cpu_count(), os.getloadavg()[0]
-    print(
-        f"{pages} real pages + {options.hang} hanging pages in one full-text feed on 127.0.0.1; "
-        f"{cores} cores, load {load:.1f}"
-    )
-    print()
-    print("| code | runs | crashed (exit codes) | full text min/median/max | median s |")
-    print("|---|---|---|---|---|")
+    full = [r.full_text for r in runs if r.code == 0]
     codes = ", ".join(str(r.code) for r in crashed) or "-"
     spread = f"{min(full)}/{statistics.median(full):g}/{max(full)}" if full else "-"
     seconds = statistics.median(r.seconds for r in runs) if runs else 0.0
-    print(
-        f"| {options.label or 'this tree'} | {len(runs)} | {len(crashed)} ({codes}) | {spread} "
-        f"| {seconds:.1f} |"
-    )
+    print(f"| {label} | {len(runs)} | {len(crashed)} ({codes}) | {spread} | {seconds:.1f} |")
 
 
 if __name__ == "__main__":

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 from digest.feeds.fetch import Fetched, Fetcher, user_agent
+
+if TYPE_CHECKING:
+    from urllib.robotparser import RobotFileParser
 
 __all__ = ["RobotsRules", "SiteRules", "site_rules"]
 
@@ -46,6 +49,9 @@ class SiteRules:
 
 def site_rules(fetched: Fetched) -> SiteRules:
     """The rules a fetched `/robots.txt` sets (see the module docstring)."""
+    # Imported here: it imports urllib.request (50 ms), which a run without full text never needs.
+    from urllib.robotparser import RobotFileParser  # noqa: PLC0415
+
     status = fetched.http_status
     parser = RobotFileParser()
     if fetched.status == "ok":
