@@ -266,3 +266,17 @@ def test_no_worker_process_starts_without_pages_to_extract(
     assert [d.title for d in result.documents] == ["A", "B"]
     assert server.hits("/x") == []
     assert pools == []
+
+
+def test_extraction_processes_that_cannot_start_leave_the_feed_text(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def no_processes(workers: int) -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(extraction, "_start_pool", no_processes)
+    server.routes["/a"] = Route(article_page(1), content_type=HTML)
+    (doc,) = full_text_feed(server, ["/a"]).documents
+    assert doc.text == TEASER
+    (warning,) = warnings_about(caplog, server.url("/a"))
+    assert "cannot start an extraction process: OSError: [Errno 24] Too many" in warning

@@ -190,9 +190,13 @@ class PageExtractor:
 
     async def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         self.started += 1
-        # Starting a worker waits for the fork server (its first start imports trafilatura,
-        # a second or more): in a thread, so downloads go on meanwhile.
-        return await asyncio.to_thread(_start_pool, workers)
+        try:
+            # Starting a worker waits for the fork server (its first start imports trafilatura,
+            # a second or more): in a thread, so downloads go on meanwhile.
+            return await asyncio.to_thread(_start_pool, workers)
+        except Exception as exc:  # no process (a limit, no memory): pages keep their feed text
+            cause = f"cannot start an extraction process: {type(exc).__name__}: {exc}"
+            raise ExtractionError(" ".join(cause.split())) from exc
 
     async def _run(self, pool: Executor, page: bytes, url: str) -> Extracted:
         return await asyncio.wrap_future(pool.submit(self.work, page, url, self.timeout))
@@ -213,6 +217,10 @@ class PageExtractor:
 
 def _start_pool(workers: int) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker)
-    for started in [pool.submit(_ready) for _ in range(workers)]:
-        started.result()
+    try:
+        for started in [pool.submit(_ready) for _ in range(workers)]:
+            started.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     return pool
