@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -83,3 +85,26 @@ def test_a_page_without_an_article_is_none_and_no_pool_starts_without_pages() ->
     assert idle.started == 0
     empty = asyncio.run(extract_all(PageExtractor(), [b"<html><body></body></html>"]))
     assert empty == ["None"]
+
+
+def test_a_worker_imports_trafilatura_but_not_the_collector() -> None:
+    # What a worker process loads: trafilatura and the pure extractor, not the collector, the
+    # store or the config (the package exports load on first use).
+    code = (
+        "import sys, digest.feeds.fulltext; "
+        "print(sorted(m for m in ('digest.feeds.collect', 'digest.config', 'digest.store', "
+        "'nltk', 'sklearn', 'trafilatura') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["['trafilatura']"]
+
+
+def test_the_package_exports_every_name_it_lists() -> None:
+    import digest.feeds
+
+    for name in digest.feeds.__all__:
+        assert getattr(digest.feeds, name).__name__ == name
+    with pytest.raises(AttributeError):
+        _ = digest.feeds.no_such_name  # type: ignore[attr-defined]
