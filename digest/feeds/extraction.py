@@ -30,17 +30,20 @@ from digest.errors import SourceError
 
 __all__ = [
     "EXTRACTION_TIMEOUT",
+    "WORKERS",
     "Extracted",
     "ExtractionError",
     "PageExtractor",
     "extract_in_worker",
+    "run_timed",
 ]
 
 # A page is extracted in 20-50 ms; one taking this long is pathological, not just slow.
 EXTRACTION_TIMEOUT = 10.0
-# Two cores are what most machines running a digest have to spare; more workers than cores
-# only add start-up and memory (docs/feeds.md, "Full text": measured).
-_MOST_WORKERS = 2
+# One worker, extracting one page at a time: two were measured no faster on a two-core
+# machine (the collector, parsing and cleaning use the other core) and cost more start-up
+# and memory (docs/feeds.md, "Benchmarks").
+WORKERS = 1
 _CRASHED = "the extracting process died (a native crash in trafilatura or lxml)"
 
 
@@ -146,12 +149,12 @@ class PageExtractor:
         self,
         *,
         timeout: float = EXTRACTION_TIMEOUT,
-        workers: int | None = None,
+        workers: int = WORKERS,
         work: Work = extract_in_worker,
     ) -> None:
         self.timeout = timeout
         self.work = work  # a module-level function: workers receive it by name
-        self.workers = workers or max(1, min(_MOST_WORKERS, os.cpu_count() or 1))
+        self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._alone: ProcessPoolExecutor | None = None
         self._alone_turn = asyncio.Lock()
