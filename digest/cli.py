@@ -393,6 +393,7 @@ def schedule_command(config_path: Path | None, quiet: bool) -> None:
     # --quiet keeps only warnings and errors (a failed build, a failed email).
     if not quiet:
         logging.getLogger("digest.schedule").setLevel(logging.INFO)
+        logging.getLogger("digest.refresh").setLevel(logging.INFO)  # one line per refresh round
     from digest import pipeline, schedule
 
     def build_at(moment: dt.datetime) -> int:
@@ -505,8 +506,9 @@ def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
 
 
 @feeds.command(name="refresh")
+@quiet_option
 @common_options
-def feeds_refresh(config_path: Path | None) -> None:
+def feeds_refresh(config_path: Path | None, quiet: bool) -> None:
     """Fetch the feeds that are due now, once, as `digest schedule` does between builds.
 
     For running from cron where `digest schedule` is not used: the next build takes what
@@ -517,10 +519,11 @@ def feeds_refresh(config_path: Path | None) -> None:
 
     config = _load(config_path, required=True)
     done = refresh_once(config, config.resolve(config.store.path))
-    click.echo(
-        f"{len(done.feeds)} feed(s) fetched, {len(done.failed)} failed, {done.entries} entries",
-        err=True,
-    )
+    if not quiet:
+        click.echo(
+            f"{len(done.feeds)} feed(s) fetched, {len(done.failed)} failed, {done.entries} entries",
+            err=True,
+        )
 
 
 @feeds.command(name="export")

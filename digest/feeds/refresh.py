@@ -126,6 +126,9 @@ def refresh_due(
             seen_store.remember_in(db, fetched.documents, now=stamp, refreshed=not for_build)
             feed_store.record_fetches_in(db, fetched.records, now=stamp)
             feed_store.release_in(db, claim.feeds, instance=instance, every=every)
+        for report in fetched.reports:
+            if not report.ok:  # counted in the feed's health; the footer and `feeds status` say
+                log.info("%s", report.message)
         total = total.plus(_summary(sources, fetched, time.monotonic() - started))
     return total
 
