@@ -303,10 +303,10 @@ import datetime as dt, sys, time
 from digest import pipeline
 from digest.config import load_config
 where, config_path = sys.argv[1:3]
-config = load_config(config_path)
-if where.startswith("postgresql"):
-    # Until store.url lands (i13-pg), the build's store is swapped for the server's here.
-    pipeline.open_store = lambda _path: bench_store(where)
+config = load_config(Path(config_path))
+# The store to build on, whatever the config says (a SQLite file, or the server's database
+# until store.url lands with i13-pg).
+pipeline.open_store = lambda _path: bench_store(where)
 started = time.perf_counter()
 pipeline.build(config, date=dt.date(2022, 2, 2), now=dt.datetime(2022, 2, 2, 7, tzinfo=dt.UTC),
                send_email=False)
@@ -374,6 +374,7 @@ def main() -> None:
                     where = str(work / f"refresh-{run}.sqlite3")
                 times.append(refresh_round(where, instances, urls_file, ports))
             rows.append((store_kind, instances, times))
+        report_refresh(args, rows)
         builds: list[tuple[str, list[float]]] = []
         if args.build_size:
             inputs = work / "build"
@@ -390,21 +391,19 @@ def main() -> None:
                 builds.append((store_kind, times))
         feeds_server.stdin.close()
         feeds_server.wait(10)
-    report(args, rows, builds)
+    report_builds(args, builds)
 
 
-def report(
-    args: argparse.Namespace,
-    rows: list[tuple[str, int, list[float]]],
-    builds: list[tuple[str, list[float]]],
-) -> None:
+def report_refresh(args: argparse.Namespace, rows: list[tuple[str, int, list[float]]]) -> None:
     cores, load = os.cpu_count(), os.getloadavg()[0]
     print(
         f"{args.feeds} feeds x {ENTRIES} entries on {HOSTS} loopback hosts, 20-50 ms an answer;"
         f" {cores} cores, load {load:.1f}"
     )
     print(f"\none full refresh round, every feed due: median of {args.repeat} (fastest-slowest)")
-    print(f"{'store':<11} {'instances':>9}  {'median s':>8}  {'range s':>13}  {'vs 1':>5}  feeds/s")
+    print(
+        f"{'store':<11} {'instances':>9}  {'median s':>8}  {'range s':>13}  {'vs 1':>5}  feeds/s"
+    )  # vs 1: PostgreSQL, 1 instance
     one = statistics.median(rows[0][2])
     for store_kind, instances, times in rows:
         median = statistics.median(times)
@@ -413,6 +412,10 @@ def report(
             f"  {args.feeds / median:>7.0f}"
         )
     print("every feed fetched exactly once in every round (requests counted by the server)")
+    sys.stdout.flush()
+
+
+def report_builds(args: argparse.Namespace, builds: list[tuple[str, list[float]]]) -> None:
     if builds:
         print(f"\ndigest build of {args.build_size} articles, fresh store: median of")
         print(f"{args.build_repeat} (fastest-slowest)")

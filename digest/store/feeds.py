@@ -13,6 +13,7 @@ instance's, so instances whose clocks disagree still share the feeds correctly.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -59,6 +60,9 @@ FEED_STATE = sa.Table(
     sa.Column("next_due", sa.Text),  # when to fetch next (database clock); NULL: not configured
     sa.Column("claimed_by", sa.Text),  # the instance fetching it now ("host:pid")
     sa.Column("claimed_until", sa.Text),  # its claim ends then; the feed is due again
+    # A hash of the feed: due feeds are claimed in this order, so a batch mixes sites rather
+    # than holding one site's many feeds (fetched only `per_host` at a time).
+    sa.Column("spread", sa.Integer),
     sa.Index("feed_state_next_due", "next_due"),
 )
 
@@ -282,30 +286,39 @@ def sync_feeds(store: Store, feeds: Iterable[str]) -> None:
     configured never due (their state is kept). Writes only what differs."""
     wanted = set(feeds)
     t = FEED_STATE.c
-    rows = store.connection.execute(sa.select(t.feed, t.next_due.is_not(None)))
-    active = {feed: bool(on) for feed, on in rows}
-    missing = sorted(wanted - active.keys())
-    revived = sorted(f for f in wanted & active.keys() if not active[f])
-    dropped = sorted(f for f, on in active.items() if on and f not in wanted)
+    rows = store.connection.execute(
+        sa.select(t.feed, t.next_due.is_not(None), t.spread.is_not(None))
+    )
+    known = {feed: (bool(on), bool(spread)) for feed, on, spread in rows}
+    missing = sorted(wanted - known.keys())
+    revived = sorted(f for f in wanted & known.keys() if not all(known[f]))
+    dropped = sorted(f for f, (on, _) in known.items() if on and f not in wanted)
     if not (missing or revived or dropped):
         return
     with store.transaction() as db:
         if missing:
             db.execute(
                 upsert(db, FEED_STATE).on_conflict_do_nothing(index_elements=[t.feed]),
-                [{"feed": f, "next_due": _DUE_AT_ONCE} for f in missing],
+                [{"feed": f, "next_due": _DUE_AT_ONCE, "spread": _spread(f)} for f in missing],
             )
         update = FEED_STATE.update().where(t.feed == sa.bindparam("the_feed"))
-        if revived:
+        if revived:  # configured again, or fetched by builds before refreshing existed
             db.execute(
-                update.where(t.next_due.is_(None)).values(next_due=_DUE_AT_ONCE),
-                [{"the_feed": f} for f in revived],
+                update.values(
+                    next_due=sa.func.coalesce(t.next_due, _DUE_AT_ONCE),
+                    spread=sa.bindparam("the_spread"),
+                ),
+                [{"the_feed": f, "the_spread": _spread(f)} for f in revived],
             )
         if dropped:
             db.execute(
                 update.values(next_due=None, claimed_by=None, claimed_until=None),
                 [{"the_feed": f} for f in dropped],
             )
+
+
+def _spread(feed: str) -> int:
+    return int(hashlib.sha256(feed.encode("utf-8")).hexdigest()[:7], 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +357,7 @@ def claim_due(
         due = (
             sa.select(t.feed)
             .where(t.next_due.is_not(None), t.next_due <= _due_iso(cutoff))
-            .order_by(t.next_due, t.feed)
+            .order_by(t.next_due, t.spread, t.feed)
             .limit(batch)
             .with_for_update(skip_locked=True)
         )

@@ -25,6 +25,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("next_due", TEXT))
         batch.add_column(sa.Column("claimed_by", TEXT))
         batch.add_column(sa.Column("claimed_until", TEXT))
+        batch.add_column(sa.Column("spread", sa.Integer))
     op.create_index("feed_state_next_due", "feed_state", ["next_due"])
     op.create_table(
         "refreshed_items",
@@ -42,6 +43,7 @@ def downgrade() -> None:
     op.drop_table("refreshed_items")
     op.drop_index("feed_state_next_due", "feed_state")
     with op.batch_alter_table("feed_state") as batch:
+        batch.drop_column("spread")
         batch.drop_column("claimed_until")
         batch.drop_column("claimed_by")
         batch.drop_column("next_due")
