@@ -401,7 +401,14 @@ def schedule_command(config_path: Path | None, quiet: bool) -> None:
             raise DeliveryError(result.delivery_error)
         return result.exit_code
 
-    sys.exit(schedule.run_service(config, build_at, store_path=config.resolve(config.store.path)))
+    sys.exit(
+        schedule.run_service(
+            config,
+            build_at,
+            store_path=config.resolve(config.store.path),
+            store=config.store_target(os.environ),
+        )
+    )
 
 
 @cli.command()
@@ -442,7 +449,7 @@ def runs(config_path: Path | None, limit: int, as_jsonl: bool) -> None:
     from digest import operate  # imports stay lazy (start-up time)
 
     _, config = _load_keys(config_path)
-    views = operate.read_runs(config.resolve(config.store.path), limit)
+    views = operate.read_runs(config.store_target(os.environ), limit)
     if as_jsonl:
         from digest import jsonl
 
@@ -490,7 +497,7 @@ def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
 
     _, config = _load_keys(config_path)
     statuses = operate.read_feed_status(
-        config.resolve(config.store.path),
+        config.store_target(os.environ),
         config.sources.feeds,
         now=build_clock(os.environ)(),
         silent_days=config.collect.silent_days,

@@ -10,7 +10,7 @@ import pytest
 
 from digest.config import load_config
 from digest.pipeline import build
-from digest.store import Store, ledger, open_store
+from digest.store import Store, StoreLocation, ledger, open_store
 
 DAY = dt.date(2026, 3, 29)
 T0 = dt.datetime(2026, 3, 29, 5, 0, tzinfo=dt.UTC)
@@ -21,8 +21,8 @@ def at(minutes: int) -> dt.datetime:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "store.sqlite3") as opened:
+def store(store_target: StoreLocation) -> Iterator[Store]:
+    with open_store(store_target) as opened:
         yield opened
 
 

@@ -14,7 +14,7 @@ from digest import pipeline
 from digest.cluster import cluster_articles
 from digest.config import load_config
 from digest.model import Article, Published, Story
-from digest.store import Store, open_store
+from digest.store import Store, StoreLocation, open_store
 from digest.store.stories import (
     KeptStory,
     as_of,
@@ -93,8 +93,8 @@ def kept() -> KeptStory:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "store.sqlite3") as opened:
+def store(store_target: StoreLocation) -> Iterator[Store]:
+    with open_store(store_target) as opened:
         yield opened
 
 
