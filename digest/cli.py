@@ -567,13 +567,16 @@ def init_command(folder: Path | None, user: bool, force: bool, debug: bool) -> N
 
 @cli.command(name="check")
 @click.option("--smtp", is_flag=True, help="Also connect and log in to the SMTP server (no mail).")
+@click.option(
+    "--store", is_flag=True, help="Also connect to the store and read its version (no change)."
+)
 @common_options
-def check_command(config_path: Path | None, smtp: bool) -> None:
+def check_command(config_path: Path | None, smtp: bool, store: bool) -> None:
     """Check the config and everything a run needs: one line per problem, exit 2 if any.
 
     Keys, source folders, templates (yours and the built-in ones), language, email settings,
     cron and time zone, output and store folders. Every command runs the same checks at start.
-    Example: digest check --smtp
+    Example: digest check --smtp --store
     """
     from digest import check
 
@@ -582,9 +585,15 @@ def check_command(config_path: Path | None, smtp: bool) -> None:
     config, problems = check.read_checked(path, env=os.environ, sending=True)
     if config is not None and smtp and not problems:
         problems = [p.line(path) for p in check.check_smtp(config, env=os.environ)]
+    standing = ""
+    if config is not None and store and not problems:
+        standing, found = check.check_store_server(config, env=os.environ)
+        problems = [p.line(path) for p in found]
     if problems or config is None:
         _stop(problems)
     click.echo(f"{path}: OK ({check.describe(config, now=dt.datetime.now(dt.UTC))})")
+    if standing:
+        click.echo(f"store {config.store_target(os.environ)}: {standing}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -160,8 +160,9 @@ class PostgresServer:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
 
     def socket_url(self, database: str, user: str = OWNER) -> str:
-        """A URL for `database` through the server's Unix socket folder."""
-        return f"postgresql://{user}@/{database}?host={self.socket_dir}"
+        """A URL for `database` through the server's Unix socket folder (the port names the
+        socket file in it, `.s.PGSQL.<port>`)."""
+        return f"postgresql://{user}@:{self.port}/{database}?host={self.socket_dir}"
 
     def admin(self, *statements: str, database: str = "postgres") -> list[tuple[object, ...]]:
         """Run statements as the superuser, each in its own transaction (CREATE DATABASE);
@@ -196,10 +197,8 @@ class PostgresServer:
         """Empty `name` for another test: its connections cut, every schema dropped and
         `public` made again. A tenth of the time CREATE DATABASE takes (which copies a
         template of several megabytes), and the next test cannot tell the difference."""
-        self.admin(
-            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
-            f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-        )
+        cut = f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"  # a name made here
+        self.admin(f"SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity {cut}")  # noqa: S608
         schemas = self.admin(
             "SELECT nspname FROM pg_namespace"
             " WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'",

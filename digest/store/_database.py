@@ -38,6 +38,7 @@ __all__ = [
     "MIGRATIONS",
     "backups",
     "connect",
+    "probe",
     "quiet_alembic",
     "server_errors",
     "server_url",
@@ -128,6 +129,53 @@ def _connect_server(location: StoreLocation) -> sa.Connection:
             raise _server_error(location, exc) from exc
         raise
     return connection
+
+
+def probe(location: StoreLocation) -> str:
+    """Connect and read the schema version, changing nothing: how the store stands, in a few
+    words (`digest check --store`); a DigestError, as opening it would raise, when it cannot
+    be used."""
+    if location.url is None:
+        assert location.path is not None
+        if not location.path.exists():
+            return "no store file yet: the first build makes it"
+        engine = sa.create_engine(sa.URL.create("sqlite", database=str(location.path)))
+    else:
+        engine = sa.create_engine(
+            server_url(location),
+            poolclass=sa.pool.NullPool,
+            connect_args={"connect_timeout": _CONNECT_TIMEOUT_S, "application_name": "digest"},
+        )
+    try:
+        with engine.connect() as connection:
+            current = _stored_revision(connection)
+            tables = set(sa.inspect(connection).get_table_names())
+            kind = "SQLite"
+            if connection.dialect.name == "postgresql":
+                version = connection.execute(sa.text("SHOW server_version")).scalar_one()
+                kind = f"PostgreSQL {str(version).split()[0]}"
+    except sa.exc.DBAPIError as exc:
+        if location.url is not None:
+            raise _server_error(location, exc) from exc
+        assert location.path is not None
+        raise _store_error(location.path, exc) from exc
+    finally:
+        engine.dispose()
+    if current == HEAD:
+        return f"{kind}, schema {current}, up to date"
+    if current is None:
+        if tables & _UNVERSIONED_TABLES:
+            return f"{kind}, written before schema versions: the next build upgrades it to {HEAD}"
+        return f"{kind}, no tables yet: the first build makes them"
+    with quiet_alembic():
+        from digest.store import _migrate  # noqa: PLC0415
+
+    if not _migrate.knows(current):
+        raise DigestError(
+            f"store {location} has schema version {current}, newer than this digest knows"
+            f" ({HEAD}): upgrade digest (a store is never migrated down)"
+        )
+    return f"{kind}, schema {current}: the next build upgrades it to {HEAD}"
 
 
 def _one_line(exc: BaseException) -> str:
