@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+import itertools
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize
 
 from digest import parallel
 from digest.model import Article
-from digest.text.language import document_language, token_stop_words
+from digest.text.language import document_language, term_tokens, token_stop_words
 
 __all__ = ["Edges", "TermSpace", "candidate_edges", "document", "project", "vectorize"]
 
@@ -155,7 +156,9 @@ def _hashed_counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
         by_language[document_language(doc)].append(i)
     parts, order = [], []
     for language, rows in sorted(by_language.items()):
-        parts.append(_hasher(language, pairs=pairs).transform([docs[i] for i in rows]))
+        stop_words = frozenset(token_stop_words(language))
+        terms = (_terms(docs[i], stop_words, pairs=pairs) for i in rows)
+        parts.append(_HASHER.transform(terms))
         order.extend(rows)
     counts = sparse.csr_matrix(sparse.vstack(parts) if len(parts) > 1 else parts[0])
     if len(parts) == 1:
@@ -165,19 +168,24 @@ def _hashed_counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
     return sparse.csr_matrix(counts[position])
 
 
-@functools.lru_cache(maxsize=64)
-def _hasher(language: str, *, pairs: bool) -> HashingVectorizer:
-    # Hashed terms instead of a vocabulary: building and pruning a dictionary of millions of
-    # word pairs costs more than all the rest of clustering; collisions at 2**22 are rare.
-    # Stateless, so batches of documents hash alike in any process.
-    return HashingVectorizer(
-        stop_words=list(token_stop_words(language)),
-        ngram_range=(1, 2 if pairs else 1),
-        n_features=HASH_FEATURES,
-        alternate_sign=False,
-        norm=None,
-        dtype=np.float32,
-    )
+# Hashed terms instead of a vocabulary: building and pruning a dictionary of millions of word
+# pairs costs more than all the rest of clustering; collisions at 2**22 are rare. Stateless, so
+# batches of documents hash alike in any process. Each document's terms are counted first (the
+# counts are what scikit-learn's HashingVectorizer sums, one term at a time, to the same
+# matrix): hashing each distinct term once halves the cost.
+_HASHER = FeatureHasher(
+    n_features=HASH_FEATURES, input_type="dict", alternate_sign=False, dtype=np.float32
+)
+
+
+def _terms(doc: str, stop_words: frozenset[str], *, pairs: bool) -> Counter[str]:
+    """How often the document holds each term: its words less stop words, and with `pairs`
+    each two neighbours among those ("white house"), as HashingVectorizer's ngram_range=(1, 2)."""
+    words = [w for w in term_tokens(doc) if w not in stop_words]
+    terms = Counter(words)
+    if pairs:
+        terms.update(map(" ".join, itertools.pairwise(words)))
+    return terms
 
 
 def _heaviest(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:
