@@ -85,7 +85,7 @@ def vectorize(
     terms. Texts are read without the stop words of their own language (`document_language`).
     """
     counts = _counts(docs, pairs=pairs)
-    terms, inverse, df = np.unique(counts.indices, return_inverse=True, return_counts=True)
+    terms, inverse, df = _distinct_terms(counts.indices)
     enough = df >= min(min_df, len(docs))
     if not enough.any():
         return None
@@ -119,6 +119,15 @@ def vectorize(
     scale = np.divide(1.0, length, out=np.zeros_like(length), where=length > 0)
     space = TermSpace(terms[enough], weights.astype(np.float32), pairs)
     return sparse.csr_matrix(sparse.diags(scale.astype(np.float32)) @ matrix), space
+
+
+def _distinct_terms(indices: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """`np.unique(indices, return_inverse=True, return_counts=True)`, by counting: the columns
+    are hashes below HASH_FEATURES, and a count per possible column costs less than a sort."""
+    df_per_column = np.bincount(indices, minlength=HASH_FEATURES)
+    terms = np.flatnonzero(df_per_column)
+    inverse = (np.cumsum(df_per_column > 0) - 1)[indices]
+    return terms.astype(indices.dtype), inverse, df_per_column[terms]
 
 
 def project(texts: Sequence[str], space: TermSpace) -> sparse.csr_matrix:
