@@ -279,6 +279,8 @@ def _shorten(sentence: str) -> str:
     return " ".join(words[:_FALLBACK_WORDS]).rstrip(_BOUNDARY_MARKS) + "…"
 
 
+# Cached: a headline's cut asks it of the same few words many times over.
+@functools.lru_cache(maxsize=1 << 12)
 def _bare(word: str) -> str:
     """The word as a stop-word list spells it: lower case, no punctuation around it, and only
     the part after a dash glued to it ("2011—at" -> "at"), a straight apostrophe ("it’s")."""
