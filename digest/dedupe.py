@@ -51,9 +51,13 @@ def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    text_keys = _keys_of([a.text for a in articles])
+    texts = [a.text for a in articles]
+    # The texts' shingles on the other cores while this process works out the identity keys.
+    with parallel.batches_meanwhile(_batch_keys, texts, minimum=_PARALLEL_MIN) as batches:
+        identity_keys = distinct_keys(articles)
+        text_keys = [keys for batch in batches() for keys in batch]
     first_by_key: dict[str, int] = {}
-    for index, keys in enumerate(distinct_keys(articles)):
+    for index, keys in enumerate(identity_keys):
         for key in keys:
             if key in first_by_key:
                 union(index, first_by_key[key])

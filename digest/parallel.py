@@ -7,12 +7,13 @@ results are the same either way (tests compare the two).
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-__all__ = ["map_batches", "map_on_cores"]
+__all__ = ["batches_meanwhile", "map_batches", "map_on_cores"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -63,10 +64,27 @@ def map_batches(
     share work across items (a cache of word hashes, one vectorizer call) where a call per item
     would cost more than the item itself.
     """
+    with batches_meanwhile(function, items, minimum=minimum) as results:
+        return results()
+
+
+@contextlib.contextmanager
+def batches_meanwhile(
+    function: Callable[[Sequence[T]], R], items: Sequence[T], *, minimum: int
+) -> Iterator[Callable[[], list[R]]]:
+    """`map_batches`, started on the other processes while this one goes on with other work.
+
+    Inside the block, the call it gives waits for the results (one per batch, in order); call
+    it once. The work a stage's own process does meanwhile would otherwise leave the cores
+    idle, or wait for them. Below `minimum` items (or on one core) the call computes the
+    one batch itself.
+    """
     workers = _workers()
     if len(items) < minimum or workers == 1:
-        return [function(items)]
+        yield lambda: [function(items)]
+        return
     size = -(-len(items) // (workers * _BATCHES_PER_WORKER))
     batches = [items[start : start + size] for start in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, batches))
+        futures = [pool.submit(function, batch) for batch in batches]
+        yield lambda: [future.result() for future in futures]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -18,7 +19,16 @@ from digest import parallel
 from digest.model import Article
 from digest.text.language import document_language, term_tokens, token_stop_words
 
-__all__ = ["Edges", "TermSpace", "candidate_edges", "document", "project", "vectorize"]
+__all__ = [
+    "Edges",
+    "TermSpace",
+    "candidate_edges",
+    "counts_meanwhile",
+    "document",
+    "project",
+    "vectorize",
+    "weigh",
+]
 
 # Candidate neighbours kept per article: articles of one event are each other's nearest
 # neighbours, so a few dozen is plenty; it bounds the candidate edges at k·n.
@@ -84,12 +94,27 @@ def vectorize(
     at UNIQUE_SHARE, in each row's length; with `max_terms` each row keeps only its heaviest
     terms. Texts are read without the stop words of their own language (`document_language`).
     """
-    counts = _counts(docs, pairs=pairs)
+    return weigh(
+        _counts(docs, pairs=pairs), min_df=min_df, pairs=pairs, sharpen=sharpen, max_terms=max_terms
+    )
+
+
+def weigh(
+    counts: sparse.csr_matrix,
+    *,
+    min_df: int = 2,
+    pairs: bool = True,
+    sharpen: bool = False,
+    max_terms: int | None = None,
+) -> tuple[sparse.csr_matrix, TermSpace] | None:
+    """`vectorize`, given the documents' term counts (`counts_meanwhile`); `pairs` says
+    whether they count word pairs."""
+    n = counts.shape[0]
     terms, inverse, df = _distinct_terms(counts.indices)
-    enough = df >= min(min_df, len(docs))
+    enough = df >= min(min_df, n)
     if not enough.any():
         return None
-    idf = (np.log((1 + len(docs)) / (1 + df)) + 1).astype(np.float32)
+    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
     every_weight = idf * idf if sharpen else idf
     weights = every_weight[enough]
     # Columns renumbered to the kept terms only: the matrix is n × (terms in use), not
@@ -102,15 +127,15 @@ def vectorize(
     every_data = (1 + np.log(counts.data)) * every_weight[inverse]
     data = every_data[entry]
     matrix = sparse.csr_matrix(
-        (data.astype(np.float32), rank[inverse[entry]], indptr), shape=(len(docs), len(weights))
+        (data.astype(np.float32), rank[inverse[entry]], indptr), shape=(n, len(weights))
     )
     # Each row is divided by the length of the document's vector with its unmatched terms
     # (at UNIQUE_SHARE): two pages that share a few words of their subject and little else
     # (a Democratic debate preview and a candidate's campaign stop) come out less alike than
     # their shared terms alone would make them.
-    rows = np.repeat(np.arange(len(docs)), np.diff(counts.indptr))
+    rows = np.repeat(np.arange(n), np.diff(counts.indptr))
     unmatched = np.bincount(
-        rows, weights=np.where(entry, 0.0, every_data * every_data), minlength=len(docs)
+        rows, weights=np.where(entry, 0.0, every_data * every_data), minlength=n
     )
     if max_terms is not None:
         matrix = _heaviest(matrix, max_terms)
@@ -145,9 +170,24 @@ def project(texts: Sequence[str], space: TermSpace) -> sparse.csr_matrix:
 
 def _counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
     """Hashed term counts, one row per document; a large batch tokenized on every core."""
-    parts = parallel.map_batches(
+    with counts_meanwhile(docs, pairs=pairs) as counts:
+        return counts()
+
+
+@contextlib.contextmanager
+def counts_meanwhile(
+    docs: Sequence[str], *, pairs: bool
+) -> Iterator[Callable[[], sparse.csr_matrix]]:
+    """The documents' term counts for `weigh`, a large batch counted on the other processes
+    while this one goes on: inside the block, the call it gives waits for them."""
+    with parallel.batches_meanwhile(
         functools.partial(_hashed_counts, pairs=pairs), docs, minimum=PARALLEL_MIN
-    )
+    ) as parts:
+        yield lambda: _stacked(parts())
+
+
+def _stacked(parts: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """The batches' counts as one matrix, each row's columns in order."""
     counts = sparse.csr_matrix(parts[0] if len(parts) == 1 else sparse.vstack(parts))
     counts.sort_indices()
     return counts
