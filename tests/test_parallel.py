@@ -68,3 +68,13 @@ def test_batches_meanwhile_gives_map_batches_results_after_other_work() -> None:
 def test_batches_meanwhile_below_the_minimum_is_one_batch() -> None:
     with parallel.batches_meanwhile(list, [1, 2, 3], minimum=10) as results:
         assert results() == [[1, 2, 3]]
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_map_in_threads_keeps_order() -> None:
+    assert parallel.map_in_threads(square, range(50)) == [n * n for n in range(50)]
+
+
+def test_map_in_threads_on_one_core_runs_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert parallel.map_in_threads(square, iter([3, 4])) == [9, 16]

@@ -266,10 +266,10 @@ def candidate_edges(
     k = min(CANDIDATES, n - 1)
     shared = min(SHARED, k)
     transposed = vectors.T.tocsr()
-    rows_parts, cols_parts, sims_parts = [], [], []
-    neighbours = np.empty((n, shared + 1), dtype=np.int64)
     block_rows = min(max(BLOCK_CELLS // n, 16), 1024)
-    for start in range(0, n, block_rows):
+
+    def nearest(start: int) -> tuple[IntArray, IntArray, FloatArray]:
+        """Rows start… of the block: their k nearest neighbours, best first, and similarities."""
         stop = min(start + block_rows, n)
         block = (vectors[start:stop] @ transposed).toarray()
         local = np.arange(stop - start)
@@ -279,9 +279,16 @@ def candidate_edges(
         # Best first, ties by index: the neighbourhood does not depend on partition order.
         order = np.lexsort((top, -sims), axis=1)
         top, sims = np.take_along_axis(top, order, 1), np.take_along_axis(sims, order, 1)
-        neighbours[start:stop, 0] = np.arange(start, stop)
+        return np.arange(start, stop, dtype=np.int64), top, sims
+
+    rows_parts, cols_parts, sims_parts = [], [], []
+    neighbours = np.empty((n, shared + 1), dtype=np.int64)
+    # The blocks' products and sorts are numpy and scipy kernels: threads run them side by side.
+    for ids, top, sims in parallel.map_in_threads(nearest, range(0, n, block_rows)):
+        start, stop = int(ids[0]), int(ids[-1]) + 1
+        neighbours[start:stop, 0] = ids
         neighbours[start:stop, 1:] = top[:, :shared]
-        rows = np.repeat(np.arange(start, stop, dtype=np.int64), k)
+        rows = np.repeat(ids, k)
         cols, flat = top.ravel().astype(np.int64), sims.ravel().astype(np.float64)
         # A NaN gap (a day unknown) compares False: no objection.
         keep = (flat >= floor) & ~(np.abs(days[rows] - days[cols]) > max_gap_days)
