@@ -44,10 +44,11 @@ BRIEFING_OUTPUTS = sa.Table(
         sa.CheckConstraint("format IN ('md', 'html', 'json')"),
         primary_key=True,
     ),
-    sa.Column("content", sa.Text, nullable=False),
     sa.Column("sha256", sa.Text, nullable=False),  # of the content in UTF-8, hex
     sa.Column("generated_at", sa.Text, nullable=False),  # the build's `now`
     sa.Column("built_by", sa.Text, nullable=False),  # the host name of the instance
+    # Last: SQLite reads the columns before a long value without its overflow pages.
+    sa.Column("content", sa.Text, nullable=False),
 )
 
 

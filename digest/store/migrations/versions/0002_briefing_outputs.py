@@ -26,10 +26,11 @@ def upgrade() -> None:
             sa.CheckConstraint("format IN ('md', 'html', 'json')"),
             primary_key=True,
         ),
-        sa.Column("content", sa.Text, nullable=False),
         sa.Column("sha256", sa.Text, nullable=False),
         sa.Column("generated_at", sa.Text, nullable=False),
         sa.Column("built_by", sa.Text, nullable=False),
+        # Last: SQLite reads the columns before a long value without its overflow pages.
+        sa.Column("content", sa.Text, nullable=False),
     )
 
 
