@@ -42,9 +42,9 @@ def briefing_files(rendered: RenderedBriefing) -> dict[str, str]:
 
 
 def write_briefing(rendered: RenderedBriefing, *, out_dir: Path, date: dt.date) -> tuple[Path, ...]:
-    paths = briefing_paths(out_dir, date)
-    for path, text in zip(paths, briefing_files(rendered).values(), strict=True):
-        write_atomically(path, text)
+    paths, files = briefing_paths(out_dir, date), briefing_files(rendered)
+    for path, suffix in zip(paths, FORMATS, strict=True):
+        write_atomically(path, files[suffix])
     return paths
 
 

@@ -331,26 +331,8 @@ def build(
             kept = stories_store.updated_history(briefing.stories, stored, briefing_date=date)
             stories_store.save_history(store, kept)
         problems = tuple(r.message for r in reports if not r.ok)
-        # One transaction: a build in the ledger has its outputs kept, and a build that failed
-        # before has neither (its files may be on disk, but no instance publishes them).
-        with store.transaction():
-            outputs_store.save_outputs(
-                store,
-                date=date,
-                files=deliver.briefing_files(rendered),
-                generated_at=now,
-                built_by=socket.gethostname(),
-            )
-            ledger.record_build(
-                store,
-                date=date,
-                started=now,
-                finished=clock()
-                if clock
-                else now + dt.timedelta(seconds=time.monotonic() - started),
-                status="partial" if problems else "ok",
-                outputs=[str(p) for p in outputs],
-            )
+        finished = clock() if clock else now + dt.timedelta(seconds=time.monotonic() - started)
+        _record(store, rendered, outputs, date=date, now=now, finished=finished, problems=problems)
         with _timed("archive"):
             # The whole archive, from the store: this folder lists (and holds) the briefings
             # other instances built too.
@@ -372,6 +354,37 @@ def _collect(
     )
     documents, feed_reports = _new_feed_documents(config, store, now=now, date=date)
     return (*files.documents, *documents), (*files.reports, *feed_reports)
+
+
+def _record(
+    store: Store,
+    rendered: render.RenderedBriefing,
+    outputs: Sequence[Path],
+    *,
+    date: dt.date,
+    now: dt.datetime,
+    finished: dt.datetime,
+    problems: Sequence[str],
+) -> None:
+    """The build in the ledger, and its files kept in the store, in one transaction: a
+    recorded build has its outputs kept, and a build that failed before has neither (its
+    files may be on disk, but no instance publishes them)."""
+    with store.transaction():
+        outputs_store.save_outputs(
+            store,
+            date=date,
+            files=deliver.briefing_files(rendered),
+            generated_at=now,
+            built_by=socket.gethostname(),
+        )
+        ledger.record_build(
+            store,
+            date=date,
+            started=now,
+            finished=finished,
+            status="partial" if problems else "ok",
+            outputs=[str(p) for p in outputs],
+        )
 
 
 def _environment(config: Config) -> jinja2.Environment:
