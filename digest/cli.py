@@ -271,7 +271,8 @@ def collect(
 ) -> None:
     """Show what the sources yield, cleaned: one JSON object a line with --jsonl.
 
-    With --feed/--files it reads only those, not the config's sources, and remembers nothing.
+    With --feed/--files it reads only those, not the config's sources, and remembers nothing;
+    a --feed that is one of the config's feeds keeps its settings (full_text, name, filters).
     Example: digest collect --feed https://example.com/rss --files seeds --jsonl
     """
     explicit = bool(files or feeds)

@@ -82,6 +82,8 @@ class SourcesConfig(_Section):
 class CollectConfig(_Section):
     connect_timeout: float = Field(default=5.0, gt=0)
     total_timeout: float = Field(default=20.0, gt=0)
+    # Full text: the download of one linked page, its body included.
+    page_timeout: float = Field(default=5.0, gt=0)
     max_bytes: int = Field(default=10_000_000, gt=0)
     concurrency: int = Field(default=16, ge=1)
     per_host: int = Field(default=2, ge=1)
