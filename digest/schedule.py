@@ -41,7 +41,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from digest.config import Config
 from digest.errors import BusyError, ConfigError, DigestError
-from digest.store import check_place, ledger, open_store
+from digest.store import StoreLocation, check_place, ledger, open_store
 
 __all__ = [
     "LockHolder",
@@ -278,8 +278,12 @@ def run_scheduled(
     grace: dt.timedelta,
     stop: threading.Event | None = None,
     clock: Callable[[], dt.datetime] | None = None,
+    store: StoreLocation | None = None,
 ) -> int | None:
     """One scheduled run: take the lock, skip if its time was served, build; log one line.
+
+    `store_path`: the store file, and the build lock's place beside it; `store`: where the
+    store is when it is not that file (a PostgreSQL store; the lock stays at `store_path`).
 
     Returns the build's exit code (a DigestError raised by `build` counts as its exit code), or
     None when the run was skipped.
@@ -294,8 +298,8 @@ def run_scheduled(
         if not locked:
             log.info("scheduled build due %s: not started, the service is stopping", _show(due))
             return None
-        with open_store(store_path) as store:
-            last_started = ledger.last_run_started(store)
+        with open_store(store or store_path) as opened:
+            last_started = ledger.last_run_started(opened)
         if last_started is not None and last_started.astimezone(dt.UTC) >= due:
             log.info(
                 "scheduled build due %s: skipped, already built at %s",
@@ -333,12 +337,14 @@ def run_service(
     build: Callable[[dt.datetime], int],
     *,
     store_path: Path,
+    store: StoreLocation | None = None,
     stop_event: threading.Event | None = None,
 ) -> int:
     """Run `build` on the configured schedule until SIGTERM/SIGINT (or `stop_event`); returns 0.
 
     `build` gets the time the run starts, aware, in the schedule's timezone, and returns an exit
     code. A run missed within the grace period (machine off or asleep) is made once on start.
+    `store_path` and `store` as for `run_scheduled`.
     """
     trigger = parse_cron(config.schedule.cron, config.schedule.timezone)
     grace = dt.timedelta(hours=config.schedule.misfire_grace_hours)
@@ -347,12 +353,14 @@ def run_service(
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     def job() -> None:
-        run_scheduled(build, trigger=trigger, store_path=store_path, grace=grace, stop=stop)
+        run_scheduled(
+            build, trigger=trigger, store_path=store_path, grace=grace, stop=stop, store=store
+        )
 
     now = _utc_now()
-    with open_store(store_path) as store:
+    with open_store(store or store_path) as opened:
         missed = missed_run(
-            trigger, now=now, last_started=ledger.last_run_started(store), grace=grace
+            trigger, now=now, last_started=ledger.last_run_started(opened), grace=grace
         )
     # The first run time is set here, from the same `now` as the catch-up check: left to
     # apscheduler, it would be computed at start, and a scheduled time falling between the two
