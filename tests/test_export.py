@@ -1,7 +1,8 @@
 """Briefings kept in the store, and `digest export` publishing the archive from any instance.
 
 "Two machines" are two output folders sharing one store, as two instances pointed at one
-database are: each builds a day into its own folder.
+database are: each builds a day into its own folder. Every test taking `store_target` runs on
+SQLite and on PostgreSQL (a real server, tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import sqlalchemy as sa
 from digest import deliver, pipeline
 from digest.cli import main
 from digest.config import Config, load_config
-from digest.store import ledger, open_store, outputs, stories
+from digest.store import StoreLocation, ledger, open_store, outputs, stories
+from tests.builders import store_yaml
 from tests.conftest import SEEDS
 
 SEED = {n: next(SEEDS.glob(f"00{n}_*.txt")) for n in range(5)}
@@ -26,10 +28,10 @@ DAY_1, DAY_2 = dt.date(2022, 2, 1), dt.date(2022, 2, 2)
 BRIEFING_FILES = [f"{d}.{s}" for d in ("2022-02-01", "2022-02-02") for s in ("html", "json", "md")]
 
 
-def config_for(tmp_path: Path) -> Config:
+def config_for(tmp_path: Path, target: StoreLocation) -> Config:
     path = tmp_path / "config.yaml"
     path.write_text(
-        "sources:\n  files: [in]\noutput:\n  dir: published\nstore:\n  path: store.sqlite3\n",
+        "sources:\n  files: [in]\noutput:\n  dir: published\n" + store_yaml(target),
         encoding="utf-8",
     )
     return load_config(path)
@@ -58,9 +60,9 @@ def export(config: Config, capsys: pytest.CaptureFixture[str], *args: str) -> tu
     return printed.out.splitlines(), printed.err
 
 
-def two_machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
+def two_machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: StoreLocation) -> Config:
     """Day 1 built by alpha into alpha/, day 2 by beta into beta/, one store."""
-    config = config_for(tmp_path)
+    config = config_for(tmp_path, target)
     add(tmp_path, SEED[0], SEED[1])
     build_as(monkeypatch, "alpha", config, DAY_1, tmp_path / "alpha")
     add(tmp_path, SEED[2], SEED[4])
@@ -74,9 +76,12 @@ def stamps(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_a_folder_no_instance_built_in_gets_every_day(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    store_target: StoreLocation,
 ) -> None:
-    config = two_machines(tmp_path, monkeypatch)
+    config = two_machines(tmp_path, monkeypatch, store_target)
     third = tmp_path / "third"
 
     printed, err = export(config, capsys, "--out", str(third))
@@ -107,10 +112,10 @@ def test_a_folder_no_instance_built_in_gets_every_day(
 
 
 def test_the_store_says_which_instance_built_each_day(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_target: StoreLocation
 ) -> None:
-    config = two_machines(tmp_path, monkeypatch)
-    with open_store(config.resolve(config.store.path)) as store:
+    two_machines(tmp_path, monkeypatch, store_target)
+    with open_store(store_target) as store:
         kept = outputs.kept_outputs(store)
     assert [(k.name, k.built_by) for k in kept] == [
         ("2022-02-01.html", "alpha"),
@@ -126,9 +131,12 @@ def test_the_store_says_which_instance_built_each_day(
 
 
 def test_a_second_export_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    store_target: StoreLocation,
 ) -> None:
-    config = two_machines(tmp_path, monkeypatch)
+    config = two_machines(tmp_path, monkeypatch, store_target)
     third = tmp_path / "third"
     first, _ = export(config, capsys, "--out", str(third))
     before = stamps(third)
@@ -141,9 +149,12 @@ def test_a_second_export_writes_nothing(
 
 
 def test_an_export_rewrites_only_what_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    store_target: StoreLocation,
 ) -> None:
-    config = two_machines(tmp_path, monkeypatch)
+    config = two_machines(tmp_path, monkeypatch, store_target)
     third = tmp_path / "third"
     export(config, capsys, "--out", str(third))
     (third / "2022-02-01.md").write_text("edited by hand\n", encoding="utf-8")
@@ -158,9 +169,12 @@ def test_an_export_rewrites_only_what_changed(
 
 
 def test_a_rebuilt_date_replaces_its_kept_outputs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    store_target: StoreLocation,
 ) -> None:
-    config = two_machines(tmp_path, monkeypatch)
+    config = two_machines(tmp_path, monkeypatch, store_target)
     third = tmp_path / "third"
     export(config, capsys, "--out", str(third))
     old_index = (third / "index.html").read_text(encoding="utf-8")
@@ -176,7 +190,7 @@ def test_a_rebuilt_date_replaces_its_kept_outputs(
 
     printed, _ = export(config, capsys, "--out", str(third))
 
-    with open_store(config.resolve(config.store.path)) as store:
+    with open_store(store_target) as store:
         kept = [k for k in outputs.kept_outputs(store) if k.date == DAY_1]
     assert [(k.format, k.built_by) for k in kept] == [
         ("html", "gamma"),
@@ -202,10 +216,13 @@ def test_a_rebuilt_date_replaces_its_kept_outputs(
 
 
 def test_briefings_only_in_the_folder_stay_listed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    store_target: StoreLocation,
 ) -> None:
     # A briefing built before the store kept them is in the published folder only.
-    config = two_machines(tmp_path, monkeypatch)
+    config = two_machines(tmp_path, monkeypatch, store_target)
     third = tmp_path / "third"
     third.mkdir()
     (third / "2022-01-31.html").write_text("<p>built by an older release</p>", encoding="utf-8")
@@ -221,9 +238,12 @@ def test_briefings_only_in_the_folder_stay_listed(
 
 
 def test_an_export_is_reproducible_with_source_date_epoch(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    store_target: StoreLocation,
 ) -> None:
-    config = config_for(tmp_path)
+    config = config_for(tmp_path, store_target)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643702400")  # 2022-02-01 08:00 UTC
     export(config, capsys, "--out", str(tmp_path / "one"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643788800")
@@ -238,9 +258,12 @@ def test_an_export_is_reproducible_with_source_date_epoch(
 
 
 def test_export_to_the_configured_folder_by_default(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    store_target: StoreLocation,
 ) -> None:
-    config = two_machines(tmp_path, monkeypatch)
+    config = two_machines(tmp_path, monkeypatch, store_target)
     printed, _ = export(config, capsys, "--quiet")
     assert printed == []
     assert sorted(p.name for p in (tmp_path / "published").iterdir()) == sorted(
@@ -250,9 +273,9 @@ def test_export_to_the_configured_folder_by_default(
 
 @pytest.mark.parametrize("failing", ["keep stories", "ledger"])
 def test_a_build_that_fails_keeps_no_outputs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str, store_target: StoreLocation
 ) -> None:
-    config = config_for(tmp_path)
+    config = config_for(tmp_path, store_target)
     add(tmp_path, SEED[0], SEED[1])
 
     def fail(*_args: object, **_kwargs: object) -> None:
@@ -266,7 +289,7 @@ def test_a_build_that_fails_keeps_no_outputs(
         build_as(monkeypatch, "alpha", config, DAY_1, tmp_path / "alpha")
 
     assert (tmp_path / "alpha" / "2022-02-01.html").exists()  # written, not kept
-    with open_store(config.resolve(config.store.path)) as store:
+    with open_store(store_target) as store:
         assert outputs.kept_outputs(store) == []
         assert ledger.runs_for(store, DAY_1) == []
 
@@ -275,8 +298,8 @@ def test_the_kept_formats_are_the_files_a_build_writes() -> None:
     assert outputs.FORMATS == deliver.FORMATS
 
 
-def test_saving_every_format_or_none(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.sqlite3") as store:
+def test_saving_every_format_or_none(store_target: StoreLocation) -> None:
+    with open_store(store_target) as store:
         with pytest.raises(ValueError, match="expected the formats"):
             outputs.save_outputs(
                 store,
