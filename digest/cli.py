@@ -440,6 +440,32 @@ def deliver(config_path: Path | None, pending: bool, quiet: bool, wait_seconds: 
         click.echo(f"{outcome.date.isoformat()}: {outcome.status}")
 
 
+@cli.command(name="export")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder [default: output.dir from the config].",
+)
+@quiet_option
+@common_options
+def export_command(config_path: Path | None, out_dir: Path | None, quiet: bool) -> None:
+    """Write every briefing kept in the store, index.html and feed.xml into DIR.
+
+    Prints the files it wrote: only those whose content changed, so a second run prints
+    nothing. Example: digest export --out /srv/www/news
+    """
+    from digest.clock import build_clock  # imports stay lazy (start-up time)
+
+    _, config = _load_keys(config_path)
+    clock = build_clock(os.environ)
+    from digest import pipeline
+
+    written = pipeline.export_archive(config, out_dir=out_dir, now=clock())
+    for path in written if not quiet else ():
+        click.echo(str(path))
+
+
 @cli.command()
 @click.option(
     "--limit",

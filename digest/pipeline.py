@@ -12,18 +12,21 @@ import datetime as dt
 import functools
 import logging
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jinja2
+
 from digest import (
-    archive,
     clean,
     cluster,
     compose,
     dedupe,
     deliver,
+    export,
     identity,
     mail,
     render,
@@ -47,6 +50,7 @@ from digest.model import (
 from digest.parallel import map_on_cores
 from digest.progress import progress
 from digest.store import Store, ledger, open_store
+from digest.store import outputs as outputs_store
 from digest.store import stories as stories_store
 
 __all__ = [
@@ -58,6 +62,7 @@ __all__ = [
     "collect_sources",
     "compose_briefing",
     "deliver_pending",
+    "export_archive",
     "summarize_stories",
 ]
 
@@ -322,19 +327,21 @@ def build(
                 stories, config, date=date, now=now, reports=reports
             )
         with _timed("render and write"):
-            rendered, outputs = _render_and_write(config, briefing, sections, out_dir, now=now)
+            environment = _environment(config)
+            rendered = render.render_briefing(briefing, environment=environment, sections=sections)
+            outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
         with _timed("keep stories"):
             kept = stories_store.updated_history(briefing.stories, stored, briefing_date=date)
             stories_store.save_history(store, kept)
         problems = tuple(r.message for r in reports if not r.ok)
-        ledger.record_build(
-            store,
-            date=date,
-            started=now,
-            finished=(clock() if clock else now + dt.timedelta(seconds=time.monotonic() - started)),
-            status="partial" if problems else "ok",
-            outputs=[str(p) for p in outputs],
-        )
+        finished = clock() if clock else now + dt.timedelta(seconds=time.monotonic() - started)
+        _record(store, rendered, outputs, date=date, now=now, finished=finished, problems=problems)
+        with _timed("archive"):
+            # The whole archive, from the store: this folder lists (and holds) the briefings
+            # other instances built too.
+            export.publish(
+                store, out_dir, now=now, environment=environment, base_url=config.output.base_url
+            )
         delivery_error = _email(config, store, briefing, rendered, send_email, resend, now, env)
     return BuildResult(briefing, outputs, problems, delivery_error)
 
@@ -352,28 +359,42 @@ def _collect(
     return (*files.documents, *documents), (*files.reports, *feed_reports)
 
 
-def _render_and_write(
-    config: Config,
-    briefing: Briefing,
-    sections: Sequence[compose.Section],
-    out_dir: Path,
+def _record(
+    store: Store,
+    rendered: render.RenderedBriefing,
+    outputs: Sequence[Path],
     *,
+    date: dt.date,
     now: dt.datetime,
-) -> tuple[render.RenderedBriefing, tuple[Path, ...]]:
-    """Render the briefing, write its files and refresh the archive beside them."""
-    environment = render.make_environment(
+    finished: dt.datetime,
+    problems: Sequence[str],
+) -> None:
+    """The build in the ledger, and its files kept in the store, in one transaction: a
+    recorded build has its outputs kept, and a build that failed before has neither (its
+    files may be on disk, but no instance publishes them)."""
+    with store.transaction():
+        outputs_store.save_outputs(
+            store,
+            date=date,
+            files=deliver.briefing_files(rendered),
+            generated_at=now,
+            built_by=socket.gethostname(),
+        )
+        ledger.record_build(
+            store,
+            date=date,
+            started=now,
+            finished=finished,
+            status="partial" if problems else "ok",
+            outputs=[str(p) for p in outputs],
+        )
+
+
+def _environment(config: Config) -> jinja2.Environment:
+    """The templates: the user's folder (output.templates) first, then ours."""
+    return render.make_environment(
         config.resolve(config.output.templates) if config.output.templates else None
     )
-    rendered = render.render_briefing(briefing, environment=environment, sections=sections)
-    outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=briefing.date)
-    archive.write_archive(
-        out_dir,
-        now=now,
-        briefing=briefing,
-        environment=environment,
-        base_url=config.output.base_url,
-    )
-    return rendered, outputs
 
 
 def _new_feed_documents(
@@ -454,3 +475,29 @@ def deliver_pending(
     env = os.environ if env is None else env
     with open_store(config.store_target(env)) as store:
         return tuple(mail.deliver_pending(store, settings=config.email, now=now, env=env))
+
+
+def export_archive(
+    config: Config,
+    *,
+    out_dir: Path | None,
+    now: dt.datetime,
+    env: Mapping[str, str] | None = None,
+) -> tuple[Path, ...]:
+    """`digest export`: every briefing kept in the store, and the archive of them all, written
+    into `out_dir` (default: output.dir) where they differ; returns the files written.
+
+    `now` dates an empty archive's feed only (SOURCE_DATE_EPOCH makes it reproducible).
+    """
+    out_dir = out_dir or config.resolve(config.output.dir)
+    deliver.prepare_output_dir(out_dir)
+    environment = _environment(config)
+    with (
+        open_store(config.store_target(os.environ if env is None else env)) as store,
+        store.transaction(),
+    ):
+        # One transaction: the files and the archive show one state of the store, even while
+        # another instance saves a build.
+        return export.publish(
+            store, out_dir, now=now, environment=environment, base_url=config.output.base_url
+        )

@@ -93,7 +93,9 @@ def test_a_new_store_has_the_schema_28295c3_wrote(tmp_path: Path) -> None:
         "seen_keys",
         "stories",
     }
-    assert schema(tmp_path / "new.sqlite3") == expected
+    made = schema(tmp_path / "new.sqlite3")
+    assert {name: made[name] for name in expected} == expected
+    assert set(made) - set(expected) == {"briefing_outputs"}  # the later revisions' tables
     assert version(tmp_path / "new.sqlite3") == _database.HEAD
 
 
@@ -234,8 +236,8 @@ NEXT_REVISION = """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "9000"
+down_revision = "{head}"
 
 
 def upgrade() -> None:
@@ -246,12 +248,14 @@ def upgrade() -> None:
 
 
 def with_next_revision(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
-    """A release with a second revision: the package's migrations plus one adding a column."""
+    """A release with a newer revision: the package's migrations plus one adding a column."""
     migrations = folder / "migrations"
     shutil.copytree(_database.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0002_runs_note.py").write_text(NEXT_REVISION, encoding="utf-8")
+    (migrations / "versions" / "9000_runs_note.py").write_text(
+        NEXT_REVISION.format(head=_database.HEAD), encoding="utf-8"
+    )
     monkeypatch.setattr(_database, "MIGRATIONS", migrations)
-    monkeypatch.setattr(_database, "HEAD", "0002")
+    monkeypatch.setattr(_database, "HEAD", "9000")
 
 
 def test_an_older_store_is_copied_then_migrated_in_order(
@@ -264,9 +268,9 @@ def test_an_older_store_is_copied_then_migrated_in_order(
     with open_store(path) as store:
         notes = store.connection.execute(sa.text("SELECT id, note FROM runs ORDER BY id")).all()
         runs = ledger.runs_for(store, dt.date(2026, 12, 1))
-    assert [tuple(n) for n in notes] == [(1, "migrated"), (2, "migrated")]  # 0001, then 0002
+    assert [tuple(n) for n in notes] == [(1, "migrated"), (2, "migrated")]  # 0001, ..., 9000
     assert [r.delivery for r in runs] == ["sent"]
-    assert version(path) == "0002"
+    assert version(path) == "9000"
     assert _database.backups(path) == [path.with_name("digest.sqlite3.bak-0001")]
     assert version(path.with_name("digest.sqlite3.bak-0001")) is None
 
@@ -444,7 +448,7 @@ def test_a_postgresql_url_reaches_psycopg_with_the_password_from_the_environment
 def test_a_new_postgresql_store_has_every_table_at_head(postgres_url: str) -> None:
     with open_store(StoreLocation(url=postgres_url)) as store:
         tables = set(sa.inspect(store.connection).get_table_names())
-    assert tables == set(schema(OLD_STORE)) | {"alembic_version"}
+    assert tables == set(schema(OLD_STORE)) | {"alembic_version", "briefing_outputs"}
     assert pg_version(postgres_url) == _database.HEAD
     # Every text column compares by bytes, as SQLite's do (times are ISO 8601 text).
     collations = pg_execute(
@@ -510,6 +514,7 @@ def test_an_older_postgresql_store_is_migrated_in_order_without_a_copy(
         ledger.record_build(
             store, date=dt.date(2026, 12, 1), started=T, finished=T, status="ok", outputs=[]
         )
+    made_at = _database.HEAD
     with_next_revision(monkeypatch, tmp_path)
 
     with (
@@ -518,8 +523,8 @@ def test_an_older_postgresql_store_is_migrated_in_order_without_a_copy(
     ):
         notes = store.connection.execute(sa.text("SELECT id, note FROM runs")).all()
     assert [tuple(n) for n in notes] == [(1, "migrated")]
-    assert pg_version(postgres_url) == "0002"
-    assert "schema 0001 -> 0002" in caplog.text
+    assert pg_version(postgres_url) == "9000"
+    assert f"schema {made_at} -> 9000" in caplog.text
     assert "pg_dump" in caplog.text
 
 

@@ -65,16 +65,28 @@ class Store:
     def __init__(self, connection: sa.Connection, location: StoreLocation) -> None:
         self.connection = connection
         self.location = location
+        self._in_transaction = False
 
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
-        """The connection inside one transaction, committed on leaving (rolled back on error)."""
+        """The connection inside one transaction, committed on leaving (rolled back on error).
+
+        Inside another `transaction()` it is part of that one: writes that must stand or fall
+        together (a build's ledger record and its kept outputs) nest their modules' calls.
+        """
+        if self._in_transaction:
+            yield self.connection
+            return
         # A read before this began a transaction implicitly (SQLAlchemy's autobegin); it wrote
         # nothing, so ending it here loses nothing.
         if self.connection.in_transaction():
             self.connection.commit()
-        with self.connection.begin():
-            yield self.connection
+        self._in_transaction = True
+        try:
+            with self.connection.begin():
+                yield self.connection
+        finally:
+            self._in_transaction = False
 
     def close(self) -> None:
         engine = self.connection.engine
