@@ -624,7 +624,9 @@ def run_service(
         args=(False,),
         id="check",
         coalesce=True,
-        max_instances=1,
+        # While one check builds, the next ones return at once (the lock above); without room
+        # for them apscheduler would log a warning every check_seconds.
+        max_instances=3,
         next_run_time=now,  # at start: a run missed while the service was down is caught up
     )
     log.info(
