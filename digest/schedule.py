@@ -70,6 +70,9 @@ log = logging.getLogger(__name__)
 WAKE_SECONDS = 30.0
 # How often a waiting run re-tries the lock, and how often the service checks for a signal.
 POLL_SECONDS = 0.25
+# How far this machine's clock may run ahead of the database's for a run woken by the cron
+# time to wait for the database's clock to get there (further: the periodic check makes it).
+CLOCK_TOLERANCE_SECONDS = 5.0
 # A run's lease when no config says otherwise (schedule.lease_seconds has the same default).
 DEFAULT_LEASE_SECONDS = 300.0
 
@@ -362,6 +365,7 @@ def run_scheduled(
     holder: str | None = None,
     finish: Callable[[ScheduledRun], int] | None = None,
     fired: bool = True,
+    woken_for: dt.datetime | None = None,
 ) -> int | None:
     """One scheduled run: the time due by the database's clock, its date claimed, then built.
 
@@ -370,15 +374,19 @@ def run_scheduled(
     holder died after recording the build but before its email was confirmed is taken over
     with `finish`, which sends the recorded email (same Message-ID) instead of building again.
     `fired`: the cron time woke us, and a skip logs one info line; the periodic check
-    (`fired=False`) logs skips at debug level. `clock` stands in for the database's (tests).
+    (`fired=False`) logs skips at debug level. `woken_for`: the scheduled time by this
+    machine's clock; a database clock a little behind it is waited for. `clock` stands in for
+    the database's (tests).
 
     Returns the exit code of what ran (a DigestError raised by it counts as its exit code), or
     None when nothing ran.
     """
     holder = holder or leases.new_holder()
     skip_level = logging.INFO if fired else logging.DEBUG
+    now = _database_clock(store_path, clock, woken_for, stop)
+    if now is None:
+        return None
     with open_store(store_path) as store:
-        now = clock() if clock else leases.database_now(store)
         due = previous_fire_time(trigger, now.astimezone(trigger.timezone), horizon=grace)
         if due is None:
             log.log(skip_level, "scheduled build: nothing due by the database's clock")
@@ -412,6 +420,37 @@ def run_scheduled(
         finally:
             _let_go(store_path, due.date(), holder, done=code is not None or not _stopping(stop))
     return code
+
+
+def _database_clock(
+    store_path: Path,
+    clock: Callable[[], dt.datetime] | None,
+    woken_for: dt.datetime | None,
+    stop: threading.Event | None,
+) -> dt.datetime | None:
+    """The database's time, once it has reached `woken_for` if that is only a moment away.
+
+    None when this machine woke for a time the database has not reached by far (its clock
+    runs ahead): the periodic check builds the run when the database's clock gets there.
+    """
+    with open_store(store_path) as store:
+        now = clock() if clock else leases.database_now(store)
+    if woken_for is None or now >= woken_for:
+        return now
+    ahead = (woken_for - now).total_seconds()
+    if ahead > CLOCK_TOLERANCE_SECONDS:
+        log.info(
+            "scheduled build due %s by this machine's clock: not due yet by the database's"
+            " clock, %.0f s behind; the run is made when the database's clock gets there",
+            _show(woken_for),
+            ahead,
+        )
+        return None
+    # Clocks a fraction of a second apart: wait rather than leave the run to the next check.
+    if (stop or threading.Event()).wait(ahead):
+        return None
+    with open_store(store_path) as store:
+        return clock() if clock else leases.database_now(store)
 
 
 def _run_claimed(
@@ -586,6 +625,10 @@ def run_service(
         # The cron job waits for a check in progress; a check finding a run going on skips.
         if not one_at_a_time.acquire(blocking=fired):
             return
+        # The scheduled time this machine's clock woke us for (it may be off: see the trigger).
+        woken_for = (
+            previous_fire_time(trigger, _utc_now() + clock_offset, horizon=grace) if fired else None
+        )
         try:
             run_scheduled(
                 build,
@@ -597,6 +640,7 @@ def run_service(
                 holder=holder,
                 finish=finish,
                 fired=fired,
+                woken_for=woken_for,
             )
         except (DigestError, SQLAlchemyError) as exc:
             # The store unreachable (a database restarting): the next check tries again.

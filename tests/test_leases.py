@@ -277,3 +277,37 @@ def test_a_build_by_hand_waits_for_the_holder_then_gives_up_naming_it(store_path
     assert lease is not None
     assert lease.holder != "sched:7:x"
     assert lease.finished_at is not None
+
+
+def test_a_cron_wake_a_moment_before_the_databases_time_waits_for_it(store_path: Path) -> None:
+    times = iter([DUE - dt.timedelta(seconds=0.3), DUE + dt.timedelta(seconds=0.01)])
+    built: list[dt.datetime] = []
+    started = time.monotonic()
+    code = run_scheduled(
+        lambda run: built.append(run.now) or 0,
+        trigger=parse_cron("0 7 * * *", "UTC"),
+        store_path=store_path,
+        grace=GRACE,
+        clock=lambda: next(times, DUE + dt.timedelta(seconds=1)),
+        woken_for=DUE,
+    )
+    assert code == 0
+    assert built == [DUE + dt.timedelta(seconds=1)]  # the clock read after the lease was taken
+    assert time.monotonic() - started >= 0.3
+
+
+def test_a_machine_waking_minutes_before_the_databases_time_leaves_the_run_for_later(
+    store_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="digest.schedule"):
+        code = run_scheduled(
+            lambda run: pytest.fail("built two minutes early"),
+            trigger=parse_cron("0 7 * * *", "UTC"),
+            store_path=store_path,
+            grace=GRACE,
+            clock=lambda: DUE - dt.timedelta(minutes=2),
+            woken_for=DUE,
+        )
+    assert code is None
+    [line] = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
+    assert "not due yet by the database's clock, 120 s behind" in line
