@@ -418,7 +418,8 @@ def run_scheduled(
                 heartbeat=heartbeat,
             )
         finally:
-            _let_go(store_path, due.date(), holder, done=code is not None or not _stopping(stop))
+            stopped = code is None and _stopping(stop)
+            _let_go(store_path, due.date(), holder, due=None if stopped else due)
     return code
 
 
@@ -536,17 +537,29 @@ def _stopping(stop: threading.Event | None) -> bool:
     return stop is not None and stop.is_set()
 
 
-def _let_go(store_path: Path, date: dt.date, holder: str, *, done: bool) -> None:
-    """Release the lease: finished (`done`), or given up so that another takes it at once."""
+def _let_go(store_path: Path, date: dt.date, holder: str, *, due: dt.datetime | None) -> None:
+    """Let go of the lease on `date`'s run serving `due`: finished if its build is recorded.
+
+    A build that failed before it was recorded (the store lost mid-build, a full disk, a bug)
+    is not finished: its lease is left to run out, and then any instance, this one included,
+    makes the run again, while `misfire_grace_hours` allows. `due=None`: the service is
+    stopping before the run started; the lease ends now, for another instance to take at once.
+    """
     try:
         with open_store(store_path) as store:
-            if done:
+            if due is None:
+                leases.abandon(store, date, holder=holder)
+            elif _built_since(store, due) is not None:
                 leases.release(store, date, holder=holder)
             else:
-                leases.abandon(store, date, holder=holder)
+                log.warning(
+                    "scheduled build due %s: not recorded; any instance makes it again once"
+                    " its lease has run out",
+                    _show(due),
+                )
     except (DigestError, SQLAlchemyError) as exc:
         # The lease runs out by itself; whoever claims the date next finds the build recorded.
-        log.warning("lease on the run of %s: cannot release it (%s)", date, exc)
+        log.warning("lease on the run of %s: cannot let go of it (%s)", date, exc)
 
 
 @contextmanager
@@ -592,7 +605,15 @@ def hold_run(
         try:
             yield heartbeat
         finally:
-            _let_go(store_path, date, holder, done=True)
+            _release(store_path, date, holder)
+
+
+def _release(store_path: Path, date: dt.date, holder: str) -> None:
+    try:
+        with open_store(store_path) as store:
+            leases.release(store, date, holder=holder)
+    except (DigestError, SQLAlchemyError) as exc:
+        log.warning("lease on the run of %s: cannot release it (%s)", date, exc)
 
 
 def run_service(

@@ -7,12 +7,12 @@ import logging
 import multiprocessing
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from digest.errors import BusyError
+from digest.errors import BusyError, DigestError
 from digest.schedule import (
     Heartbeat,
     ScheduledRun,
@@ -148,11 +148,13 @@ def record(store_path: Path, started: dt.datetime, *, half_sent: bool = False) -
             )
 
 
-def scheduled(store_path: Path, **kwargs: object) -> tuple[int | None, list[str]]:
+def scheduled(
+    store_path: Path, build: Callable[[ScheduledRun], int] | None = None, **kwargs: object
+) -> tuple[int | None, list[str]]:
     """One run_scheduled at 07:00:05 UTC on DAY; the calls it made ("build"/"finish")."""
     calls: list[str] = []
 
-    def build(run: ScheduledRun) -> int:
+    def recorded_build(run: ScheduledRun) -> int:
         calls.append("build")
         record(store_path, run.now)
         return 0
@@ -162,7 +164,7 @@ def scheduled(store_path: Path, **kwargs: object) -> tuple[int | None, list[str]
         return 0
 
     code = run_scheduled(
-        build,
+        build or recorded_build,
         trigger=parse_cron("0 7 * * *", "UTC"),
         store_path=store_path,
         grace=GRACE,
@@ -211,6 +213,19 @@ def test_a_run_whose_holder_died_before_recording_it_is_built_by_the_next(
         assert lease is not None
         assert lease.finished_at is not None  # released: served
         assert len(ledger.runs_for(store, DAY)) == 1
+
+
+def test_a_build_that_failed_before_it_was_recorded_is_made_again_after_its_lease(
+    store_path: Path,
+) -> None:
+    def failing(run: ScheduledRun) -> int:
+        raise DigestError("store lost mid-build")
+
+    assert scheduled(store_path, lease_seconds=0.3, build=failing) == (1, [])
+    # Still held until the lease runs out: not retried at once, in a loop.
+    assert scheduled(store_path, lease_seconds=0.3) == (None, [])
+    time.sleep(0.4)
+    assert scheduled(store_path, lease_seconds=0.3) == (0, ["build"])
 
 
 def test_a_run_whose_holder_died_sending_is_finished_not_built_again(store_path: Path) -> None:

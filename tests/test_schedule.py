@@ -268,6 +268,7 @@ def test_a_scheduled_run_builds_and_logs_one_line(
 
     def build(run: ScheduledRun) -> int:
         seen.append(run.now)
+        record_run(store_path, run.now)  # as a real build does
         return 0
 
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
@@ -347,9 +348,14 @@ def test_a_failing_build_logs_one_line_with_its_exit_code(
             clock=lambda: utc(2026, 11, 25, 7, 1),
         )
     assert result == code
-    [logged] = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
+    [logged, retry] = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
     assert logged.startswith("scheduled build due 2026-11-25 07:00:00 UTC: ")
     assert line in logged
+    # Nothing was recorded: the run is made again when its lease runs out (tests/test_leases.py).
+    assert retry == (
+        "scheduled build due 2026-11-25 07:00:00 UTC: not recorded; any instance makes it"
+        " again once its lease has run out"
+    )
 
 
 # --- the service -------------------------------------------------------------------------
