@@ -195,6 +195,7 @@ def _run_lease(config: Config, date: dt.date, *, wait: float, quiet: bool) -> An
         seconds=config.schedule.lease_seconds,
         wait=wait,
         on_wait=waiting,
+        store=config.store_target(os.environ),
     )
 
 
@@ -440,6 +441,7 @@ def schedule_command(config_path: Path | None, quiet: bool) -> None:
             store_path=config.resolve(config.store.path),
             finish=finish_run,
             clock_offset=_test_clock_offset(),
+            store=config.store_target(os.environ),
         )
     )
 
@@ -492,7 +494,7 @@ def runs(config_path: Path | None, limit: int, as_jsonl: bool) -> None:
     from digest import operate  # imports stay lazy (start-up time)
 
     _, config = _load_keys(config_path)
-    views = operate.read_runs(config.resolve(config.store.path), limit)
+    views = operate.read_runs(config.store_target(os.environ), limit)
     if as_jsonl:
         from digest import jsonl
 
@@ -540,7 +542,7 @@ def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
 
     _, config = _load_keys(config_path)
     statuses = operate.read_feed_status(
-        config.resolve(config.store.path),
+        config.store_target(os.environ),
         config.sources.feeds,
         now=build_clock(os.environ)(),
         silent_days=config.collect.silent_days,
@@ -610,13 +612,16 @@ def init_command(folder: Path | None, user: bool, force: bool, debug: bool) -> N
 
 @cli.command(name="check")
 @click.option("--smtp", is_flag=True, help="Also connect and log in to the SMTP server (no mail).")
+@click.option(
+    "--store", is_flag=True, help="Also connect to the store and read its version (no change)."
+)
 @common_options
-def check_command(config_path: Path | None, smtp: bool) -> None:
+def check_command(config_path: Path | None, smtp: bool, store: bool) -> None:
     """Check the config and everything a run needs: one line per problem, exit 2 if any.
 
     Keys, source folders, templates (yours and the built-in ones), language, email settings,
     cron and time zone, output and store folders. Every command runs the same checks at start.
-    Example: digest check --smtp
+    Example: digest check --smtp --store
     """
     from digest import check
 
@@ -625,9 +630,15 @@ def check_command(config_path: Path | None, smtp: bool) -> None:
     config, problems = check.read_checked(path, env=os.environ, sending=True)
     if config is not None and smtp and not problems:
         problems = [p.line(path) for p in check.check_smtp(config, env=os.environ)]
+    standing = ""
+    if config is not None and store and not problems:
+        standing, found = check.check_store_server(config, env=os.environ)
+        problems = [p.line(path) for p in found]
     if problems or config is None:
         _stop(problems)
     click.echo(f"{path}: OK ({check.describe(config, now=dt.datetime.now(dt.UTC))})")
+    if standing:
+        click.echo(f"store {config.store_target(os.environ)}: {standing}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,13 +13,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Self, get_args
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from digest.errors import ConfigError
+from digest.store import StoreLocation
 
 __all__ = [
     "ALGORITHM_NAMES",
@@ -130,8 +140,55 @@ class ClusterConfig(_Section):
     max_gap_days: int = Field(default=7, ge=0)
 
 
+# The schemes of a PostgreSQL URL, as libpq and SQLAlchemy write them.
+POSTGRESQL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
 class StoreConfig(_Section):
-    path: Path = Path(".digest/digest.sqlite3")
+    path: Path = Path(".digest/digest.sqlite3")  # SQLite, the default: one file, no server
+    url: str | None = None  # PostgreSQL: postgresql://user@host:5432/database, no password
+    password_env: str | None = None  # the environment variable holding the url's password
+
+    @field_validator("url")
+    @classmethod
+    def _postgresql_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in POSTGRESQL_SCHEMES:
+            raise ValueError(
+                "expected a PostgreSQL URL, postgresql://user@host:5432/database"
+                " (a SQLite store is store.path)"
+            )
+        if parts.password is not None:
+            raise ValueError(
+                "holds a password: keep it out of the config file, in the environment variable"
+                " named by store.password_env"
+            )
+        try:
+            parts.port  # noqa: B018 -- reading it checks it
+        except ValueError as exc:
+            raise ValueError(f"{exc} (expected postgresql://user@host:5432/database)") from exc
+        if not parts.path.strip("/"):
+            raise ValueError("names no database: postgresql://user@host:5432/database")
+        return value
+
+    @model_validator(mode="after")
+    def _one_store(self) -> Self:
+        # Checked on the keys the file set: path has a default, and a default is not a choice.
+        if self.url is not None and "path" in self.model_fields_set:
+            raise PydanticCustomError(
+                "store_keys",
+                "store.path and store.url are both set: a store is a SQLite file (store.path)"
+                " or a PostgreSQL database (store.url); keep one",
+            )
+        if self.password_env is not None and self.url is None:
+            raise PydanticCustomError(
+                "store_keys",
+                "store.password_env is set but store.url is not: only a PostgreSQL store"
+                " logs in with a password",
+            )
+        return self
 
 
 class EmailConfig(_Section):
@@ -191,6 +248,22 @@ class Config(_Section):
         """A path from the config, made absolute against the config file's folder."""
         path = Path(path).expanduser()
         return path if path.is_absolute() else self.base_dir / path
+
+    def store_target(self, env: Mapping[str, str]) -> StoreLocation:
+        """Where the store is: `store.path` (resolved), or `store.url` with the password from
+        the environment variable `store.password_env` names (a ConfigError when it is unset)."""
+        store = self.store
+        if store.url is None:
+            return StoreLocation(path=self.resolve(store.path))
+        password = None
+        if store.password_env is not None:
+            password = env.get(store.password_env)
+            if not password:
+                raise ConfigError(
+                    f"store.password_env: environment variable {store.password_env} is not set"
+                    f" (it holds the password of {store.url})"
+                )
+        return StoreLocation(url=store.url, password=password)
 
 
 CONFIG_NAME = "config.yaml"

@@ -300,7 +300,7 @@ def build(
     started = time.monotonic()
     deliver.prepare_output_dir(out_dir)
     # Opened (and upgraded) before any work: a store that cannot be used stops the build here.
-    with open_store(config.resolve(config.store.path)) as store:
+    with open_store(config.store_target(os.environ if env is None else env)) as store:
         since = date - dt.timedelta(days=config.cluster.max_gap_days)
         stored = stories_store.load_history(store, since=since)
         # Stories kept from briefings of later dates (an earlier date built after them) are
@@ -455,9 +455,6 @@ def deliver_pending(
     config: Config, *, now: dt.datetime, env: Mapping[str, str] | None = None
 ) -> tuple[mail.DeliveryOutcome, ...]:
     """Retry every briefing whose email failed or was interrupted; raises DeliveryError."""
-    with open_store(config.resolve(config.store.path)) as store:
-        return tuple(
-            mail.deliver_pending(
-                store, settings=config.email, now=now, env=os.environ if env is None else env
-            )
-        )
+    env = os.environ if env is None else env
+    with open_store(config.store_target(env)) as store:
+        return tuple(mail.deliver_pending(store, settings=config.email, now=now, env=env))

@@ -44,7 +44,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from digest.config import Config
 from digest.errors import BusyError, ConfigError, DigestError
-from digest.store import Store, check_place, leases, ledger, open_store
+from digest.store import Store, StoreLocation, check_place, leases, ledger, open_store
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",
@@ -301,8 +301,10 @@ class Heartbeat:
     the next one; a renewal that finds another holder in the row sets `lost` and stops.
     """
 
-    def __init__(self, store_path: Path, date: dt.date, *, holder: str, seconds: float) -> None:
-        self._store_path = store_path
+    def __init__(
+        self, where: StoreLocation | Path, date: dt.date, *, holder: str, seconds: float
+    ) -> None:
+        self._where = where
         self._date = date
         self._holder = holder
         self._seconds = seconds
@@ -335,7 +337,7 @@ class Heartbeat:
                 return
 
     def _renew(self) -> bool:
-        with open_store(self._store_path) as store:
+        with open_store(self._where) as store:
             return leases.renew(store, self._date, holder=self._holder, seconds=self._seconds)
 
     def _lose(self) -> None:
@@ -366,6 +368,7 @@ def run_scheduled(
     finish: Callable[[ScheduledRun], int] | None = None,
     fired: bool = True,
     woken_for: dt.datetime | None = None,
+    store: StoreLocation | None = None,
 ) -> int | None:
     """One scheduled run: the time due by the database's clock, its date claimed, then built.
 
@@ -376,26 +379,28 @@ def run_scheduled(
     `fired`: the cron time woke us, and a skip logs one info line; the periodic check
     (`fired=False`) logs skips at debug level. `woken_for`: the scheduled time by this
     machine's clock; a database clock a little behind it is waited for. `clock` stands in for
-    the database's (tests).
+    the database's (tests). `store_path`: the build lock's place (beside a SQLite store);
+    `store`: where the store is when it is not that file (a PostgreSQL store).
 
     Returns the exit code of what ran (a DigestError raised by it counts as its exit code), or
     None when nothing ran.
     """
     holder = holder or leases.new_holder()
     skip_level = logging.INFO if fired else logging.DEBUG
-    now = _database_clock(store_path, clock, woken_for, stop)
+    where = store or store_path
+    now = _database_clock(where, clock, woken_for, stop)
     if now is None:
         return None
-    with open_store(store_path) as store:
+    with open_store(where) as opened:
         due = previous_fire_time(trigger, now.astimezone(trigger.timezone), horizon=grace)
         if due is None:
             log.log(skip_level, "scheduled build: nothing due by the database's clock")
             return None
-        built = _built_since(store, due)
-        if built is not None and not _half_sent(store, due.date()):
+        built = _built_since(opened, due)
+        if built is not None and not _half_sent(opened, due.date()):
             log.log(skip_level, "scheduled build due %s: skipped, %s", _show(due), built)
             return None
-        claim = leases.claim(store, due.date(), holder=holder, due=due, seconds=lease_seconds)
+        claim = leases.claim(opened, due.date(), holder=holder, due=due, seconds=lease_seconds)
     if not claim.ours:
         log.log(skip_level, "scheduled build due %s: skipped, %s", _show(due), _not_ours(claim))
         return None
@@ -405,7 +410,7 @@ def run_scheduled(
             _show(due),
             claim.previous_holder,
         )
-    with Heartbeat(store_path, due.date(), holder=holder, seconds=lease_seconds) as heartbeat:
+    with Heartbeat(where, due.date(), holder=holder, seconds=lease_seconds) as heartbeat:
         code: int | None = None
         try:
             code = _run_claimed(
@@ -413,18 +418,19 @@ def run_scheduled(
                 finish,
                 due=due,
                 store_path=store_path,
+                where=where,
                 stop=stop,
                 clock=clock,
                 heartbeat=heartbeat,
             )
         finally:
             stopped = code is None and _stopping(stop)
-            _let_go(store_path, due.date(), holder, due=None if stopped else due)
+            _let_go(where, due.date(), holder, due=None if stopped else due)
     return code
 
 
 def _database_clock(
-    store_path: Path,
+    where: StoreLocation | Path,
     clock: Callable[[], dt.datetime] | None,
     woken_for: dt.datetime | None,
     stop: threading.Event | None,
@@ -434,7 +440,7 @@ def _database_clock(
     None when this machine woke for a time the database has not reached by far (its clock
     runs ahead): the periodic check builds the run when the database's clock gets there.
     """
-    with open_store(store_path) as store:
+    with open_store(where) as store:
         now = clock() if clock else leases.database_now(store)
     if woken_for is None or now >= woken_for:
         return now
@@ -450,7 +456,7 @@ def _database_clock(
     # Clocks a fraction of a second apart: wait rather than leave the run to the next check.
     if (stop or threading.Event()).wait(ahead):
         return None
-    with open_store(store_path) as store:
+    with open_store(where) as store:
         return clock() if clock else leases.database_now(store)
 
 
@@ -460,6 +466,7 @@ def _run_claimed(
     *,
     due: dt.datetime,
     store_path: Path,
+    where: StoreLocation | Path,
     stop: threading.Event | None,
     clock: Callable[[], dt.datetime] | None,
     heartbeat: Heartbeat,
@@ -475,7 +482,7 @@ def _run_claimed(
             return None
         # Looked at again under the lease: a build recorded while we waited, or by the
         # holder we took over from, is not built twice.
-        with open_store(store_path) as store:
+        with open_store(where) as store:
             built = _built_since(store, due)
             half_sent = built is not None and _half_sent(store, due.date())
             begun = clock() if clock else leases.database_now(store)
@@ -537,7 +544,9 @@ def _stopping(stop: threading.Event | None) -> bool:
     return stop is not None and stop.is_set()
 
 
-def _let_go(store_path: Path, date: dt.date, holder: str, *, due: dt.datetime | None) -> None:
+def _let_go(
+    where: StoreLocation | Path, date: dt.date, holder: str, *, due: dt.datetime | None
+) -> None:
     """Let go of the lease on `date`'s run serving `due`: finished if its build is recorded.
 
     A build that failed before it was recorded (the store lost mid-build, a full disk, a bug)
@@ -546,7 +555,7 @@ def _let_go(store_path: Path, date: dt.date, holder: str, *, due: dt.datetime | 
     stopping before the run started; the lease ends now, for another instance to take at once.
     """
     try:
-        with open_store(store_path) as store:
+        with open_store(where) as store:
             if due is None:
                 leases.abandon(store, date, holder=holder)
             elif _built_since(store, due) is not None:
@@ -570,6 +579,7 @@ def hold_run(
     seconds: float,
     wait: float | None,
     on_wait: Callable[[leases.Claim], None] | None = None,
+    store: StoreLocation | None = None,
 ) -> Iterator[Heartbeat]:
     """Hold the lease on `date` for a build started by hand (`digest build`), renewed meanwhile.
 
@@ -578,11 +588,12 @@ def hold_run(
     the run is marked finished.
     """
     holder = leases.new_holder()
+    where = store or store_path
     deadline = None if wait is None else time.monotonic() + wait
     told = False
     while True:
-        with open_store(store_path) as store:
-            claim = leases.claim(store, date, holder=holder, due=None, seconds=seconds)
+        with open_store(where) as opened:
+            claim = leases.claim(opened, date, holder=holder, due=None, seconds=seconds)
         if claim.ours:
             break
         if not told and on_wait is not None:
@@ -601,16 +612,16 @@ def hold_run(
         log.warning(
             "the run of %s: taken over from %s, whose lease ran out", date, claim.previous_holder
         )
-    with Heartbeat(store_path, date, holder=holder, seconds=seconds) as heartbeat:
+    with Heartbeat(where, date, holder=holder, seconds=seconds) as heartbeat:
         try:
             yield heartbeat
         finally:
-            _release(store_path, date, holder)
+            _release(where, date, holder)
 
 
-def _release(store_path: Path, date: dt.date, holder: str) -> None:
+def _release(where: StoreLocation | Path, date: dt.date, holder: str) -> None:
     try:
-        with open_store(store_path) as store:
+        with open_store(where) as store:
             leases.release(store, date, holder=holder)
     except (DigestError, SQLAlchemyError) as exc:
         log.warning("lease on the run of %s: cannot release it (%s)", date, exc)
@@ -621,6 +632,7 @@ def run_service(
     build: Callable[[ScheduledRun], int],
     *,
     store_path: Path,
+    store: StoreLocation | None = None,
     stop_event: threading.Event | None = None,
     finish: Callable[[ScheduledRun], int] | None = None,
     clock_offset: dt.timedelta = dt.timedelta(0),
@@ -662,6 +674,7 @@ def run_service(
                 finish=finish,
                 fired=fired,
                 woken_for=woken_for,
+                store=store,
             )
         except (DigestError, SQLAlchemyError) as exc:
             # The store unreachable (a database restarting): the next check tries again.
