@@ -5,7 +5,8 @@ own machine) with its own output folder, all sharing one store, a feed server an
 server (aiosmtpd) on 127.0.0.1. Leases are three seconds long and every instance checks for a
 due run every second, so a takeover happens within seconds. After each fault: one successful
 build per date in the ledger, one email accepted by the server (one Message-ID), one briefing
-written, and every feed entry in it (no feed round lost).
+written, and every feed entry in it (no feed round lost). Each runs on SQLite and on
+PostgreSQL (`store_target`, tests/conftest.py); the database restart is PostgreSQL's alone.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer  # noqa: N811 (not a constant: a class)
 from aiosmtpd.smtp import Envelope, Session
 
-from digest.store import leases, ledger, open_store
+from digest.store import StoreLocation, leases, ledger, open_store
+from tests.builders import store_yaml
+from tests.postgres import PostgresServer
 
 UTC = dt.UTC
 LEASE_SECONDS = 3
@@ -185,7 +188,7 @@ class Instances:
     """`digest schedule` processes, each in `root/<name>/`, sharing `store`."""
 
     root: Path
-    store: Path
+    store: StoreLocation
     feeds: FeedSite
     smtp: Smtp
     cron: str
@@ -202,7 +205,7 @@ class Instances:
             f"    - url: {self.feeds.url('/slow.xml')}\n"
             "collect: {connect_timeout: 5, total_timeout: 120, retries: 0}\n"
             "output: {dir: out}\n"
-            f"store: {{path: {self.store}}}\n"
+            f"{store_yaml(self.store)}"
             f"email: {{enabled: true, host: 127.0.0.1, port: {self.smtp.port}, security: plain,"
             " sender: digest@example.org, recipients: [me@example.org], timeout: 120,"
             " skip_empty: false}\n"
@@ -271,9 +274,11 @@ def servers(tmp_path: Path) -> Iterator[tuple[FeedSite, Smtp]]:
         controller.stop()
 
 
-def instances(tmp_path: Path, servers: tuple[FeedSite, Smtp], due: dt.datetime) -> Instances:
+def instances(
+    tmp_path: Path, servers: tuple[FeedSite, Smtp], due: dt.datetime, store: StoreLocation
+) -> Instances:
     feeds, smtp = servers
-    return Instances(tmp_path, tmp_path / "shared" / "store.sqlite3", feeds, smtp, cron_at(due))
+    return Instances(tmp_path, store, feeds, smtp, cron_at(due))
 
 
 def wait_for(condition: Callable[[], object], seconds: float, what: str) -> None:
@@ -284,10 +289,10 @@ def wait_for(condition: Callable[[], object], seconds: float, what: str) -> None
         time.sleep(0.1)
 
 
-def sent(store_path: Path, date: dt.date) -> bool:
-    if not store_path.exists():
+def sent(where: StoreLocation, date: dt.date) -> bool:
+    if where.path is not None and not where.path.exists():
         return False
-    with open_store(store_path) as store:
+    with open_store(where) as store:
         delivery = ledger.delivery_for(store, date)
     return delivery is not None and delivery.state == "sent"
 
@@ -318,13 +323,13 @@ def assert_once(group: Instances, date: dt.date, logs: dict[str, str]) -> list[l
 
 
 def test_kill_9_of_the_instance_holding_a_run_mid_build(
-    tmp_path: Path, servers: tuple[FeedSite, Smtp]
+    tmp_path: Path, servers: tuple[FeedSite, Smtp], store_target: StoreLocation
 ) -> None:
     # A run due a minute ago: each instance's first check finds it due at start. The holder
     # is killed while it waits for a feed (mid-collect); the other takes the run over once the
     # lease has run out.
     due = (dt.datetime.now(UTC) - dt.timedelta(minutes=1)).replace(microsecond=0)
-    group = instances(tmp_path, servers, due)
+    group = instances(tmp_path, servers, due, store_target)
     group.feeds.hold.set()
     group.start("a")
     group.start("b")
@@ -343,13 +348,13 @@ def test_kill_9_of_the_instance_holding_a_run_mid_build(
 
 
 def test_kill_9_of_the_instance_holding_a_run_mid_send(
-    tmp_path: Path, servers: tuple[FeedSite, Smtp]
+    tmp_path: Path, servers: tuple[FeedSite, Smtp], store_target: StoreLocation
 ) -> None:
     # The SMTP server never answers the first message: its sender is killed while it waits.
     # The taker finds the build recorded and the email begun, and sends the recorded email
     # again with the same Message-ID: no second build, no second Message-ID.
     due = (dt.datetime.now(UTC) - dt.timedelta(minutes=1)).replace(microsecond=0)
-    group = instances(tmp_path, servers, due)
+    group = instances(tmp_path, servers, due, store_target)
     group.smtp.inbox.stall_first = True
     group.start("a")
     group.start("b")
@@ -366,10 +371,10 @@ def test_kill_9_of_the_instance_holding_a_run_mid_send(
 
 
 def test_two_instances_started_at_the_same_second(
-    tmp_path: Path, servers: tuple[FeedSite, Smtp]
+    tmp_path: Path, servers: tuple[FeedSite, Smtp], store_target: StoreLocation
 ) -> None:
     due = (dt.datetime.now(UTC) + dt.timedelta(seconds=START_SECONDS)).replace(microsecond=0)
-    group = instances(tmp_path, servers, due)
+    group = instances(tmp_path, servers, due, store_target)
     group.start("a")
     group.start("b")
     wait_for(lambda: sent(group.store, due.date()), START_SECONDS + 40, "the build")
@@ -386,13 +391,13 @@ def test_two_instances_started_at_the_same_second(
 
 
 def test_instances_whose_clocks_are_2_minutes_off(
-    tmp_path: Path, servers: tuple[FeedSite, Smtp]
+    tmp_path: Path, servers: tuple[FeedSite, Smtp], store_target: StoreLocation
 ) -> None:
     # One instance's clock is 2 minutes ahead (by its own clock the run was due 2 minutes
     # ago), the other's 2 minutes behind (it would wake 2 minutes late). Both follow the
     # database's clock: one build, at the scheduled time, not before and not 2 minutes late.
     due = (dt.datetime.now(UTC) + dt.timedelta(seconds=START_SECONDS)).replace(microsecond=0)
-    group = instances(tmp_path, servers, due)
+    group = instances(tmp_path, servers, due, store_target)
     group.start("ahead", env={"DIGEST_TEST_CLOCK_OFFSET": "120"})
     group.start("behind", env={"DIGEST_TEST_CLOCK_OFFSET": "-120"})
     wait_for(lambda: sent(group.store, due.date()), START_SECONDS + 40, "the build")
@@ -400,3 +405,27 @@ def test_instances_whose_clocks_are_2_minutes_off(
     logs = group.stop()
     [run] = assert_once(group, due.date(), logs)
     assert due <= run.started < due + dt.timedelta(seconds=20), logs
+
+
+def test_the_database_restarted_during_a_run(
+    tmp_path: Path,
+    servers: tuple[FeedSite, Smtp],
+    postgres_server: PostgresServer,
+    postgres_url: str,
+) -> None:
+    # PostgreSQL restarts while the holder is mid-build: its connection is cut, its build
+    # fails before it is recorded, so the run is not finished; once the lease has run out an
+    # instance (either) makes it again.
+    due = (dt.datetime.now(UTC) - dt.timedelta(minutes=1)).replace(microsecond=0)
+    group = instances(tmp_path, servers, due, StoreLocation(url=postgres_url))
+    group.feeds.hold.set()
+    group.start("a")
+    group.start("b")
+    wait_for(lambda: group.feeds.slow_requests >= 1, START_SECONDS * 2, "a build to start")
+    postgres_server.restart()
+    group.feeds.hold.clear()
+    wait_for(lambda: sent(group.store, due.date()), LEASE_SECONDS + 40, "the run made again")
+    time.sleep(2)
+    logs = group.stop()
+    assert_once(group, due.date(), logs)
+    assert any("not recorded; any instance makes it again" in text for text in logs.values())

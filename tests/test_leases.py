@@ -1,4 +1,7 @@
-"""Run leases: one holder per briefing date, by the database's clock; takeover after expiry."""
+"""Run leases: one holder per briefing date, by the database's clock; takeover after expiry.
+
+Every test runs on SQLite and on PostgreSQL (`store_target`, tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from digest.schedule import (
     parse_cron,
     run_scheduled,
 )
-from digest.store import Store, leases, ledger, open_store
+from digest.store import Store, StoreLocation, leases, ledger, open_store
 
 UTC = dt.UTC
 DAY = dt.date(2026, 11, 25)
@@ -30,13 +33,15 @@ GRACE = dt.timedelta(hours=6)
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
+def lock(tmp_path: Path) -> Path:
+    """The build lock's place: beside a SQLite store, the same file; beside nothing for a
+    PostgreSQL store (a file of the machine's own, as `store.path` is then)."""
     return tmp_path / "store.sqlite3"
 
 
 @pytest.fixture
-def store(store_path: Path) -> Iterator[Store]:
-    with open_store(store_path) as opened:
+def store(store_target: StoreLocation) -> Iterator[Store]:
+    with open_store(store_target) as opened:
         yield opened
 
 
@@ -110,20 +115,22 @@ def test_lease_times_are_the_databases_whatever_the_caller_thinks_is_due(store: 
     assert abs(after - dt.datetime.now(UTC)) < dt.timedelta(seconds=5)
 
 
-def _claim_in_a_process(path: str, holder: str, start: float) -> str:
+def _claim_in_a_process(where: StoreLocation, holder: str, start: float) -> str:
     time.sleep(max(0.0, start - time.time()))  # all at the same moment
-    with open_store(Path(path)) as store:
+    with open_store(where) as store:
         return leases.claim(store, DAY, holder=holder, due=DUE, seconds=60).outcome
 
 
-def test_processes_claiming_at_the_same_moment_make_one_holder(store_path: Path) -> None:
-    with open_store(store_path):
+def test_processes_claiming_at_the_same_moment_make_one_holder(
+    store_target: StoreLocation,
+) -> None:
+    with open_store(store_target):
         pass  # made once, so the race is the claim's, not the schema's
     start = time.time() + 1.5
     context = multiprocessing.get_context("spawn")
     with context.Pool(6) as pool:
         outcomes = pool.starmap(
-            _claim_in_a_process, [(str(store_path), f"p{i}", start) for i in range(6)]
+            _claim_in_a_process, [(store_target, f"p{i}", start) for i in range(6)]
         )
     assert sorted(outcomes) == ["claimed"] + ["held"] * 5
 
@@ -131,8 +138,8 @@ def test_processes_claiming_at_the_same_moment_make_one_holder(store_path: Path)
 # --- the scheduled run and its lease ------------------------------------------------------
 
 
-def record(store_path: Path, started: dt.datetime, *, half_sent: bool = False) -> None:
-    with open_store(store_path) as store:
+def record(where: StoreLocation, started: dt.datetime, *, half_sent: bool = False) -> None:
+    with open_store(where) as store:
         ledger.record_build(
             store, date=started.date(), started=started, finished=started, status="ok", outputs=[]
         )
@@ -149,14 +156,17 @@ def record(store_path: Path, started: dt.datetime, *, half_sent: bool = False) -
 
 
 def scheduled(
-    store_path: Path, build: Callable[[ScheduledRun], int] | None = None, **kwargs: object
+    where: StoreLocation,
+    lock: Path,
+    build: Callable[[ScheduledRun], int] | None = None,
+    **kwargs: object,
 ) -> tuple[int | None, list[str]]:
     """One run_scheduled at 07:00:05 UTC on DAY; the calls it made ("build"/"finish")."""
     calls: list[str] = []
 
     def recorded_build(run: ScheduledRun) -> int:
         calls.append("build")
-        record(store_path, run.now)
+        record(where, run.now)
         return 0
 
     def finish(run: ScheduledRun) -> int:
@@ -166,7 +176,8 @@ def scheduled(
     code = run_scheduled(
         build or recorded_build,
         trigger=parse_cron("0 7 * * *", "UTC"),
-        store_path=store_path,
+        store_path=lock,
+        store=where,
         grace=GRACE,
         clock=lambda: DUE + dt.timedelta(seconds=5),
         finish=finish,
@@ -176,12 +187,12 @@ def scheduled(
 
 
 def test_a_run_another_instance_holds_is_skipped_with_one_line(
-    store_path: Path, caplog: pytest.LogCaptureFixture
+    store_target: StoreLocation, lock: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with open_store(store_path) as store:
+    with open_store(store_target) as store:
         leases.claim(store, DAY, holder="other:42:x", due=DUE, seconds=60)
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
-        code, calls = scheduled(store_path)
+        code, calls = scheduled(store_target, lock)
     assert (code, calls) == (None, [])
     [line] = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
     assert line.startswith("scheduled build due 2026-11-25 07:00:00 UTC: skipped, other:42:x")
@@ -189,26 +200,26 @@ def test_a_run_another_instance_holds_is_skipped_with_one_line(
 
 
 def test_the_periodic_check_skips_quietly(
-    store_path: Path, caplog: pytest.LogCaptureFixture
+    store_target: StoreLocation, lock: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with open_store(store_path) as store:
+    with open_store(store_target) as store:
         leases.claim(store, DAY, holder="other:42:x", due=DUE, seconds=60)
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
-        assert scheduled(store_path, fired=False) == (None, [])
+        assert scheduled(store_target, lock, fired=False) == (None, [])
     assert [r for r in caplog.records if r.name == "digest.schedule"] == []
 
 
 def test_a_run_whose_holder_died_before_recording_it_is_built_by_the_next(
-    store_path: Path, caplog: pytest.LogCaptureFixture
+    store_target: StoreLocation, lock: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with open_store(store_path) as store:
+    with open_store(store_target) as store:
         leases.claim(store, DAY, holder="dead:1:x", due=DUE, seconds=0.1)
     time.sleep(0.2)
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
-        code, calls = scheduled(store_path)
+        code, calls = scheduled(store_target, lock)
     assert (code, calls) == (0, ["build"])
     assert "taking the run over from dead:1:x" in caplog.text
-    with open_store(store_path) as store:
+    with open_store(store_target) as store:
         lease = leases.lease_for(store, DAY)
         assert lease is not None
         assert lease.finished_at is not None  # released: served
@@ -216,92 +227,105 @@ def test_a_run_whose_holder_died_before_recording_it_is_built_by_the_next(
 
 
 def test_a_build_that_failed_before_it_was_recorded_is_made_again_after_its_lease(
-    store_path: Path,
+    store_target: StoreLocation,
+    lock: Path,
 ) -> None:
     def failing(run: ScheduledRun) -> int:
         raise DigestError("store lost mid-build")
 
-    assert scheduled(store_path, lease_seconds=0.3, build=failing) == (1, [])
+    assert scheduled(store_target, lock, lease_seconds=0.3, build=failing) == (1, [])
     # Still held until the lease runs out: not retried at once, in a loop.
-    assert scheduled(store_path, lease_seconds=0.3) == (None, [])
+    assert scheduled(store_target, lock, lease_seconds=0.3) == (None, [])
     time.sleep(0.4)
-    assert scheduled(store_path, lease_seconds=0.3) == (0, ["build"])
+    assert scheduled(store_target, lock, lease_seconds=0.3) == (0, ["build"])
 
 
-def test_a_run_whose_holder_died_sending_is_finished_not_built_again(store_path: Path) -> None:
-    with open_store(store_path) as store:
+def test_a_run_whose_holder_died_sending_is_finished_not_built_again(
+    store_target: StoreLocation, lock: Path
+) -> None:
+    with open_store(store_target) as store:
         leases.claim(store, DAY, holder="dead:1:x", due=DUE, seconds=0.1)
-    record(store_path, DUE + dt.timedelta(seconds=1), half_sent=True)
+    record(store_target, DUE + dt.timedelta(seconds=1), half_sent=True)
     time.sleep(0.2)
-    assert scheduled(store_path) == (0, ["finish"])
+    assert scheduled(store_target, lock) == (0, ["finish"])
 
 
-def test_a_run_built_and_sent_is_not_claimed_at_all(store_path: Path) -> None:
-    record(store_path, DUE + dt.timedelta(seconds=1))
-    assert scheduled(store_path) == (None, [])
-    with open_store(store_path) as store:
+def test_a_run_built_and_sent_is_not_claimed_at_all(
+    store_target: StoreLocation, lock: Path
+) -> None:
+    record(store_target, DUE + dt.timedelta(seconds=1))
+    assert scheduled(store_target, lock) == (None, [])
+    with open_store(store_target) as store:
         assert leases.lease_for(store, DAY) is None
 
 
-def test_a_run_stopped_while_waiting_for_the_lock_is_left_to_others(store_path: Path) -> None:
+def test_a_run_stopped_while_waiting_for_the_lock_is_left_to_others(
+    store_target: StoreLocation, lock: Path
+) -> None:
     stop = threading.Event()
     stop.set()
-    with build_lock(store_path):
-        assert scheduled(store_path, stop=stop) == (None, [])
-    with open_store(store_path) as store:
+    with build_lock(lock):
+        assert scheduled(store_target, lock, stop=stop) == (None, [])
+    with open_store(store_target) as store:
         assert leases.claim(store, DAY, holder="b", due=DUE, seconds=60).outcome == "taken_over"
 
 
 def test_the_heartbeat_keeps_the_run_and_confirm_fails_once_it_was_taken_over(
-    store_path: Path,
+    store_target: StoreLocation,
+    lock: Path,
 ) -> None:
-    with open_store(store_path) as store:
+    with open_store(store_target) as store:
         leases.claim(store, DAY, holder="a", due=DUE, seconds=0.6)
-    with Heartbeat(store_path, DAY, holder="a", seconds=0.6) as heartbeat:
+    with Heartbeat(store_target, DAY, holder="a", seconds=0.6) as heartbeat:
         time.sleep(1.5)  # two and a half lease lengths
-        with open_store(store_path) as store:
+        with open_store(store_target) as store:
             assert leases.claim(store, DAY, holder="b", due=DUE, seconds=60).outcome == "held"
         heartbeat.confirm()
         # As if its renewals had stopped arriving and "b" had taken the run over.
-        with open_store(store_path) as store, store.transaction() as db:
+        with open_store(store_target) as store, store.transaction() as db:
             db.execute(leases.RUN_LEASES.update().values(holder="b"))
         with pytest.raises(BusyError, match="taken over by another process"):
             heartbeat.confirm()
     assert heartbeat.lost.is_set()
 
 
-def test_a_build_by_hand_waits_for_the_holder_then_gives_up_naming_it(store_path: Path) -> None:
-    with open_store(store_path) as store:
+def test_a_build_by_hand_waits_for_the_holder_then_gives_up_naming_it(
+    store_target: StoreLocation, lock: Path
+) -> None:
+    with open_store(store_target) as store:
         leases.claim(store, DAY, holder="sched:7:x", due=DUE, seconds=60)
     told: list[leases.Claim] = []
     started = time.monotonic()
     with (
         pytest.raises(BusyError, match="sched:7:x holds it") as caught,
-        hold_run(store_path, DAY, seconds=60, wait=0.5, on_wait=told.append),
+        hold_run(lock, DAY, store=store_target, seconds=60, wait=0.5, on_wait=told.append),
     ):
         pytest.fail("the run is held by another process")
     assert 0.5 <= time.monotonic() - started < 5
     assert [c.lease.holder for c in told] == ["sched:7:x"]
     assert caught.value.exit_code == 75
-    with open_store(store_path) as store:
+    with open_store(store_target) as store:
         leases.release(store, DAY, holder="sched:7:x")
-    with hold_run(store_path, DAY, seconds=60, wait=0) as heartbeat:
+    with hold_run(lock, DAY, store=store_target, seconds=60, wait=0) as heartbeat:
         heartbeat.confirm()
-    with open_store(store_path) as store:
+    with open_store(store_target) as store:
         lease = leases.lease_for(store, DAY)
     assert lease is not None
     assert lease.holder != "sched:7:x"
     assert lease.finished_at is not None
 
 
-def test_a_cron_wake_a_moment_before_the_databases_time_waits_for_it(store_path: Path) -> None:
+def test_a_cron_wake_a_moment_before_the_databases_time_waits_for_it(
+    store_target: StoreLocation, lock: Path
+) -> None:
     times = iter([DUE - dt.timedelta(seconds=0.3), DUE + dt.timedelta(seconds=0.01)])
     built: list[dt.datetime] = []
     started = time.monotonic()
     code = run_scheduled(
         lambda run: built.append(run.now) or 0,
         trigger=parse_cron("0 7 * * *", "UTC"),
-        store_path=store_path,
+        store_path=lock,
+        store=store_target,
         grace=GRACE,
         clock=lambda: next(times, DUE + dt.timedelta(seconds=1)),
         woken_for=DUE,
@@ -312,13 +336,14 @@ def test_a_cron_wake_a_moment_before_the_databases_time_waits_for_it(store_path:
 
 
 def test_a_machine_waking_minutes_before_the_databases_time_leaves_the_run_for_later(
-    store_path: Path, caplog: pytest.LogCaptureFixture
+    store_target: StoreLocation, lock: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
         code = run_scheduled(
             lambda run: pytest.fail("built two minutes early"),
             trigger=parse_cron("0 7 * * *", "UTC"),
-            store_path=store_path,
+            store_path=lock,
+            store=store_target,
             grace=GRACE,
             clock=lambda: DUE - dt.timedelta(minutes=2),
             woken_for=DUE,
