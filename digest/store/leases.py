@@ -166,8 +166,10 @@ def claim(
                 finished_at=None,
             )
             .on_conflict_do_nothing(index_elements=[RUN_LEASES.c.date])
+            # RETURNING, not rowcount: on PostgreSQL SQLAlchemy may not report an INSERT's.
+            .returning(RUN_LEASES.c.date)
         )
-        if inserted.rowcount == 1:
+        if inserted.first() is not None:
             return Claim("claimed", _lease(_row(db, key)))
         finished = RUN_LEASES.c.finished_at.is_not(None)
         taken = db.execute(
