@@ -2,21 +2,24 @@
 
     parse_cron(expression, timezone)        -> CronTrigger   crontab semantics, DST-correct
     previous_fire_time(trigger, now, ...)   -> datetime|None the latest scheduled time <= now
-    missed_run(trigger, now=, ...)          -> datetime|None a run to catch up on start
+    missed_run(trigger, now=, ...)          -> datetime|None a run to catch up, given the last
     build_lock(store_path, stop, wait=)     -> context       one build at a time, across processes
-    run_scheduled(build, ...)               -> int|None      one scheduled run (lock, skip, log)
+    run_scheduled(build, ...)               -> int|None      one scheduled run (lease, skip, log)
+    hold_run(store_path, date, ...)         -> context       a build by hand holds the date's lease
     run_service(config, build, ...)         -> int           the service; 0 on SIGTERM/SIGINT
 
 What goes wrong with a plain apscheduler setup, and what this module does about it:
 - A machine asleep at 07:00 misses the run (the default misfire grace is one second): the grace
   here is `schedule.misfire_grace_hours`, runs are coalesced, and the service wakes its
   scheduler every half minute so a resume from suspend is noticed at once.
-- A memory job store forgets a run missed while the service was down: on start the latest
-  scheduled time within the grace period is compared with the run ledger, and a run that
-  never happened is made once, now.
-- Two services (or a service and a manual build) on one store: an OS lock (flock) on
-  `<store>.lock` serialises builds, and a run whose time another process already served is
-  skipped.
+- A memory job store forgets a run missed while the service was down: at start, and every
+  `schedule.check_seconds`, the latest scheduled time within the grace period is compared
+  with the run ledger, and a run that never happened is made once, now.
+- Several services (on one machine or several) or a manual build on one store: the date's
+  run is claimed with a lease in the store (digest.store.leases), renewed by a heartbeat and
+  taken over by another service when its holder dies; times are the database's clock, so a
+  machine whose clock is off decides as the others do. On one machine an OS lock (flock) on
+  `<store>.lock` also serialises builds. See docs/scaling.md, "Several instances".
 """
 
 from __future__ import annotations
