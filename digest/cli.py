@@ -21,13 +21,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
-from digest.config import ALGORITHM_NAMES, Config, find_config, load_config, user_config_dir
+from digest.config_lookup import ALGORITHM_NAMES, find_config, user_config_dir
 from digest.errors import ConfigError, DeliveryError, DigestError, FileError, UsageError
+
+if TYPE_CHECKING:
+    from digest.config import Config
 
 __all__ = ["cli", "main"]
 
@@ -103,11 +106,14 @@ def _load(
 
     `sending`: the command may email; `out_dir`: a --out folder replacing output.dir.
     """
-    from digest import check
-
+    # Found first: a config file not found is told before pydantic and YAML are imported.
     path = _find(config_path, required=required)
     if path is None:
+        from digest.config import Config
+
         return Config(base_dir=Path.cwd())
+    from digest import check
+
     config, problems = check.read_checked(path, env=os.environ, sending=sending, out_dir=out_dir)
     if problems or config is None:
         _stop(problems)
@@ -120,6 +126,8 @@ def _load_keys(config_path: Path | None) -> tuple[Path, Config]:
     missing or broken, since showing or fixing that is what they are for."""
     path = _find(config_path, required=True)
     assert path is not None  # required: found, or ConfigError
+    from digest.config import load_config
+
     return path, load_config(path, required=True)
 
 
@@ -298,7 +306,8 @@ def collect(
 ) -> None:
     """Show what the sources yield, cleaned: one JSON object a line with --jsonl.
 
-    With --feed/--files it reads only those, not the config's sources, and remembers nothing.
+    With --feed/--files it reads only those, not the config's sources, and remembers nothing;
+    a --feed that is one of the config's feeds keeps its settings (full_text, name, filters).
     Example: digest collect --feed https://example.com/rss --files seeds --jsonl
     """
     explicit = bool(files or feeds)

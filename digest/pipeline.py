@@ -34,6 +34,7 @@ from digest.config import Config, FeedSource
 from digest.conflicts import find_conflicts, mark_disputed
 from digest.errors import DeliveryError
 from digest.feeds import FeedsResult, collect_feeds, feed_health, remember_and_select_new
+from digest.feeds.sources import as_configured
 from digest.model import (
     Article,
     Briefing,
@@ -90,12 +91,14 @@ def collect_sources(
 ) -> CollectResult:
     """Raw documents from the configured sources, or from `files`/`feeds` when either is given.
 
-    Feeds named on the command line are plain URLs or paths with no per-feed settings.
+    A feed named in `feeds` that is one of the config's keeps its settings (full_text, name, …).
     """
     explicit = files is not None or feeds is not None
     file_sources = list(files or ()) if explicit else list(config.sources.files)
     feed_sources = (
-        [FeedSource(url=f) for f in feeds or ()] if explicit else list(config.sources.feeds)
+        list(as_configured(feeds or (), config.sources.feeds))
+        if explicit
+        else list(config.sources.feeds)
     )
     collected = collect_files(
         file_sources, base_dir=config.base_dir, max_bytes=config.sources.max_file_bytes

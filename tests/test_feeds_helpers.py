@@ -36,7 +36,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
     last_modified: str | None = None
-    kind: Literal["static", "hang", "endless", "gzip"] = "static"
+    kind: Literal["static", "hang", "endless", "gzip", "drip"] = "static"
     delay: float = 0.0  # seconds to wait before answering
     # For "static": answer these statuses first, one per request, then `status`.
     first_statuses: list[int] = field(default_factory=list)
@@ -107,6 +107,8 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     server.stop.wait(10)
                 elif route.kind == "endless":
                     self._endless(route)
+                elif route.kind == "drip":
+                    self._drip(route)
                 else:
                     self._static(route)
             except (BrokenPipeError, ConnectionResetError):
@@ -172,6 +174,18 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 sent += len(chunk)
                 server.bytes_sent[self.path] = sent
             self.close_connection = True
+
+        def _drip(self, route: Route) -> None:
+            # The whole length announced, then one byte every 0.1 s: each read succeeds.
+            self.send_response(200)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            for byte in route.body:
+                if server.stop.wait(0.1):
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
 
     return Handler
 

@@ -34,7 +34,7 @@ from digest.schedule import (
     run_scheduled,
     run_service,
 )
-from digest.store import ledger, open_store
+from digest.store import StoreLocation, ledger, open_store
 
 UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -45,7 +45,7 @@ def utc(*parts: int) -> dt.datetime:
     return dt.datetime(*parts, tzinfo=UTC)
 
 
-def record_run(store_path: Path, started: dt.datetime) -> None:
+def record_run(store_path: Path | StoreLocation, started: dt.datetime) -> None:
     with open_store(store_path) as store:
         ledger.record_build(
             store, date=started.date(), started=started, finished=started, status="ok", outputs=[]
@@ -310,14 +310,17 @@ def test_a_scheduled_run_waiting_for_the_lock_logs_whose_build_it_waits_for(
     assert "not started, the service is stopping" in lines[1]
 
 
-def test_a_run_whose_time_another_process_served_is_skipped(tmp_path: Path) -> None:
-    store_path = tmp_path / "store.sqlite3"
-    record_run(store_path, utc(2026, 11, 25, 6, 0, 0, 500))  # the other service, just before us
+def test_a_run_whose_time_another_process_served_is_skipped(
+    tmp_path: Path, store_target: StoreLocation
+) -> None:
+    # On PostgreSQL the other service may be on another machine: only the store is shared.
+    record_run(store_target, utc(2026, 11, 25, 6, 0, 0, 500))  # the other one, just before us
     calls: list[dt.datetime] = []
     code = run_scheduled(
         lambda run: calls.append(run.now) or 0,
         trigger=parse_cron("0 7 * * *", "Europe/Berlin"),
-        store_path=store_path,
+        store_path=tmp_path / "this-machine" / "store.sqlite3",
+        store=store_target,
         grace=GRACE,
         clock=lambda: utc(2026, 11, 25, 6, 0, 2),
     )

@@ -611,6 +611,19 @@ def test_a_database_that_does_not_exist_says_how_to_make_it(
     assert "\n" not in message
 
 
+def test_a_database_the_user_may_not_change_says_to_make_it_the_owner(
+    postgres_server: PostgresServer,
+) -> None:
+    database = postgres_server.create_database(owner="postgres")
+    url = postgres_server.url(database, user="digest")
+    with pytest.raises(DigestError) as caught, open_store(StoreLocation(url=url)):
+        pass
+    message = str(caught.value)
+    assert message.startswith(f"store {url}: the user in store.url may not make or change")
+    assert "permission denied for schema public" in message
+    assert "OWNER TO" in message
+
+
 def test_a_server_restarted_while_the_store_is_open_is_one_line(
     postgres_server: PostgresServer, postgres_url: str
 ) -> None:

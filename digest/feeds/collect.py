@@ -14,9 +14,11 @@ import httpx
 
 from digest.config import CollectConfig, FeedSource
 from digest.errors import SourceError
-from digest.feeds.fetch import PAGE_ACCEPT, Fetched, Fetcher, is_local
-from digest.feeds.fulltext import extract_article
+from digest.feeds.extraction import PageExtractor
+from digest.feeds.fetch import Fetched, Fetcher
+from digest.feeds.pages import PageTools, with_full_text
 from digest.feeds.parse import ParsedFeed, apply_filters, parse_feed_detailed
+from digest.feeds.robots import RobotsRules
 from digest.feeds.text import clean_inline
 from digest.model import RawDocument, SourceReport
 from digest.store import Store
@@ -81,6 +83,7 @@ def collect_feeds(
 @dataclass(frozen=True, slots=True)
 class _Run:
     fetcher: Fetcher
+    pages: PageTools
     known: Callable[[RawDocument], bool]
 
 
@@ -92,9 +95,18 @@ async def _collect(
     base_dir: Path | None,
     transport: httpx.AsyncBaseTransport | None,
 ) -> list[_Outcome]:
-    async with Fetcher(settings, base_dir=base_dir, transport=transport) as fetcher:
-        run = _Run(fetcher, known)
-        return list(await asyncio.gather(*(_one(run, f, states.get(f.url)) for f in feeds)))
+    async with (
+        Fetcher(settings, base_dir=base_dir, transport=transport) as fetcher,
+        # Its worker processes start with the first page to extract, if there is one.
+        PageExtractor() as extractor,
+    ):
+        robots = RobotsRules(fetcher, deadline=settings.page_timeout)
+        pages = PageTools(fetcher, robots, extractor, settings.page_timeout)
+        try:
+            run = _Run(fetcher, pages, known)
+            return list(await asyncio.gather(*(_one(run, f, states.get(f.url)) for f in feeds)))
+        finally:
+            await robots.close()
 
 
 async def _one(run: _Run, source: FeedSource, state: FeedState | None) -> _Outcome:
@@ -116,7 +128,13 @@ async def _one(run: _Run, source: FeedSource, state: FeedState | None) -> _Outco
         log.warning("%s", parsed.warning)
     documents = apply_filters(parsed.documents, include=source.include, exclude=source.exclude)
     if source.full_text:
-        documents = await _with_full_text(run.fetcher, documents, run.known)
+        documents = await with_full_text(
+            run.pages,
+            documents,
+            feed=_label(source),
+            known=run.known,
+            budget=run.fetcher.settings.total_timeout,
+        )
     return _Outcome(source, fetched, parsed=parsed, documents=documents)
 
 
@@ -137,37 +155,6 @@ def _parse(fetched: Fetched, source: FeedSource) -> tuple[ParsedFeed | None, str
         log.debug("parsing %s failed", origin, exc_info=True)
         return None, f"cannot parse: {type(exc).__name__}: {clean_inline(str(exc))}"
     return parsed, None
-
-
-async def _with_full_text(
-    fetcher: Fetcher, documents: tuple[RawDocument, ...], known: Callable[[RawDocument], bool]
-) -> tuple[RawDocument, ...]:
-    async def one(doc: RawDocument) -> RawDocument:
-        if not doc.url or is_local(doc.url) or known(doc):
-            return doc
-        page = await fetcher.fetch(doc.url, accept=PAGE_ACCEPT)
-        if page.status != "ok":
-            log.info("full text of %s: %s; keeping the feed's text", doc.url, page.error)
-            return doc
-        text = await asyncio.to_thread(extract_article, page.data, url=doc.url)
-        if not text or len(text) < len(doc.text):
-            return doc
-        return replace(doc, text=text)
-
-    # All of a feed's pages share one time budget: a slow site must not hold up the run
-    # once per article. Pages not done by then keep the feed's text.
-    tasks = [asyncio.create_task(one(doc)) for doc in documents]
-    if not tasks:
-        return documents
-    done, pending = await asyncio.wait(tasks, timeout=fetcher.settings.total_timeout)
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
-    if pending:
-        log.info("full text: %d pages not fetched in time; keeping the feed's text", len(pending))
-    return tuple(
-        task.result() if task in done else doc for task, doc in zip(tasks, documents, strict=True)
-    )
 
 
 def _label(source: FeedSource) -> str:

@@ -21,7 +21,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
@@ -74,6 +74,7 @@ class Fetched:
     error: str | None = None
     moved_to: str | None = None
     attempts: int = 1
+    http_status: int | None = None  # of the last answer; None when none came (timeout, refused)
 
     @property
     def etag(self) -> str | None:
@@ -87,11 +88,19 @@ class Fetched:
 class _FetchError(Exception):
     """A cause worth one line; `transient` failures are retried."""
 
-    def __init__(self, cause: str, *, transient: bool, retry_after: float | None = None):
+    def __init__(
+        self,
+        cause: str,
+        *,
+        transient: bool,
+        retry_after: float | None = None,
+        http_status: int | None = None,
+    ):
         super().__init__(cause)
         self.cause = cause
         self.transient = transient
         self.retry_after = retry_after
+        self.http_status = http_status
 
 
 def is_local(url: str) -> bool:
@@ -159,8 +168,14 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
+        deadline: float | None = None,
     ) -> Fetched:
-        """Download `url` (or read a local file); never raises for a bad server or file."""
+        """Download `url` (or read a local file); never raises for a bad server or file.
+
+        `deadline` (seconds, default `total_timeout`) bounds the whole download, retries and
+        a slowly dripping body included; it starts once a connection slot is ours, so time
+        spent waiting behind other downloads of the host does not count.
+        """
         if is_local(url):
             return await asyncio.to_thread(self._read_local, url)
         try:
@@ -173,10 +188,13 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         async with self._all, self._hosts[host]:
-            return await self._fetch_with_retries(url, headers)
+            return await self._fetch_with_retries(
+                url, headers, budget=deadline or self.settings.total_timeout
+            )
 
-    async def _fetch_with_retries(self, url: str, headers: dict[str, str]) -> Fetched:
-        budget = self.settings.total_timeout
+    async def _fetch_with_retries(
+        self, url: str, headers: dict[str, str], *, budget: float
+    ) -> Fetched:
         deadline = time.monotonic() + budget
         attempt = 0
         while True:
@@ -196,7 +214,13 @@ class Fetcher:
                     cause = failure.cause
                     if failure.transient and attempt > 1:
                         cause += f" (after {attempt} attempts)"
-                    return Fetched(url, "failed", error=cause, attempts=attempt)
+                    return Fetched(
+                        url,
+                        "failed",
+                        error=cause,
+                        attempts=attempt,
+                        http_status=failure.http_status,
+                    )
                 log.debug("%s: %s; retrying in %.2f s", url, failure.cause, delay)
                 await asyncio.sleep(delay)
 
@@ -210,12 +234,26 @@ class Fetcher:
         try:
             async with self._client.stream("GET", url, headers=headers) as response:
                 moved = _moved_to(response)
-                if response.status_code == 304:
-                    return Fetched(url, "not_modified", headers=_headers(response), moved_to=moved)
+                status = response.status_code
+                if status == 304:
+                    return Fetched(
+                        url,
+                        "not_modified",
+                        headers=_headers(response),
+                        moved_to=moved,
+                        http_status=status,
+                    )
                 if not response.is_success:
                     raise _status_failure(response)
                 data = await self._read_capped(response)
-                return Fetched(url, "ok", data=data, headers=_headers(response), moved_to=moved)
+                return Fetched(
+                    url,
+                    "ok",
+                    data=data,
+                    headers=_headers(response),
+                    moved_to=moved,
+                    http_status=status,
+                )
         except httpx.TooManyRedirects:
             raise _FetchError(
                 f"too many redirects (more than {self.settings.max_redirects}; a loop?)",
@@ -278,17 +316,7 @@ class Fetcher:
 
 
 def _replace_attempts(result: Fetched, attempts: int) -> Fetched:
-    if attempts == 1:
-        return result
-    return Fetched(
-        result.url,
-        result.status,
-        data=result.data,
-        headers=result.headers,
-        error=result.error,
-        moved_to=result.moved_to,
-        attempts=attempts,
-    )
+    return result if attempts == 1 else replace(result, attempts=attempts)
 
 
 def _moved_to(response: httpx.Response) -> str | None:
@@ -309,7 +337,12 @@ def _status_failure(response: httpx.Response) -> _FetchError:
     if status == 410:
         cause += " (the feed was removed; consider deleting it from the config)"
     retry_after = _retry_after(response.headers.get("retry-after"))
-    return _FetchError(cause, transient=status in _TRANSIENT_STATUS, retry_after=retry_after)
+    return _FetchError(
+        cause,
+        transient=status in _TRANSIENT_STATUS,
+        retry_after=retry_after,
+        http_status=status,
+    )
 
 
 def _retry_after(value: str | None) -> float | None:

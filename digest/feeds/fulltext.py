@@ -1,22 +1,24 @@
-"""The main text of an article page, extracted by trafilatura from bytes we fetched (pure)."""
+"""The main text of an article page, extracted by trafilatura from bytes we fetched (pure).
+
+Importing this module imports trafilatura and lxml (about a second): the collector never does;
+only its extraction worker processes do (digest/feeds/extraction.py).
+"""
 
 from __future__ import annotations
 
-import logging
-
 import trafilatura
 
-from digest.feeds.text import plain_to_text
+from digest.errors import SourceError
+from digest.feeds.text import clean_inline, plain_to_text
 
 __all__ = ["extract_article"]
-
-log = logging.getLogger(__name__)
 
 
 def extract_article(page: bytes, *, url: str | None = None) -> str | None:
     """The article text of an HTML page, paragraphs separated by a blank line; None if none.
 
-    trafilatura never fetches anything here: it is given the page's bytes.
+    trafilatura never fetches anything here: it is given the page's bytes. An exception inside
+    trafilatura (hostile HTML) is a SourceError naming the page.
     """
     try:
         extracted = trafilatura.extract(
@@ -28,9 +30,9 @@ def extract_article(page: bytes, *, url: str | None = None) -> str | None:
             include_images=False,
             with_metadata=False,
         )
-    except Exception:  # trafilatura on hostile HTML is not ours to crash on; the feed text remains
-        log.debug("trafilatura failed on %s", url, exc_info=True)
-        return None
+    except Exception as exc:  # trafilatura on hostile HTML: this page's problem, not the run's
+        cause = f"extraction failed: {type(exc).__name__}: {clean_inline(str(exc))}"
+        raise SourceError(url or "page", cause.rstrip(": ")) from exc
     if not extracted:
         return None
     # trafilatura writes one paragraph a line.

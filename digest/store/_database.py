@@ -197,6 +197,11 @@ def _server_error(location: StoreLocation, exc: BaseException) -> DigestError:
             f"{where}: the database does not exist ({cause}): create it (createdb --owner USER"
             " NAME, as a PostgreSQL superuser) or fix the database name in store.url"
         )
+    if "permission denied" in cause:
+        return DigestError(
+            f"{where}: the user in store.url may not make or change the store's tables ({cause}):"
+            " make that user the database's owner (ALTER DATABASE … OWNER TO …, as a superuser)"
+        )
     if isinstance(exc, sa.exc.OperationalError) and (
         "connection" in cause or "server" in cause or "timeout" in cause
     ):
