@@ -184,6 +184,29 @@ def _build_lock(config: Config, *, wait: float, quiet: bool) -> Any:
     return schedule.build_lock(config.resolve(config.store.path), wait=wait, on_wait=waiting)
 
 
+def _run_lease(config: Config, date: dt.date, *, wait: float, quiet: bool) -> Any:
+    """The lease on `date`'s run, saying once (unless quiet) whose run it waits for."""
+    from digest import schedule
+    from digest.store import leases
+
+    def waiting(claim: leases.Claim) -> None:
+        if not quiet:
+            click.echo(
+                f"digest: waiting for the build of {date} that {claim.lease.holder} holds;"
+                f" giving up after {wait:g} s",
+                err=True,
+            )
+
+    return schedule.hold_run(
+        config.resolve(config.store.path),
+        date,
+        seconds=config.schedule.lease_seconds,
+        wait=wait,
+        on_wait=waiting,
+        store=config.store_target(os.environ),
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="digest")
 def cli() -> None:
@@ -226,19 +249,23 @@ def build(
     clock = build_clock(os.environ)
     from digest import pipeline
 
-    # The same lock as `digest schedule`: never two builds on one store at once.
-    with _build_lock(config, wait=wait_seconds, quiet=quiet):
-        now = clock()  # after the wait: the build starts now
-        # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
-        date = date or now.astimezone(ZoneInfo(config.schedule.timezone)).date()
+    # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
+    date = date or clock().astimezone(ZoneInfo(config.schedule.timezone)).date()
+    # The date's lease, as `digest schedule` instances take it (on this or another machine),
+    # then the same lock: never two builds on one store at once.
+    with (
+        _run_lease(config, date, wait=wait_seconds, quiet=quiet) as lease,
+        _build_lock(config, wait=wait_seconds, quiet=quiet),
+    ):
         result = pipeline.build(
             config,
             date=date,
-            now=now,
+            now=clock(),  # after the waits: the build starts now
             out_dir=out_dir,
             send_email=not no_email,
             resend=resend,
             clock=clock,
+            confirm=lease.confirm,
         )
     for path in result.outputs if not quiet else ():
         click.echo(str(path))
@@ -403,21 +430,39 @@ def schedule_command(config_path: Path | None, quiet: bool) -> None:
         logging.getLogger("digest.schedule").setLevel(logging.INFO)
     from digest import pipeline, schedule
 
-    def build_at(moment: dt.datetime) -> int:
-        result = pipeline.build(config, date=moment.date(), now=moment.astimezone(dt.UTC))
+    def build_run(run: schedule.ScheduledRun) -> int:
+        result = pipeline.build(config, date=run.date, now=run.now, confirm=run.confirm)
         if result.delivery_error:
             # Raised, not logged here: the run's one log line then names the server and error.
             raise DeliveryError(result.delivery_error)
         return result.exit_code
 
+    def finish_run(run: schedule.ScheduledRun) -> int:
+        # Built by an instance that died sending it: the recorded email, same Message-ID.
+        run.confirm()
+        pipeline.deliver_pending(config, now=run.now)
+        return 0
+
     sys.exit(
         schedule.run_service(
             config,
-            build_at,
+            build_run,
             store_path=config.resolve(config.store.path),
+            finish=finish_run,
+            clock_offset=_test_clock_offset(),
             store=config.store_target(os.environ),
         )
     )
+
+
+def _test_clock_offset() -> dt.timedelta:
+    """DIGEST_TEST_CLOCK_OFFSET (seconds, tests only): make `digest schedule` act as on a machine
+    whose clock is that far ahead (negative: behind). See docs/service.md."""
+    text = os.environ.get("DIGEST_TEST_CLOCK_OFFSET", "").strip()
+    try:
+        return dt.timedelta(seconds=float(text or 0))
+    except ValueError as exc:
+        raise UsageError(f"DIGEST_TEST_CLOCK_OFFSET: expected seconds, got {text!r}") from exc
 
 
 @cli.command()

@@ -214,6 +214,10 @@ class ScheduleConfig(_Section):
     cron: str = "0 7 * * *"
     timezone: str = "UTC"
     misfire_grace_hours: float = Field(default=6.0, gt=0)
+    # Several instances on one store (docs/scaling.md): a run's lease, renewed every third of
+    # it, and how often each instance looks for a run that is due and nobody holds.
+    lease_seconds: float = Field(default=300.0, ge=1)
+    check_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("cron")
     @classmethod

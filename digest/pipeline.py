@@ -292,6 +292,7 @@ def build(
     resend: bool = False,
     env: Mapping[str, str] | None = None,
     clock: Callable[[], dt.datetime] | None = None,
+    confirm: Callable[[], None] | None = None,
 ) -> BuildResult:
     """One full run, stage by stage: collect, clean, dedupe, cluster (and continue earlier
     stories), summarize (with conflicts), compose, render and write, keep, email.
@@ -299,6 +300,8 @@ def build(
     `clock` gives the ledger's finish time; a caller honouring SOURCE_DATE_EPOCH passes the
     same fixed clock it took `now` from. Without one it is `now` plus the time the build took:
     never the wall clock against a `now` from elsewhere (a test, a catch-up run).
+    `confirm`, called before the build is recorded and before its email, raises if the run's
+    lease is no longer this process's (digest.schedule.Heartbeat.confirm).
     """
     out_dir = out_dir or config.resolve(config.output.dir)
     # Without a clock, the build's one clock is `now`, advanced by the time the build takes.
@@ -335,6 +338,8 @@ def build(
             stories_store.save_history(store, kept)
         problems = tuple(r.message for r in reports if not r.ok)
         finished = clock() if clock else now + dt.timedelta(seconds=time.monotonic() - started)
+        if confirm is not None:
+            confirm()  # another instance took the run over: it records and emails, not us
         _record(store, rendered, outputs, date=date, now=now, finished=finished, problems=problems)
         with _timed("archive"):
             # The whole archive, from the store: this folder lists (and holds) the briefings
@@ -342,6 +347,8 @@ def build(
             export.publish(
                 store, out_dir, now=now, environment=environment, base_url=config.output.base_url
             )
+        if confirm is not None and send_email:
+            confirm()
         delivery_error = _email(config, store, briefing, rendered, send_email, resend, now, env)
     return BuildResult(briefing, outputs, problems, delivery_error)
 

@@ -23,6 +23,7 @@ from digest.config import Config, ScheduleConfig
 from digest.errors import BusyError, ConfigError, DeliveryError
 from digest.schedule import (
     LockHolder,
+    ScheduledRun,
     build_lock,
     crontab_weekdays,
     lock_path,
@@ -265,8 +266,9 @@ def test_a_scheduled_run_builds_and_logs_one_line(
     trigger = parse_cron("0 7 * * *", "Europe/Berlin")
     seen: list[dt.datetime] = []
 
-    def build(now: dt.datetime) -> int:
-        seen.append(now)
+    def build(run: ScheduledRun) -> int:
+        seen.append(run.now)
+        record_run(store_path, run.now)  # as a real build does
         return 0
 
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
@@ -292,7 +294,7 @@ def test_a_scheduled_run_waiting_for_the_lock_logs_whose_build_it_waits_for(
     with build_lock(store_path), caplog.at_level(logging.INFO, logger="digest.schedule"):
         threading.Timer(0.5, stop.set).start()
         code = run_scheduled(
-            lambda now: pytest.fail("built while another build held the lock"),
+            lambda run: pytest.fail("built while another build held the lock"),
             trigger=parse_cron("0 7 * * *", "Europe/Berlin"),
             store_path=store_path,
             grace=GRACE,
@@ -315,7 +317,7 @@ def test_a_run_whose_time_another_process_served_is_skipped(
     record_run(store_target, utc(2026, 11, 25, 6, 0, 0, 500))  # the other one, just before us
     calls: list[dt.datetime] = []
     code = run_scheduled(
-        lambda now: calls.append(now) or 0,
+        lambda run: calls.append(run.now) or 0,
         trigger=parse_cron("0 7 * * *", "Europe/Berlin"),
         store_path=tmp_path / "this-machine" / "store.sqlite3",
         store=store_target,
@@ -337,7 +339,7 @@ def test_a_run_whose_time_another_process_served_is_skipped(
 def test_a_failing_build_logs_one_line_with_its_exit_code(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, error: Exception, code: int, line: str
 ) -> None:
-    def build(now: dt.datetime) -> int:
+    def build(run: ScheduledRun) -> int:
         raise error
 
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
@@ -349,9 +351,14 @@ def test_a_failing_build_logs_one_line_with_its_exit_code(
             clock=lambda: utc(2026, 11, 25, 7, 1),
         )
     assert result == code
-    [logged] = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
+    [logged, retry] = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
     assert logged.startswith("scheduled build due 2026-11-25 07:00:00 UTC: ")
     assert line in logged
+    # Nothing was recorded: the run is made again when its lease runs out (tests/test_leases.py).
+    assert retry == (
+        "scheduled build due 2026-11-25 07:00:00 UTC: not recorded; any instance makes it"
+        " again once its lease has run out"
+    )
 
 
 # --- the service -------------------------------------------------------------------------
@@ -375,9 +382,9 @@ class Service:
     exit_codes: list[int] = field(default_factory=list)
 
     def start(self, config: Config) -> threading.Thread:
-        def build(now: dt.datetime) -> int:
-            self.builds.append(now)
-            record_run(self.store_path, now)
+        def build(run: ScheduledRun) -> int:
+            self.builds.append(run.now)
+            record_run(self.store_path, run.now)
             return 0
 
         def serve() -> None:
@@ -445,8 +452,8 @@ from digest.config import Config, ScheduleConfig
 from digest.schedule import run_service
 
 marker = Path(sys.argv[2])
-def build(now):
-    marker.write_text(now.isoformat())
+def build(run):
+    marker.write_text(run.now.isoformat())
     return 0
 config = Config(schedule=ScheduleConfig(cron=sys.argv[3], timezone="UTC"))
 print("started", flush=True)

@@ -95,7 +95,8 @@ def test_a_new_store_has_the_schema_28295c3_wrote(tmp_path: Path) -> None:
     }
     made = schema(tmp_path / "new.sqlite3")
     assert {name: made[name] for name in expected} == expected
-    assert set(made) - set(expected) == {"briefing_outputs"}  # the later revisions' tables
+    # Tables the revisions after 0001 add.
+    assert set(made) - set(expected) == {"briefing_outputs", "run_leases"}
     assert version(tmp_path / "new.sqlite3") == _database.HEAD
 
 
@@ -448,7 +449,7 @@ def test_a_postgresql_url_reaches_psycopg_with_the_password_from_the_environment
 def test_a_new_postgresql_store_has_every_table_at_head(postgres_url: str) -> None:
     with open_store(StoreLocation(url=postgres_url)) as store:
         tables = set(sa.inspect(store.connection).get_table_names())
-    assert tables == set(schema(OLD_STORE)) | {"alembic_version", "briefing_outputs"}
+    assert tables == set(schema(OLD_STORE)) | {"alembic_version", "briefing_outputs", "run_leases"}
     assert pg_version(postgres_url) == _database.HEAD
     # Every text column compares by bytes, as SQLite's do (times are ISO 8601 text).
     collations = pg_execute(
