@@ -3,6 +3,7 @@
     read_checked(path, ...)      -> (Config | None, problems)   load, then every check below
     check_config(config, ...)    -> list[Problem]   sources, templates, language, email, cron, dirs
     check_smtp(config, env=)     -> list[Problem]   `--smtp`: connect, TLS, login, QUIT (network)
+    check_store_server(config, env=) -> (str, list[Problem])  `--store`: connect, read the version
     describe(config, now=)       -> str             the "OK (3 feeds, ...)" summary
 
 Loading (`digest.config`) checks each key's type and range; these checks ask the libraries and
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from digest.config import Config, load_config, validation_problems
-from digest.errors import ConfigError, DeliveryError, UsageError
+from digest.errors import ConfigError, DeliveryError, DigestError, UsageError
 from digest.model import Briefing
 from digest.places import folder_problem, store_problem
 
@@ -40,6 +41,8 @@ __all__ = [
     "check_schedule",
     "check_smtp",
     "check_sources",
+    "check_store",
+    "check_store_server",
     "check_templates",
     "describe",
     "read_checked",
@@ -98,6 +101,7 @@ def check_config(
         *check_email(config, env=env, sending=sending),
         *check_schedule(config),
         *check_folders(config, out_dir=out_dir),
+        *check_store(config, env=env, sending=sending),
     ]
 
 
@@ -255,6 +259,29 @@ def check_folders(config: Config, *, out_dir: Path | None = None) -> list[Proble
     return problems
 
 
+def check_store(config: Config, *, env: Mapping[str, str], sending: bool) -> list[Problem]:
+    """With store.url: the environment variable store.password_env names is set (when the
+    command builds or sends: the commands that only read a store say so when they open it)."""
+    name = config.store.password_env
+    if config.store.url is None or name is None or not sending or env.get(name):
+        return []
+    return [Problem("store.password_env", f"environment variable {name} is not set")]
+
+
+def check_store_server(config: Config, *, env: Mapping[str, str]) -> tuple[str, list[Problem]]:
+    """`--store`: connect to the store and read its schema version; nothing is changed.
+
+    (how it stands, in a few words; the problem, if it cannot be used).
+    """
+    from digest.store import _database  # noqa: PLC0415 (SQLAlchemy, psycopg: only when checking)
+
+    key = "store.url" if config.store.url is not None else "store.path"
+    try:
+        return _database.probe(config.store_target(env)), []
+    except DigestError as exc:
+        return "", [Problem(key, str(exc))]
+
+
 def check_smtp(
     config: Config, *, env: Mapping[str, str], ssl_context: ssl.SSLContext | None = None
 ) -> list[Problem]:
@@ -279,6 +306,8 @@ def describe(config: Config, *, now: dt.datetime) -> str:
     ]
     if config.output.templates is not None:
         parts.append(f"templates from {config.output.templates}")
+    if config.store.url is not None:
+        parts.append(f"store {config.store.url}")
     email = config.email
     parts.append(
         f"email to {_count(len(email.recipients), 'recipient')} via {email.host}:{email.port}"

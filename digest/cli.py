@@ -21,13 +21,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
-from digest.config import ALGORITHM_NAMES, Config, find_config, load_config, user_config_dir
+from digest.config_lookup import ALGORITHM_NAMES, find_config, user_config_dir
 from digest.errors import ConfigError, DeliveryError, DigestError, FileError, UsageError
+
+if TYPE_CHECKING:
+    from digest.config import Config
 
 __all__ = ["cli", "main"]
 
@@ -103,11 +106,14 @@ def _load(
 
     `sending`: the command may email; `out_dir`: a --out folder replacing output.dir.
     """
-    from digest import check
-
+    # Found first: a config file not found is told before pydantic and YAML are imported.
     path = _find(config_path, required=required)
     if path is None:
+        from digest.config import Config
+
         return Config(base_dir=Path.cwd())
+    from digest import check
+
     config, problems = check.read_checked(path, env=os.environ, sending=sending, out_dir=out_dir)
     if problems or config is None:
         _stop(problems)
@@ -120,6 +126,8 @@ def _load_keys(config_path: Path | None) -> tuple[Path, Config]:
     missing or broken, since showing or fixing that is what they are for."""
     path = _find(config_path, required=True)
     assert path is not None  # required: found, or ConfigError
+    from digest.config import load_config
+
     return path, load_config(path, required=True)
 
 
@@ -176,6 +184,29 @@ def _build_lock(config: Config, *, wait: float, quiet: bool) -> Any:
     return schedule.build_lock(config.resolve(config.store.path), wait=wait, on_wait=waiting)
 
 
+def _run_lease(config: Config, date: dt.date, *, wait: float, quiet: bool) -> Any:
+    """The lease on `date`'s run, saying once (unless quiet) whose run it waits for."""
+    from digest import schedule
+    from digest.store import leases
+
+    def waiting(claim: leases.Claim) -> None:
+        if not quiet:
+            click.echo(
+                f"digest: waiting for the build of {date} that {claim.lease.holder} holds;"
+                f" giving up after {wait:g} s",
+                err=True,
+            )
+
+    return schedule.hold_run(
+        config.resolve(config.store.path),
+        date,
+        seconds=config.schedule.lease_seconds,
+        wait=wait,
+        on_wait=waiting,
+        store=config.store_target(os.environ),
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="digest")
 def cli() -> None:
@@ -218,19 +249,23 @@ def build(
     clock = build_clock(os.environ)
     from digest import pipeline
 
-    # The same lock as `digest schedule`: never two builds on one store at once.
-    with _build_lock(config, wait=wait_seconds, quiet=quiet):
-        now = clock()  # after the wait: the build starts now
-        # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
-        date = date or now.astimezone(ZoneInfo(config.schedule.timezone)).date()
+    # "Today" is the day where the schedule runs, so a 07:00 Berlin build is dated in Berlin.
+    date = date or clock().astimezone(ZoneInfo(config.schedule.timezone)).date()
+    # The date's lease, as `digest schedule` instances take it (on this or another machine),
+    # then the same lock: never two builds on one store at once.
+    with (
+        _run_lease(config, date, wait=wait_seconds, quiet=quiet) as lease,
+        _build_lock(config, wait=wait_seconds, quiet=quiet),
+    ):
         result = pipeline.build(
             config,
             date=date,
-            now=now,
+            now=clock(),  # after the waits: the build starts now
             out_dir=out_dir,
             send_email=not no_email,
             resend=resend,
             clock=clock,
+            confirm=lease.confirm,
         )
     for path in result.outputs if not quiet else ():
         click.echo(str(path))
@@ -396,14 +431,39 @@ def schedule_command(config_path: Path | None, quiet: bool) -> None:
         logging.getLogger("digest.refresh").setLevel(logging.INFO)  # one line per refresh round
     from digest import pipeline, schedule
 
-    def build_at(moment: dt.datetime) -> int:
-        result = pipeline.build(config, date=moment.date(), now=moment.astimezone(dt.UTC))
+    def build_run(run: schedule.ScheduledRun) -> int:
+        result = pipeline.build(config, date=run.date, now=run.now, confirm=run.confirm)
         if result.delivery_error:
             # Raised, not logged here: the run's one log line then names the server and error.
             raise DeliveryError(result.delivery_error)
         return result.exit_code
 
-    sys.exit(schedule.run_service(config, build_at, store_path=config.resolve(config.store.path)))
+    def finish_run(run: schedule.ScheduledRun) -> int:
+        # Built by an instance that died sending it: the recorded email, same Message-ID.
+        run.confirm()
+        pipeline.deliver_pending(config, now=run.now)
+        return 0
+
+    sys.exit(
+        schedule.run_service(
+            config,
+            build_run,
+            store_path=config.resolve(config.store.path),
+            finish=finish_run,
+            clock_offset=_test_clock_offset(),
+            store=config.store_target(os.environ),
+        )
+    )
+
+
+def _test_clock_offset() -> dt.timedelta:
+    """DIGEST_TEST_CLOCK_OFFSET (seconds, tests only): make `digest schedule` act as on a machine
+    whose clock is that far ahead (negative: behind). See docs/service.md."""
+    text = os.environ.get("DIGEST_TEST_CLOCK_OFFSET", "").strip()
+    try:
+        return dt.timedelta(seconds=float(text or 0))
+    except ValueError as exc:
+        raise UsageError(f"DIGEST_TEST_CLOCK_OFFSET: expected seconds, got {text!r}") from exc
 
 
 @cli.command()
@@ -426,6 +486,32 @@ def deliver(config_path: Path | None, pending: bool, quiet: bool, wait_seconds: 
         click.echo(f"{outcome.date.isoformat()}: {outcome.status}")
 
 
+@cli.command(name="export")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder [default: output.dir from the config].",
+)
+@quiet_option
+@common_options
+def export_command(config_path: Path | None, out_dir: Path | None, quiet: bool) -> None:
+    """Write every briefing kept in the store, index.html and feed.xml into DIR.
+
+    Prints the files it wrote: only those whose content changed, so a second run prints
+    nothing. Example: digest export --out /srv/www/news
+    """
+    from digest.clock import build_clock  # imports stay lazy (start-up time)
+
+    _, config = _load_keys(config_path)
+    clock = build_clock(os.environ)
+    from digest import pipeline
+
+    written = pipeline.export_archive(config, out_dir=out_dir, now=clock())
+    for path in written if not quiet else ():
+        click.echo(str(path))
+
+
 @cli.command()
 @click.option(
     "--limit",
@@ -444,7 +530,7 @@ def runs(config_path: Path | None, limit: int, as_jsonl: bool) -> None:
     from digest import operate  # imports stay lazy (start-up time)
 
     _, config = _load_keys(config_path)
-    views = operate.read_runs(config.resolve(config.store.path), limit)
+    views = operate.read_runs(config.store_target(os.environ), limit)
     if as_jsonl:
         from digest import jsonl
 
@@ -492,7 +578,7 @@ def feeds_status(config_path: Path | None, as_jsonl: bool) -> None:
 
     _, config = _load_keys(config_path)
     statuses = operate.read_feed_status(
-        config.resolve(config.store.path),
+        config.store_target(os.environ),
         config.sources.feeds,
         now=build_clock(os.environ)(),
         silent_days=config.collect.silent_days,
@@ -518,7 +604,7 @@ def feeds_refresh(config_path: Path | None, quiet: bool) -> None:
     from digest.refresh import refresh_once  # imports stay lazy (start-up time)
 
     config = _load(config_path, required=True)
-    done = refresh_once(config, config.resolve(config.store.path))
+    done = refresh_once(config, config.store_target(os.environ))
     if not quiet:
         click.echo(
             f"{len(done.feeds)} feed(s) fetched, {len(done.failed)} failed, {done.entries} entries",
@@ -583,13 +669,16 @@ def init_command(folder: Path | None, user: bool, force: bool, debug: bool) -> N
 
 @cli.command(name="check")
 @click.option("--smtp", is_flag=True, help="Also connect and log in to the SMTP server (no mail).")
+@click.option(
+    "--store", is_flag=True, help="Also connect to the store and read its version (no change)."
+)
 @common_options
-def check_command(config_path: Path | None, smtp: bool) -> None:
+def check_command(config_path: Path | None, smtp: bool, store: bool) -> None:
     """Check the config and everything a run needs: one line per problem, exit 2 if any.
 
     Keys, source folders, templates (yours and the built-in ones), language, email settings,
     cron and time zone, output and store folders. Every command runs the same checks at start.
-    Example: digest check --smtp
+    Example: digest check --smtp --store
     """
     from digest import check
 
@@ -598,9 +687,15 @@ def check_command(config_path: Path | None, smtp: bool) -> None:
     config, problems = check.read_checked(path, env=os.environ, sending=True)
     if config is not None and smtp and not problems:
         problems = [p.line(path) for p in check.check_smtp(config, env=os.environ)]
+    standing = ""
+    if config is not None and store and not problems:
+        standing, found = check.check_store_server(config, env=os.environ)
+        problems = [p.line(path) for p in found]
     if problems or config is None:
         _stop(problems)
     click.echo(f"{path}: OK ({check.describe(config, now=dt.datetime.now(dt.UTC))})")
+    if standing:
+        click.echo(f"store {config.store_target(os.environ)}: {standing}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -122,7 +122,8 @@ def content_words(article: Article, language: str) -> frozenset[str]:
     often adds little, and sets keep ranking cheap on a 10,000-article day.
     """
     unique = set(words_of(f"{article.title}\n{_lead(article)}".lower())) - stop_words_for(language)
-    words = sorted(w for w in unique if len(w) >= _MIN_WORD_LENGTH)
+    # In any order: the stems come back as a set.
+    words = [w for w in unique if len(w) >= _MIN_WORD_LENGTH]
     return frozenset(stemmer_for(language).stem_words(words))
 
 
@@ -295,7 +296,9 @@ def _idf(documents: Iterable[Collection[str]]) -> dict[str, float]:
 def _unit_vector(words: Collection[str], idf: dict[str, float]) -> dict[str, float]:
     """Each word weighted by its idf, scaled to length 1 (empty for no words)."""
     length = math.sqrt(math.fsum(idf[w] ** 2 for w in words))
-    return {w: idf[w] / length for w in sorted(words)} if length else {}
+    # In any order: `cohesion` sums each word's weights article by article, and its dot
+    # products with `math.fsum`, which is exact whatever the order.
+    return {w: idf[w] / length for w in words} if length else {}
 
 
 def _age_days(story: Story, date: dt.date) -> int | None:

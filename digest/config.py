@@ -13,13 +13,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Self
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from digest.config_lookup import (
+    ALGORITHM_NAMES,
+    CONFIG_ENV,
+    CONFIG_NAME,
+    AlgorithmName,
+    config_places,
+    find_config,
+    user_config_dir,
+)
 from digest.errors import ConfigError
+from digest.store import StoreLocation
 
 __all__ = [
     "ALGORITHM_NAMES",
@@ -44,12 +63,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-# Kept in step with the summarizer registry by tests/test_config.py.
-AlgorithmName = Literal[
-    "digest", "lexrank", "textrank", "lsa", "luhn", "edmundson", "kl", "sumbasic", "reduction"
-]
-ALGORITHM_NAMES: tuple[str, ...] = get_args(AlgorithmName)
 
 
 class _Section(BaseModel):
@@ -135,8 +148,55 @@ class ClusterConfig(_Section):
     max_gap_days: int = Field(default=7, ge=0)
 
 
+# The schemes of a PostgreSQL URL, as libpq and SQLAlchemy write them.
+POSTGRESQL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
 class StoreConfig(_Section):
-    path: Path = Path(".digest/digest.sqlite3")
+    path: Path = Path(".digest/digest.sqlite3")  # SQLite, the default: one file, no server
+    url: str | None = None  # PostgreSQL: postgresql://user@host:5432/database, no password
+    password_env: str | None = None  # the environment variable holding the url's password
+
+    @field_validator("url")
+    @classmethod
+    def _postgresql_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in POSTGRESQL_SCHEMES:
+            raise ValueError(
+                "expected a PostgreSQL URL, postgresql://user@host:5432/database"
+                " (a SQLite store is store.path)"
+            )
+        if parts.password is not None:
+            raise ValueError(
+                "holds a password: keep it out of the config file, in the environment variable"
+                " named by store.password_env"
+            )
+        try:
+            parts.port  # noqa: B018 -- reading it checks it
+        except ValueError as exc:
+            raise ValueError(f"{exc} (expected postgresql://user@host:5432/database)") from exc
+        if not parts.path.strip("/"):
+            raise ValueError("names no database: postgresql://user@host:5432/database")
+        return value
+
+    @model_validator(mode="after")
+    def _one_store(self) -> Self:
+        # Checked on the keys the file set: path has a default, and a default is not a choice.
+        if self.url is not None and "path" in self.model_fields_set:
+            raise PydanticCustomError(
+                "store_keys",
+                "store.path and store.url are both set: a store is a SQLite file (store.path)"
+                " or a PostgreSQL database (store.url); keep one",
+            )
+        if self.password_env is not None and self.url is None:
+            raise PydanticCustomError(
+                "store_keys",
+                "store.password_env is set but store.url is not: only a PostgreSQL store"
+                " logs in with a password",
+            )
+        return self
 
 
 class EmailConfig(_Section):
@@ -157,6 +217,10 @@ class ScheduleConfig(_Section):
     cron: str = "0 7 * * *"
     timezone: str = "UTC"
     misfire_grace_hours: float = Field(default=6.0, gt=0)
+    # Several instances on one store (docs/scaling.md): a run's lease, renewed every third of
+    # it, and how often each instance looks for a run that is due and nobody holds.
+    lease_seconds: float = Field(default=300.0, ge=1)
+    check_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("cron")
     @classmethod
@@ -193,69 +257,21 @@ class Config(_Section):
         path = Path(path).expanduser()
         return path if path.is_absolute() else self.base_dir / path
 
-
-CONFIG_NAME = "config.yaml"
-CONFIG_ENV = "DIGEST_CONFIG"
-
-
-def user_config_dir(env: Mapping[str, str], home: Path) -> Path:
-    """`$XDG_CONFIG_HOME/digest`, or `~/.config/digest` when that is unset or relative."""
-    # The XDG Base Directory spec says a relative XDG_CONFIG_HOME is invalid and ignored.
-    base = env.get("XDG_CONFIG_HOME", "")
-    folder = Path(base) if base and Path(base).is_absolute() else home / ".config"
-    return folder / "digest"
-
-
-def config_places(
-    explicit: Path | None, *, env: Mapping[str, str], home: Path
-) -> tuple[tuple[str, Path], ...]:
-    """Where the config file is looked for, in order: (how the place is named, its path).
-
-    `--config`, else `$DIGEST_CONFIG`: a file named either way is the only place. Otherwise
-    `./config.yaml`, then the user's config folder. Relative paths are relative to the
-    current folder.
-    """
-    if explicit is not None:
-        return (("--config", explicit),)
-    if named := env.get(CONFIG_ENV):
-        return ((f"${CONFIG_ENV}", Path(named).expanduser()),)
-    return (
-        ("the current folder", Path(CONFIG_NAME)),
-        ("the user's config folder", user_config_dir(env, home) / CONFIG_NAME),
-    )
-
-
-def find_config(
-    explicit: Path | None,
-    *,
-    env: Mapping[str, str],
-    cwd: Path,
-    home: Path,
-    required: bool = True,
-) -> Path | None:
-    """The config file to load (relative to `cwd` if relative), or None for the defaults.
-
-    A file named by `--config` or `$DIGEST_CONFIG` must exist. Otherwise the first of
-    `./config.yaml` and the user's config folder that exists; when neither does, None if not
-    `required`, else a ConfigError listing every place looked in, in order.
-    """
-    places = config_places(explicit, env=env, home=home)
-    for _, path in places:
-        if (cwd / path).is_file():
-            return path
-    if len(places) == 1:
-        how, path = places[0]
-        if (cwd / path).exists():
-            raise ConfigError(f"{path}: not a file (named by {how})")
-        raise ConfigError(f"{path}: config file not found (named by {how})")
-    if not required:
-        log.debug("no config file found; using built-in defaults")
-        return None
-    looked = ", then ".join(f"{cwd / path}" for _, path in places)
-    raise ConfigError(
-        f"config file not found: looked in {looked} (no --config given, ${CONFIG_ENV} not set);"
-        " `digest init` writes a starter config"
-    )
+    def store_target(self, env: Mapping[str, str]) -> StoreLocation:
+        """Where the store is: `store.path` (resolved), or `store.url` with the password from
+        the environment variable `store.password_env` names (a ConfigError when it is unset)."""
+        store = self.store
+        if store.url is None:
+            return StoreLocation(path=self.resolve(store.path))
+        password = None
+        if store.password_env is not None:
+            password = env.get(store.password_env)
+            if not password:
+                raise ConfigError(
+                    f"store.password_env: environment variable {store.password_env} is not set"
+                    f" (it holds the password of {store.url})"
+                )
+        return StoreLocation(url=store.url, password=password)
 
 
 def load_config(path: Path, *, required: bool = True) -> Config:

@@ -1,7 +1,8 @@
 """Write a rendered briefing to disk: `<dir>/<date>.md`, `.html` and `.json`.
 
 Files are written to a temporary name and renamed, so a reader (or a crash) never sees half a
-briefing.
+briefing. Always as UTF-8 with `\n` line ends: a file's bytes are its text's, which is what
+lets a publisher compare them with the store's (`digest.export`).
 """
 
 from __future__ import annotations
@@ -16,25 +17,35 @@ from digest.places import file_in_the_way
 from digest.render import RenderedBriefing
 
 __all__ = [
+    "FORMATS",
+    "briefing_files",
     "briefing_paths",
     "os_reason",
     "prepare_output_dir",
     "write_atomically",
     "write_briefing",
+    "write_if_changed",
 ]
+
+# The files of a briefing, by suffix, in the order `briefing_paths` gives them.
+FORMATS = ("md", "html", "json")
 
 
 def briefing_paths(out_dir: Path, date: dt.date) -> tuple[Path, Path, Path]:
-    stem = date.isoformat()
-    return out_dir / f"{stem}.md", out_dir / f"{stem}.html", out_dir / f"{stem}.json"
+    markdown, html, json = (out_dir / f"{date.isoformat()}.{suffix}" for suffix in FORMATS)
+    return markdown, html, json
+
+
+def briefing_files(rendered: RenderedBriefing) -> dict[str, str]:
+    """The briefing's files' contents by suffix (`FORMATS`)."""
+    return {"md": rendered.markdown, "html": rendered.html, "json": rendered.json}
 
 
 def write_briefing(rendered: RenderedBriefing, *, out_dir: Path, date: dt.date) -> tuple[Path, ...]:
-    markdown_path, html_path, json_path = briefing_paths(out_dir, date)
-    write_atomically(markdown_path, rendered.markdown)
-    write_atomically(html_path, rendered.html)
-    write_atomically(json_path, rendered.json)
-    return markdown_path, html_path, json_path
+    paths, files = briefing_paths(out_dir, date), briefing_files(rendered)
+    for path, suffix in zip(paths, FORMATS, strict=True):
+        write_atomically(path, files[suffix])
+    return paths
 
 
 def prepare_output_dir(out_dir: Path) -> None:
@@ -84,3 +95,18 @@ def write_atomically(path: Path, text: str) -> None:
         if isinstance(exc, OSError):  # a full disk, a quota: name the file, not the temporary
             raise FileError(path, f"cannot write: {os_reason(exc)}") from exc
         raise
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` to `path` (atomically) unless the file already holds it; True if written.
+
+    An unchanged file keeps its time stamp, so mirrors (rsync) and HTTP caches
+    (Last-Modified, ETag) see nothing new.
+    """
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return False
+    except OSError:
+        pass  # missing or unreadable: write it, and let a real problem be named there
+    write_atomically(path, text)
+    return True

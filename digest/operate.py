@@ -1,11 +1,11 @@
 """What an operator asks of a running installation: `digest runs` and `digest feeds status`.
 
-    read_runs(store_path, limit)                 -> RunView*     the ledger, most recent first
+    read_runs(store, limit)                      -> RunView*     the ledger, most recent first
     runs_table(runs, zone) / run_record(run)     -> str / dict   as aligned text / as JSON
-    read_feed_status(store_path, feeds, ...)     -> FeedStatus*  each configured feed's health
+    read_feed_status(store, feeds, ...)          -> FeedStatus*  each configured feed's health
     feeds_table(statuses, zone) / feed_record()  -> str / dict
 
-Reading never creates a store: an installation that has not built yet has no runs and no feed
+Reading never creates a store file: an installation that has not built yet has no runs and no feed
 history, and saying so beats leaving an empty store file behind. Tables are plain text padded
 with spaces, the same on a terminal and in a pipe (`digest runs | grep failed`).
 """
@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from digest.config import FeedSource
 from digest.feeds.health import feed_health
+from digest.store import StoreLocation, ledger, open_store, store_location
 from digest.store import feeds as feeds_store
-from digest.store import ledger, open_store
 
 __all__ = [
     "FeedStatus",
@@ -50,13 +50,19 @@ class RunView:
     articles: int | None
 
 
-def read_runs(store_path: Path, limit: int) -> tuple[RunView, ...]:
+def read_runs(where: StoreLocation | Path, limit: int) -> tuple[RunView, ...]:
     """The `limit` most recent builds, most recent first; none when there is no store yet."""
-    if not store_path.exists():
+    if _no_store_yet(where):
         return ()
-    with open_store(store_path) as store:
+    with open_store(where) as store:
         runs = ledger.recent_runs(store, limit)
     return tuple(RunView(run, *_counts(run)) for run in runs)
+
+
+def _no_store_yet(where: StoreLocation | Path) -> bool:
+    """A store file not made yet (a PostgreSQL database exists, if only empty)."""
+    location = store_location(where)
+    return location.path is not None and not location.path.exists()
 
 
 def _counts(run: ledger.Run) -> tuple[int | None, int | None]:
@@ -145,13 +151,17 @@ class FeedStatus:
 
 
 def read_feed_status(
-    store_path: Path, feeds: Sequence[FeedSource], *, now: dt.datetime, silent_days: int
+    where: StoreLocation | Path,
+    feeds: Sequence[FeedSource],
+    *,
+    now: dt.datetime,
+    silent_days: int,
 ) -> tuple[FeedStatus, ...]:
     """Each of `feeds`, in configured order, with its state, status and remembered entries."""
-    if not store_path.exists():
+    if _no_store_yet(where):
         return tuple(FeedStatus(f, "never fetched", None, 0, None) for f in feeds)
     urls = [f.url for f in feeds]
-    with open_store(store_path) as store:
+    with open_store(where) as store:
         states = feeds_store.load_feed_states(store, urls)
         entries = feeds_store.entries_remembered(store)
         # The footer's judgement of failing and silent feeds, so the two never disagree.

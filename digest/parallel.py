@@ -1,18 +1,21 @@
-"""Pure, CPU-bound work on every core: ordered maps over a pool of processes.
+"""Pure, CPU-bound work on every core: ordered maps over a pool of processes, or of threads.
 
-Threads would not help: cleaning, tokenizing and summarizing are Python code holding the GIL.
-A pool costs a fork and the pickling of inputs and results, so small inputs run in turn; the
-results are the same either way (tests compare the two).
+Threads would not help most stages: cleaning, tokenizing and summarizing are Python code
+holding the GIL. A pool costs a fork and the pickling of inputs and results, so small inputs
+run in turn; the results are the same either way (tests compare the two). Work made of numpy
+and scipy kernels (sparse products, sorts of large arrays) releases the GIL: threads run it
+side by side, sharing its arrays without a copy (`map_in_threads`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["map_batches", "map_on_cores"]
+__all__ = ["batches_meanwhile", "map_batches", "map_in_threads", "map_on_cores"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -63,10 +66,37 @@ def map_batches(
     share work across items (a cache of word hashes, one vectorizer call) where a call per item
     would cost more than the item itself.
     """
+    with batches_meanwhile(function, items, minimum=minimum) as results:
+        return results()
+
+
+@contextlib.contextmanager
+def batches_meanwhile(
+    function: Callable[[Sequence[T]], R], items: Sequence[T], *, minimum: int
+) -> Iterator[Callable[[], list[R]]]:
+    """`map_batches`, started on the other processes while this one goes on with other work.
+
+    Inside the block, the call it gives waits for the results (one per batch, in order); call
+    it once. The work a stage's own process does meanwhile would otherwise leave the cores
+    idle, or wait for them. Below `minimum` items (or on one core) the call computes the
+    one batch itself.
+    """
     workers = _workers()
     if len(items) < minimum or workers == 1:
-        return [function(items)]
+        yield lambda: [function(items)]
+        return
     size = -(-len(items) // (workers * _BATCHES_PER_WORKER))
     batches = [items[start : start + size] for start in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, batches))
+        futures = [pool.submit(function, batch) for batch in batches]
+        yield lambda: [future.result() for future in futures]
+
+
+def map_in_threads(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """`function` over `items`, in order, on a thread per core: for numpy and scipy work that
+    releases the GIL (Python code would only take turns)."""
+    workers = _workers()
+    if workers == 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items))

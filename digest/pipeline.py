@@ -12,18 +12,21 @@ import datetime as dt
 import functools
 import logging
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jinja2
+
 from digest import (
-    archive,
     clean,
     cluster,
     compose,
     dedupe,
     deliver,
+    export,
     identity,
     mail,
     render,
@@ -53,6 +56,7 @@ from digest.model import (
 from digest.parallel import map_on_cores
 from digest.progress import progress
 from digest.store import Store, ledger, open_store
+from digest.store import outputs as outputs_store
 from digest.store import stories as stories_store
 
 __all__ = [
@@ -64,6 +68,7 @@ __all__ = [
     "collect_sources",
     "compose_briefing",
     "deliver_pending",
+    "export_archive",
     "summarize_stories",
 ]
 
@@ -293,6 +298,7 @@ def build(
     resend: bool = False,
     env: Mapping[str, str] | None = None,
     clock: Callable[[], dt.datetime] | None = None,
+    confirm: Callable[[], None] | None = None,
 ) -> BuildResult:
     """One full run, stage by stage: collect, clean, dedupe, cluster (and continue earlier
     stories), summarize (with conflicts), compose, render and write, keep, email.
@@ -300,13 +306,15 @@ def build(
     `clock` gives the ledger's finish time; a caller honouring SOURCE_DATE_EPOCH passes the
     same fixed clock it took `now` from. Without one it is `now` plus the time the build took:
     never the wall clock against a `now` from elsewhere (a test, a catch-up run).
+    `confirm`, called before the build is recorded and before its email, raises if the run's
+    lease is no longer this process's (digest.schedule.Heartbeat.confirm).
     """
     out_dir = out_dir or config.resolve(config.output.dir)
     # Without a clock, the build's one clock is `now`, advanced by the time the build takes.
     started = time.monotonic()
     deliver.prepare_output_dir(out_dir)
     # Opened (and upgraded) before any work: a store that cannot be used stops the build here.
-    with open_store(config.resolve(config.store.path)) as store:
+    with open_store(config.store_target(os.environ if env is None else env)) as store:
         since = date - dt.timedelta(days=config.cluster.max_gap_days)
         stored = stories_store.load_history(store, since=since)
         # Stories kept from briefings of later dates (an earlier date built after them) are
@@ -328,19 +336,25 @@ def build(
                 stories, config, date=date, now=now, reports=reports
             )
         with _timed("render and write"):
-            rendered, outputs = _render_and_write(config, briefing, sections, out_dir, now=now)
+            environment = _environment(config)
+            rendered = render.render_briefing(briefing, environment=environment, sections=sections)
+            outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
         with _timed("keep stories"):
             kept = stories_store.updated_history(briefing.stories, stored, briefing_date=date)
             stories_store.save_history(store, kept)
         problems = tuple(r.message for r in reports if not r.ok)
-        ledger.record_build(
-            store,
-            date=date,
-            started=now,
-            finished=(clock() if clock else now + dt.timedelta(seconds=time.monotonic() - started)),
-            status="partial" if problems else "ok",
-            outputs=[str(p) for p in outputs],
-        )
+        finished = clock() if clock else now + dt.timedelta(seconds=time.monotonic() - started)
+        if confirm is not None:
+            confirm()  # another instance took the run over: it records and emails, not us
+        _record(store, rendered, outputs, date=date, now=now, finished=finished, problems=problems)
+        with _timed("archive"):
+            # The whole archive, from the store: this folder lists (and holds) the briefings
+            # other instances built too.
+            export.publish(
+                store, out_dir, now=now, environment=environment, base_url=config.output.base_url
+            )
+        if confirm is not None and send_email:
+            confirm()
         delivery_error = _email(config, store, briefing, rendered, send_email, resend, now, env)
     return BuildResult(briefing, outputs, problems, delivery_error)
 
@@ -358,28 +372,42 @@ def _collect(
     return (*files.documents, *documents), (*files.reports, *feed_reports)
 
 
-def _render_and_write(
-    config: Config,
-    briefing: Briefing,
-    sections: Sequence[compose.Section],
-    out_dir: Path,
+def _record(
+    store: Store,
+    rendered: render.RenderedBriefing,
+    outputs: Sequence[Path],
     *,
+    date: dt.date,
     now: dt.datetime,
-) -> tuple[render.RenderedBriefing, tuple[Path, ...]]:
-    """Render the briefing, write its files and refresh the archive beside them."""
-    environment = render.make_environment(
+    finished: dt.datetime,
+    problems: Sequence[str],
+) -> None:
+    """The build in the ledger, and its files kept in the store, in one transaction: a
+    recorded build has its outputs kept, and a build that failed before has neither (its
+    files may be on disk, but no instance publishes them)."""
+    with store.transaction():
+        outputs_store.save_outputs(
+            store,
+            date=date,
+            files=deliver.briefing_files(rendered),
+            generated_at=now,
+            built_by=socket.gethostname(),
+        )
+        ledger.record_build(
+            store,
+            date=date,
+            started=now,
+            finished=finished,
+            status="partial" if problems else "ok",
+            outputs=[str(p) for p in outputs],
+        )
+
+
+def _environment(config: Config) -> jinja2.Environment:
+    """The templates: the user's folder (output.templates) first, then ours."""
+    return render.make_environment(
         config.resolve(config.output.templates) if config.output.templates else None
     )
-    rendered = render.render_briefing(briefing, environment=environment, sections=sections)
-    outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=briefing.date)
-    archive.write_archive(
-        out_dir,
-        now=now,
-        briefing=briefing,
-        environment=environment,
-        base_url=config.output.base_url,
-    )
-    return rendered, outputs
 
 
 def _new_feed_documents(
@@ -461,9 +489,32 @@ def deliver_pending(
     config: Config, *, now: dt.datetime, env: Mapping[str, str] | None = None
 ) -> tuple[mail.DeliveryOutcome, ...]:
     """Retry every briefing whose email failed or was interrupted; raises DeliveryError."""
-    with open_store(config.resolve(config.store.path)) as store:
-        return tuple(
-            mail.deliver_pending(
-                store, settings=config.email, now=now, env=os.environ if env is None else env
-            )
+    env = os.environ if env is None else env
+    with open_store(config.store_target(env)) as store:
+        return tuple(mail.deliver_pending(store, settings=config.email, now=now, env=env))
+
+
+def export_archive(
+    config: Config,
+    *,
+    out_dir: Path | None,
+    now: dt.datetime,
+    env: Mapping[str, str] | None = None,
+) -> tuple[Path, ...]:
+    """`digest export`: every briefing kept in the store, and the archive of them all, written
+    into `out_dir` (default: output.dir) where they differ; returns the files written.
+
+    `now` dates an empty archive's feed only (SOURCE_DATE_EPOCH makes it reproducible).
+    """
+    out_dir = out_dir or config.resolve(config.output.dir)
+    deliver.prepare_output_dir(out_dir)
+    environment = _environment(config)
+    with (
+        open_store(config.store_target(os.environ if env is None else env)) as store,
+        store.transaction(),
+    ):
+        # One transaction: the files and the archive show one state of the store, even while
+        # another instance saves a build.
+        return export.publish(
+            store, out_dir, now=now, environment=environment, base_url=config.output.base_url
         )

@@ -20,7 +20,7 @@ import httpx
 from digest.config import Config
 from digest.errors import DigestError
 from digest.feeds.refresh import Refreshed, instance_name, refresh_due
-from digest.store import open_store
+from digest.store import StoreLocation, open_store
 
 __all__ = ["POLL_SECONDS", "refresh_loop", "refresh_once", "start_refresher"]
 
@@ -31,7 +31,7 @@ POLL_SECONDS = 60.0
 
 def refresh_once(
     config: Config,
-    store_path: Path,
+    store_path: StoreLocation | Path,
     *,
     instance: str | None = None,
     stop: threading.Event | None = None,
@@ -51,7 +51,11 @@ def refresh_once(
 
 
 def refresh_loop(
-    config: Config, store_path: Path, stop: threading.Event, *, poll: float = POLL_SECONDS
+    config: Config,
+    store_path: StoreLocation | Path,
+    stop: threading.Event,
+    *,
+    poll: float = POLL_SECONDS,
 ) -> None:
     """Refresh rounds until `stop` is set; a failing round is logged and the loop goes on."""
     instance = instance_name()
@@ -76,7 +80,11 @@ def refresh_loop(
 
 
 def start_refresher(
-    config: Config, store_path: Path, stop: threading.Event, *, poll: float = POLL_SECONDS
+    config: Config,
+    store_path: StoreLocation | Path,
+    stop: threading.Event,
+    *,
+    poll: float = POLL_SECONDS,
 ) -> threading.Thread | None:
     """Run `refresh_loop` in a thread; None when refreshing is off or there are no feeds."""
     minutes = config.collect.refresh_minutes

@@ -2,21 +2,24 @@
 
     parse_cron(expression, timezone)        -> CronTrigger   crontab semantics, DST-correct
     previous_fire_time(trigger, now, ...)   -> datetime|None the latest scheduled time <= now
-    missed_run(trigger, now=, ...)          -> datetime|None a run to catch up on start
+    missed_run(trigger, now=, ...)          -> datetime|None a run to catch up, given the last
     build_lock(store_path, stop, wait=)     -> context       one build at a time, across processes
-    run_scheduled(build, ...)               -> int|None      one scheduled run (lock, skip, log)
+    run_scheduled(build, ...)               -> int|None      one scheduled run (lease, skip, log)
+    hold_run(store_path, date, ...)         -> context       a build by hand holds the date's lease
     run_service(config, build, ...)         -> int           the service; 0 on SIGTERM/SIGINT
 
 What goes wrong with a plain apscheduler setup, and what this module does about it:
 - A machine asleep at 07:00 misses the run (the default misfire grace is one second): the grace
   here is `schedule.misfire_grace_hours`, runs are coalesced, and the service wakes its
   scheduler every half minute so a resume from suspend is noticed at once.
-- A memory job store forgets a run missed while the service was down: on start the latest
-  scheduled time within the grace period is compared with the run ledger, and a run that
-  never happened is made once, now.
-- Two services (or a service and a manual build) on one store: an OS lock (flock) on
-  `<store>.lock` serialises builds, and a run whose time another process already served is
-  skipped.
+- A memory job store forgets a run missed while the service was down: at start, and every
+  `schedule.check_seconds`, the latest scheduled time within the grace period is compared
+  with the run ledger, and a run that never happened is made once, now.
+- Several services (on one machine or several) or a manual build on one store: the date's
+  run is claimed with a lease in the store (digest.store.leases), renewed by a heartbeat and
+  taken over by another service when its holder dies; times are the database's clock, so a
+  machine whose clock is off decides as the others do. On one machine an OS lock (flock) on
+  `<store>.lock` also serialises builds. See docs/scaling.md, "Several instances".
 
 Between builds the service also refreshes the feeds that are due (`digest.refresh`).
 """
@@ -39,15 +42,22 @@ from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from digest.config import Config
 from digest.errors import BusyError, ConfigError, DigestError
-from digest.store import check_place, ledger, open_store
+from digest.store import Store, StoreLocation, check_place, leases, ledger, open_store
 
 __all__ = [
+    "DEFAULT_LEASE_SECONDS",
+    "Heartbeat",
     "LockHolder",
+    "ScheduledRun",
     "build_lock",
+    "hold_run",
     "lock_path",
     "missed_run",
     "next_fire_times",
@@ -65,6 +75,11 @@ log = logging.getLogger(__name__)
 WAKE_SECONDS = 30.0
 # How often a waiting run re-tries the lock, and how often the service checks for a signal.
 POLL_SECONDS = 0.25
+# How far this machine's clock may run ahead of the database's for a run woken by the cron
+# time to wait for the database's clock to get there (further: the periodic check makes it).
+CLOCK_TOLERANCE_SECONDS = 5.0
+# A run's lease when no config says otherwise (schedule.lease_seconds has the same default).
+DEFAULT_LEASE_SECONDS = 300.0
 
 _CRONTAB_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _APSCHEDULER_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -272,22 +287,196 @@ def _holder_pid(path: Path) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+@dataclass(frozen=True, slots=True)
+class ScheduledRun:
+    """A run this process holds the lease of: the briefing `date`, the scheduled time `due` it
+    serves, `now` by the database's clock when it starts, and `confirm`, which renews the lease
+    at once and raises BusyError if another process has taken the run over."""
+
+    date: dt.date
+    due: dt.datetime
+    now: dt.datetime
+    confirm: Callable[[], None]
+
+
+class Heartbeat:
+    """Renews this process's lease on a date every third of its length, in a thread.
+
+    Each renewal opens the store afresh, so a database that restarts is simply found again by
+    the next one; a renewal that finds another holder in the row sets `lost` and stops.
+    """
+
+    def __init__(
+        self, where: StoreLocation | Path, date: dt.date, *, holder: str, seconds: float
+    ) -> None:
+        self._where = where
+        self._date = date
+        self._holder = holder
+        self._seconds = seconds
+        self._stop = threading.Event()
+        self.lost = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"lease {date}", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._seconds / 3):
+            try:
+                kept = self._renew()
+            except (DigestError, SQLAlchemyError) as exc:
+                log.warning(
+                    "lease on the run of %s: cannot renew it (%s); trying again in %.0f s",
+                    self._date,
+                    str(exc).splitlines()[0],
+                    self._seconds / 3,
+                )
+                continue
+            if not kept:
+                self._lose()
+                return
+
+    def _renew(self) -> bool:
+        with open_store(self._where) as store:
+            return leases.renew(store, self._date, holder=self._holder, seconds=self._seconds)
+
+    def _lose(self) -> None:
+        if not self.lost.is_set():
+            log.error("lease on the run of %s: lost, another process took the run over", self._date)
+        self.lost.set()
+
+    def confirm(self) -> None:
+        """Renew now; BusyError if the run is another process's now (its lease ran out)."""
+        if self.lost.is_set() or not self._renew():
+            self._lose()
+            raise BusyError(
+                f"the run of {self._date} was taken over by another process after this one's"
+                " lease ran out: not recording or emailing it a second time"
+            )
+
+
 def run_scheduled(
-    build: Callable[[dt.datetime], int],
+    build: Callable[[ScheduledRun], int],
     *,
     trigger: CronTrigger,
     store_path: Path,
     grace: dt.timedelta,
     stop: threading.Event | None = None,
     clock: Callable[[], dt.datetime] | None = None,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    holder: str | None = None,
+    finish: Callable[[ScheduledRun], int] | None = None,
+    fired: bool = True,
+    woken_for: dt.datetime | None = None,
+    store: StoreLocation | None = None,
 ) -> int | None:
-    """One scheduled run: take the lock, skip if its time was served, build; log one line.
+    """One scheduled run: the time due by the database's clock, its date claimed, then built.
 
-    Returns the build's exit code (a DigestError raised by `build` counts as its exit code), or
-    None when the run was skipped.
+    Skipped when nothing is due, when a build of the date started at or after the time due
+    (here or in another process), or when another process holds the date's lease. A date whose
+    holder died after recording the build but before its email was confirmed is taken over
+    with `finish`, which sends the recorded email (same Message-ID) instead of building again.
+    `fired`: the cron time woke us, and a skip logs one info line; the periodic check
+    (`fired=False`) logs skips at debug level. `woken_for`: the scheduled time by this
+    machine's clock; a database clock a little behind it is waited for. `clock` stands in for
+    the database's (tests). `store_path`: the build lock's place (beside a SQLite store);
+    `store`: where the store is when it is not that file (a PostgreSQL store).
+
+    Returns the exit code of what ran (a DigestError raised by it counts as its exit code), or
+    None when nothing ran.
     """
-    now = (clock or _utc_now)().astimezone(trigger.timezone)
-    due = previous_fire_time(trigger, now, horizon=grace) or now
+    holder = holder or leases.new_holder()
+    skip_level = logging.INFO if fired else logging.DEBUG
+    where = store or store_path
+    now = _database_clock(where, clock, woken_for, stop)
+    if now is None:
+        return None
+    with open_store(where) as opened:
+        due = previous_fire_time(trigger, now.astimezone(trigger.timezone), horizon=grace)
+        if due is None:
+            log.log(skip_level, "scheduled build: nothing due by the database's clock")
+            return None
+        built = _built_since(opened, due)
+        if built is not None and not _half_sent(opened, due.date()):
+            log.log(skip_level, "scheduled build due %s: skipped, %s", _show(due), built)
+            return None
+        claim = leases.claim(opened, due.date(), holder=holder, due=due, seconds=lease_seconds)
+    if not claim.ours:
+        log.log(skip_level, "scheduled build due %s: skipped, %s", _show(due), _not_ours(claim))
+        return None
+    if claim.outcome == "taken_over":
+        log.warning(
+            "scheduled build due %s: taking the run over from %s, whose lease ran out",
+            _show(due),
+            claim.previous_holder,
+        )
+    with Heartbeat(where, due.date(), holder=holder, seconds=lease_seconds) as heartbeat:
+        code: int | None = None
+        try:
+            code = _run_claimed(
+                build,
+                finish,
+                due=due,
+                store_path=store_path,
+                where=where,
+                stop=stop,
+                clock=clock,
+                heartbeat=heartbeat,
+            )
+        finally:
+            stopped = code is None and _stopping(stop)
+            _let_go(where, due.date(), holder, due=None if stopped else due)
+    return code
+
+
+def _database_clock(
+    where: StoreLocation | Path,
+    clock: Callable[[], dt.datetime] | None,
+    woken_for: dt.datetime | None,
+    stop: threading.Event | None,
+) -> dt.datetime | None:
+    """The database's time, once it has reached `woken_for` if that is only a moment away.
+
+    None when this machine woke for a time the database has not reached by far (its clock
+    runs ahead): the periodic check builds the run when the database's clock gets there.
+    """
+    with open_store(where) as store:
+        now = clock() if clock else leases.database_now(store)
+    if woken_for is None or now >= woken_for:
+        return now
+    ahead = (woken_for - now).total_seconds()
+    if ahead > CLOCK_TOLERANCE_SECONDS:
+        log.info(
+            "scheduled build due %s by this machine's clock: not due yet by the database's"
+            " clock, %.0f s behind; the run is made when the database's clock gets there",
+            _show(woken_for),
+            ahead,
+        )
+        return None
+    # Clocks a fraction of a second apart: wait rather than leave the run to the next check.
+    if (stop or threading.Event()).wait(ahead):
+        return None
+    with open_store(where) as store:
+        return clock() if clock else leases.database_now(store)
+
+
+def _run_claimed(
+    build: Callable[[ScheduledRun], int],
+    finish: Callable[[ScheduledRun], int] | None,
+    *,
+    due: dt.datetime,
+    store_path: Path,
+    where: StoreLocation | Path,
+    stop: threading.Event | None,
+    clock: Callable[[], dt.datetime] | None,
+    heartbeat: Heartbeat,
+) -> int | None:
+    """The claimed run of `due`'s date, under the store's file lock."""
 
     def waiting(holder: LockHolder) -> None:
         log.info("scheduled build due %s: waiting for %s", _show(due), holder.describe())
@@ -296,96 +485,246 @@ def run_scheduled(
         if not locked:
             log.info("scheduled build due %s: not started, the service is stopping", _show(due))
             return None
-        with open_store(store_path) as store:
-            last_started = ledger.last_run_started(store)
-        if last_started is not None and last_started.astimezone(dt.UTC) >= due:
-            log.info(
-                "scheduled build due %s: skipped, already built at %s",
-                _show(due),
-                _show(last_started.astimezone(trigger.timezone)),
-            )
+        # Looked at again under the lease: a build recorded while we waited, or by the
+        # holder we took over from, is not built twice.
+        with open_store(where) as store:
+            built = _built_since(store, due)
+            half_sent = built is not None and _half_sent(store, due.date())
+            begun = clock() if clock else leases.database_now(store)
+        run = ScheduledRun(date=due.date(), due=due, now=begun, confirm=heartbeat.confirm)
+        if built is not None and (not half_sent or finish is None):
+            log.info("scheduled build due %s: skipped, %s", _show(due), built)
             return None
-        started = time.monotonic()
-        # Start time from the clock again: waiting for the lock may have taken a while.
-        begun = (clock or _utc_now)().astimezone(trigger.timezone)
-        try:
-            code = build(begun)
-        except DigestError as exc:
-            # Email down, a bad config: the one line the CLI would print, and the service goes on.
-            log.error("scheduled build due %s: exit code %d: %s", _show(due), exc.exit_code, exc)
-            return exc.exit_code
-        except Exception as exc:
-            log.error(
-                "scheduled build due %s: crashed: %s: %s", _show(due), type(exc).__name__, exc
-            )
-            log.debug("scheduled build crashed", exc_info=True)
-            return 1
-        log.log(
-            logging.INFO if code == 0 else logging.WARNING,
-            "scheduled build due %s: exit code %d after %.1f s",
-            _show(due),
-            code,
-            time.monotonic() - started,
+        if built is not None:
+            log.info("scheduled build due %s: %s; sending its email", _show(due), built)
+        return _timed_run(finish if built is not None and finish else build, run)
+
+
+def _timed_run(action: Callable[[ScheduledRun], int], run: ScheduledRun) -> int:
+    """Run `action`, logging one line with its exit code (a DigestError's, or 1 for a crash)."""
+    started = time.monotonic()
+    try:
+        code = action(run)
+    except DigestError as exc:
+        # Email down, a bad config: the one line the CLI would print, and the service goes on.
+        log.error("scheduled build due %s: exit code %d: %s", _show(run.due), exc.exit_code, exc)
+        return exc.exit_code
+    except Exception as exc:
+        log.error(
+            "scheduled build due %s: crashed: %s: %s", _show(run.due), type(exc).__name__, exc
         )
-        return code
+        log.debug("scheduled build crashed", exc_info=True)
+        return 1
+    log.log(
+        logging.INFO if code == 0 else logging.WARNING,
+        "scheduled build due %s: exit code %d after %.1f s",
+        _show(run.due),
+        code,
+        time.monotonic() - started,
+    )
+    return code
+
+
+def _built_since(store: Store, due: dt.datetime) -> str | None:
+    """'already built at …' if a build of `due`'s date started at or after `due`, else None."""
+    started = [r.started for r in ledger.runs_for(store, due.date()) if r.started >= due]
+    if not started:
+        return None
+    return f"already built at {_show(max(started).astimezone(due.tzinfo))}"
+
+
+def _half_sent(store: Store, date: dt.date) -> bool:
+    """Whether the email of `date` was begun and never confirmed (its sender died)."""
+    delivery = ledger.delivery_for(store, date)
+    return delivery is not None and delivery.state == "attempt"
+
+
+def _not_ours(claim: leases.Claim) -> str:
+    if claim.outcome == "served":
+        return f"already served by {claim.lease.holder}"
+    return f"{claim.lease.holder} holds it (lease for {claim.seconds_left():.0f} s more)"
+
+
+def _stopping(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
+
+
+def _let_go(
+    where: StoreLocation | Path, date: dt.date, holder: str, *, due: dt.datetime | None
+) -> None:
+    """Let go of the lease on `date`'s run serving `due`: finished if its build is recorded.
+
+    A build that failed before it was recorded (the store lost mid-build, a full disk, a bug)
+    is not finished: its lease is left to run out, and then any instance, this one included,
+    makes the run again, while `misfire_grace_hours` allows. `due=None`: the service is
+    stopping before the run started; the lease ends now, for another instance to take at once.
+    """
+    try:
+        with open_store(where) as store:
+            if due is None:
+                leases.abandon(store, date, holder=holder)
+            elif _built_since(store, due) is not None:
+                leases.release(store, date, holder=holder)
+            else:
+                log.warning(
+                    "scheduled build due %s: not recorded; any instance makes it again once"
+                    " its lease has run out",
+                    _show(due),
+                )
+    except (DigestError, SQLAlchemyError) as exc:
+        # The lease runs out by itself; whoever claims the date next finds the build recorded.
+        log.warning("lease on the run of %s: cannot let go of it (%s)", date, exc)
+
+
+@contextmanager
+def hold_run(
+    store_path: Path,
+    date: dt.date,
+    *,
+    seconds: float,
+    wait: float | None,
+    on_wait: Callable[[leases.Claim], None] | None = None,
+    store: StoreLocation | None = None,
+) -> Iterator[Heartbeat]:
+    """Hold the lease on `date` for a build started by hand (`digest build`), renewed meanwhile.
+
+    While another process holds it, waits (re-trying every second), telling `on_wait` once
+    whose it is; after `wait` seconds (None: no limit) BusyError names the holder. On leaving,
+    the run is marked finished.
+    """
+    holder = leases.new_holder()
+    where = store or store_path
+    deadline = None if wait is None else time.monotonic() + wait
+    told = False
+    while True:
+        with open_store(where) as opened:
+            claim = leases.claim(opened, date, holder=holder, due=None, seconds=seconds)
+        if claim.ours:
+            break
+        if not told and on_wait is not None:
+            on_wait(claim)
+        told = True
+        pause = 1.0
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise BusyError(
+                    f"gave up after {wait:g} s waiting for the build of {date}: {_not_ours(claim)}"
+                )
+            pause = min(pause, left)
+        time.sleep(pause)
+    if claim.outcome == "taken_over":
+        log.warning(
+            "the run of %s: taken over from %s, whose lease ran out", date, claim.previous_holder
+        )
+    with Heartbeat(where, date, holder=holder, seconds=seconds) as heartbeat:
+        try:
+            yield heartbeat
+        finally:
+            _release(where, date, holder)
+
+
+def _release(where: StoreLocation | Path, date: dt.date, holder: str) -> None:
+    try:
+        with open_store(where) as store:
+            leases.release(store, date, holder=holder)
+    except (DigestError, SQLAlchemyError) as exc:
+        log.warning("lease on the run of %s: cannot release it (%s)", date, exc)
 
 
 def run_service(
     config: Config,
-    build: Callable[[dt.datetime], int],
+    build: Callable[[ScheduledRun], int],
     *,
     store_path: Path,
+    store: StoreLocation | None = None,
     stop_event: threading.Event | None = None,
+    finish: Callable[[ScheduledRun], int] | None = None,
+    clock_offset: dt.timedelta = dt.timedelta(0),
 ) -> int:
     """Run `build` on the configured schedule until SIGTERM/SIGINT (or `stop_event`); returns 0.
 
-    `build` gets the time the run starts, aware, in the schedule's timezone, and returns an exit
-    code. A run missed within the grace period (machine off or asleep) is made once on start.
+    Two jobs call `run_scheduled`: the cron trigger, and a check every
+    `schedule.check_seconds` (the first at start) that catches up a run missed while the
+    service was down or asleep, or abandoned by another instance that died holding it.
+    `clock_offset` makes this process's clock wrong by that much (tests: a machine whose clock
+    is off fires at the wrong moment; every decision still follows the database's clock).
     """
-    trigger = parse_cron(config.schedule.cron, config.schedule.timezone)
-    grace = dt.timedelta(hours=config.schedule.misfire_grace_hours)
+    settings = config.schedule
+    trigger = parse_cron(settings.cron, settings.timezone)
+    grace = dt.timedelta(hours=settings.misfire_grace_hours)
     stop = stop_event or threading.Event()
+    holder = leases.new_holder()
     # apscheduler logs each job start and end at INFO; our one line per run says it all.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    one_at_a_time = threading.Lock()
 
-    def job() -> None:
-        run_scheduled(build, trigger=trigger, store_path=store_path, grace=grace, stop=stop)
-
-    now = _utc_now()
-    with open_store(store_path) as store:
-        missed = missed_run(
-            trigger, now=now, last_started=ledger.last_run_started(store), grace=grace
+    def job(fired: bool) -> None:
+        # The cron job waits for a check in progress; a check finding a run going on skips.
+        if not one_at_a_time.acquire(blocking=fired):
+            return
+        # The scheduled time this machine's clock woke us for (it may be off: see the trigger).
+        woken_for = (
+            previous_fire_time(trigger, _utc_now() + clock_offset, horizon=grace) if fired else None
         )
-    # The first run time is set here, from the same `now` as the catch-up check: left to
-    # apscheduler, it would be computed at start, and a scheduled time falling between the two
-    # moments (the store opening took a while) would be neither caught up nor run.
-    upcoming = next_fire_times(trigger, now - dt.timedelta(microseconds=1), 1)
-    first = now if missed is not None else (upcoming[0] if upcoming else None)
+        try:
+            run_scheduled(
+                build,
+                trigger=trigger,
+                store_path=store_path,
+                grace=grace,
+                stop=stop,
+                lease_seconds=settings.lease_seconds,
+                holder=holder,
+                finish=finish,
+                fired=fired,
+                woken_for=woken_for,
+                store=store,
+            )
+        except (DigestError, SQLAlchemyError) as exc:
+            # The store unreachable (a database restarting): the next check tries again.
+            log.error("scheduled build: cannot reach the store: %s", str(exc).splitlines()[0])
+        finally:
+            one_at_a_time.release()
+
+    fires = _SkewedTrigger(trigger, clock_offset) if clock_offset else trigger
+    now = _utc_now()
+    upcoming = fires.get_next_fire_time(None, now)
     scheduler = BackgroundScheduler(timezone=trigger.timezone)
     scheduler.add_job(
         job,
-        trigger=trigger,
+        trigger=fires,
+        args=(True,),
         id="build",
         misfire_grace_time=int(grace.total_seconds()),
         coalesce=True,
         max_instances=1,
-        next_run_time=first,
+        next_run_time=upcoming,
+    )
+    scheduler.add_job(
+        job,
+        trigger=IntervalTrigger(seconds=settings.check_seconds, timezone=trigger.timezone),
+        args=(False,),
+        id="check",
+        coalesce=True,
+        # While one check builds, the next ones return at once (the lock above); without room
+        # for them apscheduler would log a warning every check_seconds.
+        max_instances=3,
+        next_run_time=now,  # at start: a run missed while the service was down is caught up
     )
     log.info(
         "schedule %r in %s; next build at %s",
-        config.schedule.cron,
-        config.schedule.timezone,
-        _show(upcoming[0]) if upcoming else "never",
+        settings.cron,
+        settings.timezone,
+        _show(upcoming.astimezone(trigger.timezone)) if upcoming else "never",
     )
-    if missed is not None:
-        log.info("catching up the build missed at %s", _show(missed.astimezone(trigger.timezone)))
     signalled = _StopOnSignal(stop)
     scheduler.start()
     # Between builds the feeds that are due are fetched. Imported here: `digest check` reads
     # this module for the cron syntax and must not load the feed fetcher.
     from digest.refresh import start_refresher  # noqa: PLC0415
 
-    refresher = start_refresher(config, store_path, stop)
+    refresher = start_refresher(config, store or store_path, stop)
     try:
         last_wake = time.monotonic()
         while not stop.wait(POLL_SECONDS):
@@ -400,6 +739,23 @@ def run_service(
         signalled.restore()
     log.info("schedule stopped")
     return 0
+
+
+class _SkewedTrigger(BaseTrigger):  # type: ignore[misc]  # apscheduler has no type hints
+    """`trigger` as seen by a machine whose clock is `offset` ahead: it fires `offset` early."""
+
+    def __init__(self, trigger: CronTrigger, offset: dt.timedelta) -> None:
+        self._trigger = trigger
+        self._offset = offset
+
+    def get_next_fire_time(
+        self, previous_fire_time: dt.datetime | None, now: dt.datetime
+    ) -> dt.datetime | None:
+        previous = None if previous_fire_time is None else previous_fire_time + self._offset
+        upcoming: dt.datetime | None = self._trigger.get_next_fire_time(
+            previous, now + self._offset
+        )
+        return None if upcoming is None else upcoming - self._offset
 
 
 class _StopOnSignal:

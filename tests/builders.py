@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from digest.model import Article, Briefing, Published, SourceReport, Story, SummarySentence
+from digest.store import StoreLocation
 
 
 def make_article(
@@ -54,3 +55,10 @@ def make_briefing(
         stories=stories,
         sources=sources,
     )
+
+
+def store_yaml(target: StoreLocation) -> str:
+    """The config's `store:` section for `target`: a SQLite file's path or a PostgreSQL URL."""
+    if target.url is not None:
+        return f"store:\n  url: {target.url}\n"
+    return f"store:\n  path: {target.path}\n"

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from digest.store import StoreLocation
+from tests.postgres import postgres_server, postgres_url  # noqa: F401 -- fixtures for every file
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 
@@ -17,6 +20,17 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> StoreLocation:
+    """Where a store test's store is: a SQLite file, then a fresh PostgreSQL database.
+
+    The store's tests take this fixture to run on both (tests/postgres.py starts the server).
+    """
+    if request.param == "sqlite":
+        return StoreLocation(path=tmp_path / "store.sqlite3")
+    return StoreLocation(url=request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture(autouse=True)

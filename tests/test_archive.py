@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from digest.archive import read_entries, write_archive
 from digest.model import Briefing
@@ -100,3 +101,70 @@ def test_archive_templates_are_overridable(tmp_path: Path) -> None:
     write_archive(out, now=NOW, title="Mine & co", environment=make_environment(templates))
     assert (out / "index.html").read_text(encoding="utf-8") == "1 <Mine &amp; co>"
     assert feedparser.parse(str(out / "feed.xml")).feed.title == "Mine & co"
+
+
+class Kept:
+    """Briefings from somewhere other than the folder (the store's, in a build)."""
+
+    def __init__(self, records: dict[dt.date, str | None]) -> None:
+        self.records = records
+
+    def dates(self) -> list[dt.date]:
+        return list(self.records)
+
+    def record(self, date: dt.date) -> str | None:
+        return self.records[date]
+
+    def where(self, date: dt.date) -> str:
+        return f"kept {date}"
+
+
+def test_other_sources_are_listed_with_the_folder_and_come_first(tmp_path: Path) -> None:
+    build(tmp_path, 1, headline="In the folder")
+    build(tmp_path, 2, headline="Folder copy of day 2")
+    elsewhere = make_briefing(
+        make_story(make_article(outlet="One"), headline="Kept copy of day 2"),
+        date=dt.date(2022, 2, 2),
+    )
+    day_3 = make_briefing(
+        make_story(make_article(outlet="One"), headline="Built elsewhere"), date=dt.date(2022, 2, 3)
+    )
+    kept = Kept(
+        {
+            dt.date(2022, 2, 2): render_briefing(elsewhere).json,
+            dt.date(2022, 2, 3): render_briefing(day_3).json,
+        }
+    )
+    entries = read_entries(kept, tmp_path)
+    assert [(e.date.day, e.headlines) for e in entries] == [
+        (3, ("Built elsewhere",)),
+        (2, ("Kept copy of day 2",)),
+        (1, ("In the folder",)),
+    ]
+    write_archive(tmp_path, now=NOW, sources=[kept])
+    feed = feedparser.parse(str(tmp_path / "feed.xml"))
+    assert [e.link for e in feed.entries] == [
+        "2022-02-03.html",
+        "2022-02-02.html",
+        "2022-02-01.html",
+    ]
+
+
+def test_a_broken_record_elsewhere_is_named_and_listed_by_date(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    (entry,) = read_entries(Kept({dt.date(2022, 2, 1): "{not json"}))
+    assert (entry.date, entry.stories) == (dt.date(2022, 2, 1), None)
+    assert "kept 2022-02-01: unreadable archive record" in caplog.text
+
+
+def test_only_a_changed_index_or_feed_is_rewritten(tmp_path: Path) -> None:
+    build(tmp_path, 1)
+    before = {n: (tmp_path / n).stat().st_ino for n in ("index.html", "feed.xml")}
+    assert write_archive(tmp_path, now=NOW) == ()
+    assert {n: (tmp_path / n).stat().st_ino for n in ("index.html", "feed.xml")} == before
+    build(tmp_path, 2)
+    assert write_archive(tmp_path, now=NOW) == ()  # build() wrote them already
+    (tmp_path / "index.html").write_text("stale", encoding="utf-8")
+    assert write_archive(tmp_path, now=NOW) == (tmp_path / "index.html",)
+    assert "2 briefings" in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from digest.config import Config, EmailConfig, load_config
 from digest.errors import ConfigError
 from digest.model import Briefing
 from digest.render import make_environment, render_briefing
+from digest.store import StoreLocation, open_store
+from digest.store._database import HEAD
 from tests import test_mail
 from tests.golden import run_digest
 from tests.test_mail import PASSWORD, PW_VAR, USER, Server, Tls
@@ -331,6 +334,56 @@ def test_digest_check_smtp_against_a_real_server(tmp_path: Path, smtp_server: Se
     assert result.returncode == 0, result.stderr
     assert f"email to 1 recipient via 127.0.0.1:{smtp_server.port}" in result.stdout
     assert smtp_server.inbox.envelopes == []
+
+
+def test_the_store_password_variable_must_be_set_when_building(tmp_path: Path) -> None:
+    store = "store:\n  url: postgresql://digest@db.example/digest\n  password_env: DIGEST_DB_PW\n"
+    config = make_config(tmp_path, store)
+    assert problems(config, sending=False) == []
+    assert problems(config, sending=True) == [
+        Problem("store.password_env", "environment variable DIGEST_DB_PW is not set")
+    ]
+    assert check_config(config, env={"DIGEST_DB_PW": "x"}, sending=True) == []
+
+
+def test_digest_check_store_reads_the_version_of_a_postgresql_store(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    make_config(tmp_path, f"store:\n  url: {postgres_url}\n")
+    fresh = run_digest("check", "--store", cwd=tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+    ok, standing = fresh.stdout.splitlines()
+    assert f", store {postgres_url}, " in ok
+    assert standing.startswith(f"store {postgres_url}: PostgreSQL ")
+    assert standing.endswith(", no tables yet: the first build makes them")
+
+    with open_store(StoreLocation(url=postgres_url)):  # as the first build does
+        pass
+    again = run_digest("check", "--store", cwd=tmp_path)
+    assert again.stdout.splitlines()[1].endswith(f", schema {HEAD}, up to date")
+
+
+def test_digest_check_store_names_a_server_that_does_not_answer(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://digest@127.0.0.1:{port}/digest"
+    make_config(tmp_path, f"store:\n  url: {url}\n")
+    assert run_digest("check", cwd=tmp_path).returncode == 0  # no connection without --store
+    result = run_digest("check", "--store", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"digest: error: config.yaml: store.url: store {url}: cannot reach the PostgreSQL server"
+    )
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_digest_check_store_on_a_sqlite_store(tmp_path: Path) -> None:
+    make_config(tmp_path, "store:\n  path: s.sqlite3\n")
+    result = run_digest("check", "--store", cwd=tmp_path)
+    assert result.stdout.splitlines()[1] == (
+        f"store {tmp_path / 's.sqlite3'}: no store file yet: the first build makes it"
+    )
 
 
 @pytest.mark.parametrize(

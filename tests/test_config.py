@@ -55,6 +55,15 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path) -> Non
         ("output:\n  base_url: example.org/news\n", "output.base_url: Value error, expected an"),
         ("sources:\n  max_file_bytes: 0\n", "sources.max_file_bytes"),
         ("email:\n  skip_empty: sometimes\n", "email.skip_empty"),
+        ("store:\n  url: mysql://db/digest\n", "store.url: Value error, expected a PostgreSQL"),
+        ("store:\n  url: postgresql://me:pw@db/digest\n", "store.url: Value error, holds a pass"),
+        ("store:\n  url: postgresql://db:port/digest\n", "store.url: Value error, Port could"),
+        ("store:\n  url: postgresql://me@db:5432/\n", "store.url: Value error, names no data"),
+        (
+            "store:\n  path: s.sqlite3\n  url: postgresql://me@db/digest\n",
+            "store: store.path and store.url are both set",
+        ),
+        ("store:\n  password_env: PW\n", "store: store.password_env is set but store.url is not"),
     ],
 )
 def test_invalid_config_names_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
@@ -171,3 +180,28 @@ def test_a_config_found_in_the_user_folder_resolves_paths_there(places: tuple[Pa
     assert found is not None
     config = load_config(found)
     assert config.resolve(config.output.dir) == user.parent / "out"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://digest@db.example:5432/digest",
+        "postgres://digest@db.example/digest",
+        "postgresql+psycopg://digest@/digest?host=/run/postgresql",
+    ],
+)
+def test_a_postgresql_url_is_the_store_and_its_password_comes_from_the_environment(
+    tmp_path: Path, url: str
+) -> None:
+    path = write_config(tmp_path, f"store:\n  url: {url}\n  password_env: DIGEST_DB_PW\n")
+    target = load_config(path).store_target({"DIGEST_DB_PW": "s3cret"})
+    assert (target.url, target.password, target.path) == (url, "s3cret", None)
+    assert "s3cret" not in repr(target)
+    assert str(target) == url
+
+
+def test_the_default_store_is_the_sqlite_file_beside_the_config(tmp_path: Path) -> None:
+    target = load_config(write_config(tmp_path, "store:\n  path: state/s.sqlite3\n")).store_target(
+        {}
+    )
+    assert (target.path, target.url) == (tmp_path / "state" / "s.sqlite3", None)

@@ -1,4 +1,7 @@
-"""The seen store (dedupe across feeds and runs, new since the last build) and feed health."""
+"""The seen store (dedupe across feeds and runs, new since the last build) and feed health.
+
+Every test taking `store` or `store_target` runs on SQLite and on PostgreSQL (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from digest.feeds import feed_health, remember, remember_and_select_new, select_new
 from digest.identity import document_keys
 from digest.model import Published, RawDocument
-from digest.store import Store, open_store
+from digest.store import Store, StoreLocation, open_store
 from digest.store import feeds as feed_store
 from digest.store.seen import forget_texts, is_known
 
@@ -24,8 +26,8 @@ BODY = "The city council approved the new budget for the coming year on Monday e
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    with open_store(":memory:") as opened:
+def store(store_target: StoreLocation) -> Iterator[Store]:
+    with open_store(store_target) as opened:
         yield opened
 
 
@@ -158,11 +160,10 @@ def test_old_texts_are_forgotten_but_their_keys_kept(store: Store) -> None:
     assert is_known(store, doc(1))
 
 
-def test_the_store_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "state" / "digest.sqlite3"
-    with open_store(path) as first:
+def test_the_store_survives_reopening(store_target: StoreLocation) -> None:
+    with open_store(store_target) as first:
         build(first, [doc(1)], NOW, None)
-    with open_store(path) as second:
+    with open_store(store_target) as second:
         assert build(second, [doc(1), doc(2)], NOW + DAY, NOW) == (doc(2),)
 
 

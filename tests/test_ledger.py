@@ -1,4 +1,7 @@
-"""The run ledger: builds, the once-only delivery state machine, and what later runs ask of it."""
+"""The run ledger: builds, the once-only delivery state machine, and what later runs ask of it.
+
+Every test taking `store` or `store_target` runs on SQLite and on PostgreSQL (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ import pytest
 
 from digest.config import load_config
 from digest.pipeline import build
-from digest.store import Store, ledger, open_store
+from digest.store import Store, StoreLocation, ledger, open_store
+from tests.builders import store_yaml
 
 DAY = dt.date(2026, 3, 29)
 T0 = dt.datetime(2026, 3, 29, 5, 0, tzinfo=dt.UTC)
@@ -21,8 +25,8 @@ def at(minutes: int) -> dt.datetime:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "store.sqlite3") as opened:
+def store(store_target: StoreLocation) -> Iterator[Store]:
+    with open_store(store_target) as opened:
         yield opened
 
 
@@ -126,12 +130,11 @@ def test_a_note_lands_on_the_latest_run_of_the_date(store: Store) -> None:
     assert [r.delivery for r in ledger.runs_for(store, DAY)] == [None, "skipped"]
 
 
-def test_the_ledger_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite3"
-    with open_store(path) as first:
+def test_the_ledger_survives_reopening(store_target: StoreLocation) -> None:
+    with open_store(store_target) as first:
         attempt(first)
         ledger.record_delivery(first, DAY, ok=True, error=None, now=at(2))
-    with open_store(path) as second:
+    with open_store(store_target) as second:
         assert ledger.was_delivered(second, DAY)
 
 
@@ -146,7 +149,9 @@ def test_last_successful_build_before_a_date_ignores_that_dates_own_builds(store
     assert ledger.last_successful_build(store) == at(6)
 
 
-def test_a_builds_times_in_the_ledger_come_from_the_builds_clock(tmp_path: Path) -> None:
+def test_a_builds_times_in_the_ledger_come_from_the_builds_clock(
+    tmp_path: Path, store_target: StoreLocation
+) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.md").write_text(
         "---\ntitle: Harbour reopens after storm\npublished: 2022-02-01\n---\n"
@@ -154,12 +159,12 @@ def test_a_builds_times_in_the_ledger_come_from_the_builds_clock(tmp_path: Path)
         encoding="utf-8",
     )
     (tmp_path / "config.yaml").write_text(
-        "sources:\n  files: [in]\noutput:\n  dir: out\nstore:\n  path: s.sqlite3\n",
+        "sources:\n  files: [in]\noutput:\n  dir: out\n" + store_yaml(store_target),
         encoding="utf-8",
     )
     now = dt.datetime(2022, 2, 1, 7, tzinfo=dt.UTC)  # a clock far from the wall clock
     build(load_config(tmp_path / "config.yaml"), date=now.date(), now=now, send_email=False)
-    with open_store(tmp_path / "s.sqlite3") as store:
+    with open_store(store_target) as store:
         (run,) = ledger.runs_for(store, now.date())
         assert run.started == now
         assert now <= run.finished < now + dt.timedelta(minutes=10)

@@ -51,3 +51,30 @@ def test_map_batches_covers_every_item_once_in_order() -> None:
 @pytest.mark.usefixtures("two_cores")
 def test_map_batches_below_the_minimum_is_one_batch() -> None:
     assert parallel.map_batches(list, [1, 2, 3], minimum=10) == [[1, 2, 3]]
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_batches_meanwhile_gives_map_batches_results_after_other_work() -> None:
+    items = list(range(1, 101))
+    with parallel.batches_meanwhile(total, items, minimum=10) as results:
+        meanwhile = square(12)  # this process's own work while the pool runs
+        found = results()
+    assert meanwhile == 144
+    assert len(found) == 8
+    assert found == parallel.map_batches(total, items, minimum=10)
+    assert sum(found) == 5050
+
+
+def test_batches_meanwhile_below_the_minimum_is_one_batch() -> None:
+    with parallel.batches_meanwhile(list, [1, 2, 3], minimum=10) as results:
+        assert results() == [[1, 2, 3]]
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_map_in_threads_keeps_order() -> None:
+    assert parallel.map_in_threads(square, range(50)) == [n * n for n in range(50)]
+
+
+def test_map_in_threads_on_one_core_runs_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert parallel.map_in_threads(square, iter([3, 4])) == [9, 16]

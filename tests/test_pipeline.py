@@ -140,6 +140,7 @@ def test_build_logs_how_long_each_stage_took(
         "compose",
         "render and write",
         "keep stories",
+        "archive",
     ]
     assert all(float(seconds.removesuffix(" s")) >= 0 for _stage, seconds in stages)
 

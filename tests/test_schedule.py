@@ -23,6 +23,7 @@ from digest.config import Config, ScheduleConfig
 from digest.errors import BusyError, ConfigError, DeliveryError
 from digest.schedule import (
     LockHolder,
+    ScheduledRun,
     build_lock,
     crontab_weekdays,
     lock_path,
@@ -33,7 +34,7 @@ from digest.schedule import (
     run_scheduled,
     run_service,
 )
-from digest.store import ledger, open_store
+from digest.store import StoreLocation, ledger, open_store
 
 UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -44,7 +45,7 @@ def utc(*parts: int) -> dt.datetime:
     return dt.datetime(*parts, tzinfo=UTC)
 
 
-def record_run(store_path: Path, started: dt.datetime) -> None:
+def record_run(store_path: Path | StoreLocation, started: dt.datetime) -> None:
     with open_store(store_path) as store:
         ledger.record_build(
             store, date=started.date(), started=started, finished=started, status="ok", outputs=[]
@@ -265,8 +266,9 @@ def test_a_scheduled_run_builds_and_logs_one_line(
     trigger = parse_cron("0 7 * * *", "Europe/Berlin")
     seen: list[dt.datetime] = []
 
-    def build(now: dt.datetime) -> int:
-        seen.append(now)
+    def build(run: ScheduledRun) -> int:
+        seen.append(run.now)
+        record_run(store_path, run.now)  # as a real build does
         return 0
 
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
@@ -292,7 +294,7 @@ def test_a_scheduled_run_waiting_for_the_lock_logs_whose_build_it_waits_for(
     with build_lock(store_path), caplog.at_level(logging.INFO, logger="digest.schedule"):
         threading.Timer(0.5, stop.set).start()
         code = run_scheduled(
-            lambda now: pytest.fail("built while another build held the lock"),
+            lambda run: pytest.fail("built while another build held the lock"),
             trigger=parse_cron("0 7 * * *", "Europe/Berlin"),
             store_path=store_path,
             grace=GRACE,
@@ -308,14 +310,17 @@ def test_a_scheduled_run_waiting_for_the_lock_logs_whose_build_it_waits_for(
     assert "not started, the service is stopping" in lines[1]
 
 
-def test_a_run_whose_time_another_process_served_is_skipped(tmp_path: Path) -> None:
-    store_path = tmp_path / "store.sqlite3"
-    record_run(store_path, utc(2026, 11, 25, 6, 0, 0, 500))  # the other service, just before us
+def test_a_run_whose_time_another_process_served_is_skipped(
+    tmp_path: Path, store_target: StoreLocation
+) -> None:
+    # On PostgreSQL the other service may be on another machine: only the store is shared.
+    record_run(store_target, utc(2026, 11, 25, 6, 0, 0, 500))  # the other one, just before us
     calls: list[dt.datetime] = []
     code = run_scheduled(
-        lambda now: calls.append(now) or 0,
+        lambda run: calls.append(run.now) or 0,
         trigger=parse_cron("0 7 * * *", "Europe/Berlin"),
-        store_path=store_path,
+        store_path=tmp_path / "this-machine" / "store.sqlite3",
+        store=store_target,
         grace=GRACE,
         clock=lambda: utc(2026, 11, 25, 6, 0, 2),
     )
@@ -334,7 +339,7 @@ def test_a_run_whose_time_another_process_served_is_skipped(tmp_path: Path) -> N
 def test_a_failing_build_logs_one_line_with_its_exit_code(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, error: Exception, code: int, line: str
 ) -> None:
-    def build(now: dt.datetime) -> int:
+    def build(run: ScheduledRun) -> int:
         raise error
 
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
@@ -346,9 +351,14 @@ def test_a_failing_build_logs_one_line_with_its_exit_code(
             clock=lambda: utc(2026, 11, 25, 7, 1),
         )
     assert result == code
-    [logged] = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
+    [logged, retry] = [r.getMessage() for r in caplog.records if r.name == "digest.schedule"]
     assert logged.startswith("scheduled build due 2026-11-25 07:00:00 UTC: ")
     assert line in logged
+    # Nothing was recorded: the run is made again when its lease runs out (tests/test_leases.py).
+    assert retry == (
+        "scheduled build due 2026-11-25 07:00:00 UTC: not recorded; any instance makes it"
+        " again once its lease has run out"
+    )
 
 
 # --- the service -------------------------------------------------------------------------
@@ -372,9 +382,9 @@ class Service:
     exit_codes: list[int] = field(default_factory=list)
 
     def start(self, config: Config) -> threading.Thread:
-        def build(now: dt.datetime) -> int:
-            self.builds.append(now)
-            record_run(self.store_path, now)
+        def build(run: ScheduledRun) -> int:
+            self.builds.append(run.now)
+            record_run(self.store_path, run.now)
             return 0
 
         def serve() -> None:
@@ -442,8 +452,8 @@ from digest.config import Config, ScheduleConfig
 from digest.schedule import run_service
 
 marker = Path(sys.argv[2])
-def build(now):
-    marker.write_text(now.isoformat())
+def build(run):
+    marker.write_text(run.now.isoformat())
     return 0
 config = Config(schedule=ScheduleConfig(cron=sys.argv[3], timezone="UTC"))
 print("started", flush=True)

@@ -1,15 +1,20 @@
 """Opening a store: its schema and version, upgrades that keep everything, errors a user can act on.
 
 The 28295c3 store is tests/fixtures/store/store-28295c3.sqlite3 (its README says how it was made).
+Tests taking `store_target` run on SQLite and on PostgreSQL; those under "PostgreSQL" run on
+the server tests/postgres.py starts; the rest are about SQLite files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,14 +24,16 @@ from digest import pipeline
 from digest.config import load_config
 from digest.errors import DigestError
 from digest.model import RawDocument
-from digest.store import _database, ledger, open_store, seen
+from digest.store import StoreLocation, _database, ledger, open_store, seen
 from digest.store.feeds import all_feed_states
 from digest.store.stories import load_history
 from tests.golden import run_digest
+from tests.postgres import SECRET_PASSWORD, PostgresServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "store"
 OLD_STORE = FIXTURES / "store-28295c3.sqlite3"
 CHECK = re.compile(r"CHECK \((\w+ IN \([^)]*\))\)")
+T = dt.datetime(2026, 12, 1, 7, tzinfo=dt.UTC)
 
 
 def old_store(tmp_path: Path) -> Path:
@@ -74,10 +81,11 @@ def version(path: Path) -> str | None:
 # --- Schema and versions ---
 
 
-def test_a_new_store_has_the_schema_28295c3_wrote_upgraded(tmp_path: Path) -> None:
+def test_a_new_store_has_the_schema_28295c3_wrote(tmp_path: Path) -> None:
     with open_store(tmp_path / "new.sqlite3"):
         pass
-    assert set(schema(OLD_STORE)) == {
+    expected = schema(OLD_STORE)
+    assert set(expected) == {
         "deliveries",
         "feed_state",
         "runs",
@@ -85,32 +93,37 @@ def test_a_new_store_has_the_schema_28295c3_wrote_upgraded(tmp_path: Path) -> No
         "seen_keys",
         "stories",
     }
-    # The later revisions add to it: a new store is the 28295c3 store, upgraded.
-    upgraded = old_store(tmp_path)
-    with open_store(upgraded):
-        pass
-    assert set(schema(tmp_path / "new.sqlite3")) >= set(schema(OLD_STORE))
-    assert schema(tmp_path / "new.sqlite3") == schema(upgraded)
+    made = schema(tmp_path / "new.sqlite3")
+    # Revision 0004 adds columns (and an index) to feed_state; the other tables are 28295c3's.
+    assert {n: made[n] for n in expected if n != "feed_state"} == {
+        n: v for n, v in expected.items() if n != "feed_state"
+    }
+    old_columns = expected["feed_state"]["columns"]  # type: ignore[index]
+    assert made["feed_state"]["columns"][: len(old_columns)] == old_columns  # type: ignore[index]
+    # Tables the revisions after 0001 add.
+    assert set(made) - set(expected) == {"briefing_outputs", "run_leases", "refreshed_items"}
     assert version(tmp_path / "new.sqlite3") == _database.HEAD
 
 
-def test_the_modules_tables_are_what_the_migrations_make(tmp_path: Path) -> None:
+def test_the_modules_tables_are_what_the_migrations_make(store_target: StoreLocation) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from digest.store import _tables  # noqa: F401 -- every module's tables
     from digest.store._schema import METADATA
 
-    with open_store(tmp_path / "s.sqlite3") as store:
+    with open_store(store_target) as store:
         differences = compare_metadata(MigrationContext.configure(store.connection), METADATA)
-    # seen_items.id says NOT NULL in the module only (SQLite's rowid is never NULL anyway).
+    # Primary keys' NULL: seen_items.id says NOT NULL in the module only (SQLite's rowid is
+    # never NULL anyway); PostgreSQL makes every primary key NOT NULL, where the tables of
+    # 28295c3 (and the modules) do not say so. No store holds a NULL key either way.
     differences = [
         d
         for d in differences
         if not (
             isinstance(d, list)
             and d[0][0] == "modify_nullable"
-            and d[0][2:4] == ("seen_items", "id")
+            and METADATA.tables[d[0][2]].c[d[0][3]].primary_key
         )
     ]
     assert differences == []
@@ -229,7 +242,7 @@ NEXT_REVISION = """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "9001"
+revision = "9000"
 down_revision = "{head}"
 
 
@@ -240,26 +253,30 @@ def upgrade() -> None:
 """
 
 
-def test_an_older_store_is_copied_then_migrated_in_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A release with a second revision: the package's migrations plus one adding a column.
-    migrations = tmp_path / "migrations"
+def with_next_revision(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """A release with a newer revision: the package's migrations plus one adding a column."""
+    migrations = folder / "migrations"
     shutil.copytree(_database.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "9001_runs_note.py").write_text(
+    (migrations / "versions" / "9000_runs_note.py").write_text(
         NEXT_REVISION.format(head=_database.HEAD), encoding="utf-8"
     )
     monkeypatch.setattr(_database, "MIGRATIONS", migrations)
-    monkeypatch.setattr(_database, "HEAD", "9001")
+    monkeypatch.setattr(_database, "HEAD", "9000")
+
+
+def test_an_older_store_is_copied_then_migrated_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_next_revision(monkeypatch, tmp_path)
     (tmp_path / "old").mkdir()
     path = old_store(tmp_path / "old")
 
     with open_store(path) as store:
         notes = store.connection.execute(sa.text("SELECT id, note FROM runs ORDER BY id")).all()
         runs = ledger.runs_for(store, dt.date(2026, 12, 1))
-    assert [tuple(n) for n in notes] == [(1, "migrated"), (2, "migrated")]  # 0001, ..., 9001
+    assert [tuple(n) for n in notes] == [(1, "migrated"), (2, "migrated")]  # 0001, ..., 9000
     assert [r.delivery for r in runs] == ["sent"]
-    assert version(path) == "9001"
+    assert version(path) == "9000"
     assert _database.backups(path) == [path.with_name("digest.sqlite3.bak-0001")]
     assert version(path.with_name("digest.sqlite3.bak-0001")) is None
 
@@ -396,3 +413,269 @@ def test_the_command_line_says_what_is_wrong_with_the_store(
     assert expected.format(store=tmp_path / store_path, tmp=tmp_path) in done.stderr
     assert len(done.stderr.splitlines()) == 1
     assert not list(tmp_path.glob("out/*"))
+
+
+# --- PostgreSQL ---
+
+
+def pg_version(url: str) -> str | None:
+    engine = sa.create_engine(_database.server_url(StoreLocation(url=url)))
+    try:
+        with engine.connect() as db:
+            return db.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()
+
+
+def pg_execute(url: str, statement: str) -> list[tuple[object, ...]]:
+    engine = sa.create_engine(_database.server_url(StoreLocation(url=url)))
+    try:
+        with engine.begin() as db:
+            result = db.execute(sa.text(statement))
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres", "postgresql+psycopg"])
+def test_a_postgresql_url_reaches_psycopg_with_the_password_from_the_environment(
+    scheme: str,
+) -> None:
+    secret = "pw"  # noqa: S105 -- what the variable store.password_env names would hold
+    location = StoreLocation(
+        url=f"{scheme}://digest@:5433/news?host=/run/postgresql", password=secret
+    )
+    url = _database.server_url(location)
+    assert (url.drivername, url.username, url.password) == ("postgresql+psycopg", "digest", "pw")
+    assert (url.port, url.database, dict(url.query)) == (5433, "news", {"host": "/run/postgresql"})
+    assert "pw" not in f"{location} {location!r}"
+
+
+def test_a_new_postgresql_store_has_every_table_at_head(postgres_url: str) -> None:
+    with open_store(StoreLocation(url=postgres_url)) as store:
+        tables = set(sa.inspect(store.connection).get_table_names())
+    assert tables == set(schema(OLD_STORE)) | {
+        "alembic_version",
+        "briefing_outputs",
+        "run_leases",
+        "refreshed_items",
+    }
+    assert pg_version(postgres_url) == _database.HEAD
+    # Every text column compares by bytes, as SQLite's do (times are ISO 8601 text).
+    collations = pg_execute(
+        postgres_url,
+        "SELECT DISTINCT collation_name FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND data_type = 'text' AND table_name <> 'alembic_version'",
+    )
+    assert collations == [("C",)]
+
+
+def test_postgresql_sorts_text_as_sqlite_does(store_target: StoreLocation) -> None:
+    # Under a language's collation "a-b" and "a_c" and "B" sort otherwise than by bytes.
+    words = ["b", "B", "a-b", "a_c", "ab", "Ä", "a b", "10", "9"]
+    with open_store(store_target) as store, store.transaction() as db:
+        db.execute(
+            ledger.DELIVERIES.insert(),
+            [
+                {"date": w, "state": "sent", "message_id": "m", "subject": "s"}
+                | {"text_body": "", "html_body": "", "attempts": 1, "updated": "u"}
+                for w in words
+            ],
+        )
+        stored = db.execute(
+            sa.select(ledger.DELIVERIES.c.date).order_by(ledger.DELIVERIES.c.date)
+        ).scalars()
+        assert list(stored) == sorted(words, key=lambda w: w.encode())
+
+
+def test_a_postgresql_store_opens_through_a_unix_socket(
+    postgres_server: PostgresServer, postgres_url: str
+) -> None:
+    database = postgres_url.rsplit("/", 1)[1]
+    with open_store(StoreLocation(url=postgres_server.socket_url(database))) as store:
+        ledger.record_build(
+            store, date=dt.date(2026, 12, 1), started=T, finished=T, status="ok", outputs=[]
+        )
+    with open_store(StoreLocation(url=postgres_url)) as store:
+        assert [r.date for r in ledger.recent_runs(store, 5)] == [dt.date(2026, 12, 1)]
+
+
+def test_a_postgresql_store_from_a_newer_release_is_refused_and_left_alone(
+    postgres_url: str,
+) -> None:
+    with open_store(StoreLocation(url=postgres_url)):
+        pass
+    pg_execute(postgres_url, "UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(DigestError) as caught, open_store(StoreLocation(url=postgres_url)):
+        pass
+    message = str(caught.value)
+    assert message.startswith(f"store {postgres_url} has schema version 9999, newer")
+    assert "store.url" in message
+    assert "never migrated down" in message
+    assert pg_version(postgres_url) == "9999"
+
+
+def test_an_older_postgresql_store_is_migrated_in_order_without_a_copy(
+    postgres_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with open_store(StoreLocation(url=postgres_url)) as store:
+        ledger.record_build(
+            store, date=dt.date(2026, 12, 1), started=T, finished=T, status="ok", outputs=[]
+        )
+    made_at = _database.HEAD
+    with_next_revision(monkeypatch, tmp_path)
+
+    with (
+        caplog.at_level("WARNING", logger="digest.store"),
+        open_store(StoreLocation(url=postgres_url)) as store,
+    ):
+        notes = store.connection.execute(sa.text("SELECT id, note FROM runs")).all()
+    assert [tuple(n) for n in notes] == [(1, "migrated")]
+    assert pg_version(postgres_url) == "9000"
+    assert f"schema {made_at} -> 9000" in caplog.text
+    assert "pg_dump" in caplog.text
+
+
+def test_instances_opening_a_new_postgresql_store_together_make_it_once(postgres_url: str) -> None:
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            with open_store(StoreLocation(url=postgres_url)) as store:
+                ledger.recent_runs(store, 1)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert pg_execute(postgres_url, "SELECT version_num FROM alembic_version") == [
+        (_database.HEAD,)
+    ]
+
+
+def test_a_password_from_the_environment_logs_in(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    database = postgres_server.create_database(owner="secret")
+    url = postgres_server.url(database, user="secret")
+    (tmp_path / "config.yaml").write_text(
+        f"store:\n  url: {url}\n  password_env: DIGEST_DB_PASSWORD\n", encoding="utf-8"
+    )
+    config = load_config(tmp_path / "config.yaml")
+    with open_store(config.store_target({"DIGEST_DB_PASSWORD": SECRET_PASSWORD})) as store:
+        assert ledger.recent_runs(store, 1) == []
+
+    with pytest.raises(DigestError) as caught:
+        config.store_target({})
+    assert str(caught.value) == (
+        "store.password_env: environment variable DIGEST_DB_PASSWORD is not set"
+        f" (it holds the password of {url})"
+    )
+    wrong = config.store_target({"DIGEST_DB_PASSWORD": "hunter2"})
+    with pytest.raises(DigestError) as caught, open_store(wrong):
+        pass
+    message = str(caught.value)
+    assert message.startswith(f"store {url}: the server refused the login (")
+    assert "password authentication failed" in message
+    assert "store.password_env" in message
+    assert "hunter2" not in message
+    assert "\n" not in message
+
+
+def test_a_server_that_is_not_there_is_one_line_naming_the_url(
+    postgres_server: PostgresServer,
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://digest@127.0.0.1:{port}/digest"
+    with pytest.raises(DigestError) as caught, open_store(StoreLocation(url=url)):
+        pass
+    message = str(caught.value)
+    assert message.startswith(f"store {url}: cannot reach the PostgreSQL server (")
+    assert "Connection refused" in message
+    assert "start it, or fix the host and port in store.url" in message
+    assert "\n" not in message
+
+
+def test_a_database_that_does_not_exist_says_how_to_make_it(
+    postgres_server: PostgresServer,
+) -> None:
+    url = postgres_server.url("no_such_database", user="digest")
+    with pytest.raises(DigestError) as caught, open_store(StoreLocation(url=url)):
+        pass
+    message = str(caught.value)
+    assert message.startswith(f"store {url}: the database does not exist (")
+    assert "createdb" in message
+    assert "\n" not in message
+
+
+def test_a_database_the_user_may_not_change_says_to_make_it_the_owner(
+    postgres_server: PostgresServer,
+) -> None:
+    database = postgres_server.create_database(owner="postgres")
+    url = postgres_server.url(database, user="digest")
+    with pytest.raises(DigestError) as caught, open_store(StoreLocation(url=url)):
+        pass
+    message = str(caught.value)
+    assert message.startswith(f"store {url}: the user in store.url may not make or change")
+    assert "permission denied for schema public" in message
+    assert "OWNER TO" in message
+
+
+def test_a_server_restarted_while_the_store_is_open_is_one_line(
+    postgres_server: PostgresServer, postgres_url: str
+) -> None:
+    def record_across_a_restart() -> None:
+        with open_store(StoreLocation(url=postgres_url)) as store:
+            ledger.recent_runs(store, 1)
+            postgres_server.restart()
+            ledger.record_build(
+                store, date=dt.date(2026, 12, 1), started=T, finished=T, status="ok", outputs=[]
+            )
+
+    with pytest.raises(DigestError) as caught:
+        record_across_a_restart()
+    message = str(caught.value)
+    assert message.startswith(f"store {postgres_url}: lost the connection to the PostgreSQL")
+    assert "run again when the server is back" in message
+    assert "\n" not in message
+    with open_store(StoreLocation(url=postgres_url)) as store:  # the server is back
+        assert ledger.recent_runs(store, 1) == []
+
+
+@pytest.mark.slow
+def test_digest_builds_twice_on_a_postgresql_store_and_lists_both_runs(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    shutil.copytree(Path(__file__).parents[1] / "seeds", tmp_path / "seeds")
+    (tmp_path / "config.yaml").write_text(
+        f"sources:\n  files: [seeds]\noutput:\n  dir: out\nstore:\n  url: {postgres_url}\n",
+        encoding="utf-8",
+    )
+    first = run_digest("build", "--no-email", "--date", "2026-12-01", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    second = run_digest("build", "--no-email", "--date", "2026-12-02", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    listed = run_digest("runs", "--jsonl", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+
+    runs = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(r["date"], r["status"]) for r in runs] == [("2026-12-02", "ok"), ("2026-12-01", "ok")]
+    latest, earlier = runs
+    assert earlier["stories"] > 0
+    assert latest["stories"] == 0  # every article was in the first briefing: nothing new
+    assert not (tmp_path / ".digest" / "digest.sqlite3").exists()  # no SQLite file beside it
+    with open_store(StoreLocation(url=postgres_url)) as store:
+        kept = load_history(store, since=dt.date(2026, 12, 1))
+    assert len(kept) == earlier["stories"]
+    assert {k.briefings for k in kept} == {(dt.date(2026, 12, 1),)}

@@ -1,4 +1,7 @@
-"""Story continuity across briefings: digest.store.stories with real clustering and a store."""
+"""Story continuity across briefings: digest.store.stories with real clustering and a store.
+
+Every test taking `store` or `store_target` runs on SQLite and on PostgreSQL (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from digest import pipeline
 from digest.cluster import cluster_articles
 from digest.config import load_config
 from digest.model import Article, Published, Story
-from digest.store import Store, open_store
+from digest.store import Store, StoreLocation, open_store
 from digest.store.stories import (
     KeptStory,
     as_of,
@@ -24,6 +27,7 @@ from digest.store.stories import (
     signatures,
     updated_history,
 )
+from tests.builders import store_yaml
 from tests.conftest import SEEDS
 
 DAYS = Path(__file__).parent / "fixtures" / "days"
@@ -93,8 +97,8 @@ def kept() -> KeptStory:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "store.sqlite3") as opened:
+def store(store_target: StoreLocation) -> Iterator[Store]:
+    with open_store(store_target) as opened:
         yield opened
 
 
@@ -280,7 +284,9 @@ def test_saving_an_earlier_date_keeps_the_later_briefing_of_a_story() -> None:
     assert saved[0].signature == shown_later[0].signature
 
 
-def test_an_earlier_date_built_after_a_later_one_has_its_own_stories(tmp_path: Path) -> None:
+def test_an_earlier_date_built_after_a_later_one_has_its_own_stories(
+    tmp_path: Path, store_target: StoreLocation
+) -> None:
     """The README's second example after `make digest`: `digest build --date 2022-02-01`."""
     (tmp_path / "in").mkdir()
     for seed in sorted(SEEDS.glob("00[01]_*.txt")):
@@ -288,7 +294,7 @@ def test_an_earlier_date_built_after_a_later_one_has_its_own_stories(tmp_path: P
     shutil.copy(DAYS / "ferry-1.md", tmp_path / "in")
     shutil.copy(DAYS / "ferry-2.md", tmp_path / "in")
     (tmp_path / "config.yaml").write_text(
-        "sources:\n  files: [in]\noutput:\n  dir: out\nstore:\n  path: store.sqlite3\n",
+        "sources:\n  files: [in]\noutput:\n  dir: out\n" + store_yaml(store_target),
         encoding="utf-8",
     )
     config = load_config(tmp_path / "config.yaml")
@@ -303,6 +309,6 @@ def test_an_earlier_date_built_after_a_later_one_has_its_own_stories(tmp_path: P
     assert {s.id for s in back.briefing.stories} == {s.id for s in first.briefing.stories}
     assert not any(s.developing for s in back.briefing.stories)  # nothing was shown before it
     assert {s.id for s in again.briefing.stories} == {s.id for s in first.briefing.stories}
-    with open_store(tmp_path / "store.sqlite3") as store:
+    with open_store(store_target) as store:
         history = load_history(store, since=earlier)
     assert {k.briefings for k in history} == {(earlier, today)}

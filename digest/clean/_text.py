@@ -13,7 +13,9 @@ from digest.text.words import size, tokens
 __all__ = ["is_english", "is_headline_like", "is_prose", "split_lines"]
 
 _CLOSERS = (".", "!", "?", '"', "”", "。", "！", "？")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# The first letter of each word longer than three characters (a word: a letter, then letters,
+# digits, apostrophes and hyphens); the shorter words are never matched, nor parts of them.
+_LONG_WORD_INITIAL = re.compile(r"([^\W\d_])[\w'’-]{3,}")
 _SENTENCE_MARK = re.compile(r"[.!?。！？][\s\"”’)]|[.!?。！？]$|[、，]")
 
 # Stop-word density (sumy's English list) that makes a line prose: a line closing like a
@@ -26,11 +28,11 @@ _WRAP_MIN, _WRAP_MAX, _WRAP_SPREAD = 40, 100, 20
 
 def is_headline_like(line: str) -> bool:
     """True for a Title Case line without closing punctuation, as in lists of other headlines."""
-    words = [w for w in _WORD.findall(line) if len(w) > 3]
-    if len(words) < 3:
+    initials = _LONG_WORD_INITIAL.findall(line)
+    if len(initials) < 3:
         return False
-    capitalised = sum(1 for w in words if w[0].isupper())
-    return capitalised / len(words) >= 0.75
+    capitalised = sum(map(str.isupper, initials))
+    return capitalised / len(initials) >= 0.75
 
 
 def is_prose(line: str, *, english: bool = True) -> bool:
@@ -39,16 +41,17 @@ def is_prose(line: str, *, english: bool = True) -> bool:
     English text must be long enough and rich in function words; for other languages (no word
     list to go by) a long line with sentence punctuation counts.
     """
-    toks = tokens(line)
     if size(line) < 10:
         return False
-    if not line.rstrip().endswith(_CLOSERS) and is_headline_like(line):
-        return False
+    closed = line.rstrip().endswith(_CLOSERS)
     if english:
         # A line that closes like a sentence needs fewer function words to count as one.
-        threshold = _CLOSED_PROSE if line.rstrip().endswith(_CLOSERS) else _OPEN_PROSE
-        return stopword_density(toks) >= threshold
-    return bool(_SENTENCE_MARK.search(line))
+        threshold = _CLOSED_PROSE if closed else _OPEN_PROSE
+        reads_like_text = stopword_density(tokens(line)) >= threshold
+    else:
+        reads_like_text = bool(_SENTENCE_MARK.search(line))
+    # The headline test last: it costs most, and only a line that passes the rest needs it.
+    return reads_like_text and (closed or not is_headline_like(line))
 
 
 def is_english(lines: list[str]) -> bool:

@@ -9,6 +9,8 @@ paragraphs is the byline and date; the first paragraphs may open with a dateline
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -33,7 +35,7 @@ from digest.text.furniture import (
     news_agency,
 )
 from digest.text.language import stop_words_for, stopword_density
-from digest.text.sentences import split_sentences
+from digest.text.sentences import leading_sentences
 from digest.text.words import normalize, tokens
 
 __all__ = ["fallback_headline", "locate_headline", "outlet_from", "published_from"]
@@ -190,8 +192,8 @@ def fallback_headline(paragraphs: Sequence[str], language: str = "english") -> s
     sentences = (
         " ".join(sentence.split())
         for paragraph in paragraphs[:_LEAD_PARAGRAPHS]
-        if not (is_caption(paragraph) and len(tokens(paragraph)) < _CAPTION_TOKENS)
-        for sentence in split_sentences(strip_dateline(paragraph))[:2]
+        if not (len(tokens(paragraph)) < _CAPTION_TOKENS and is_caption(paragraph))
+        for sentence in leading_sentences(strip_dateline(paragraph), 2)
     )
     # Lazily, in lead order: most articles' first sentence gives the headline.
     first_good: str | None = None
@@ -241,9 +243,12 @@ def _cut(sentence: str, stop_words: frozenset[str], clauses: Clauses) -> str | N
         for n in range(min(_FALLBACK_MAX, len(words) - 1), _CLAUSE_MIN - 1, -1)
         if _closed(" ".join(words[:n]))
     ]
+    # commas[k]: the commas among the first k words.
+    commas = list(itertools.accumulate((w.endswith(",") for w in words[:_FALLBACK_MAX]), initial=0))
+    functional = stop_words & clauses.function_words
     for n in span:
-        boundary = _clause_ends(words, n, clauses)
-        hanging = stop_words if boundary == "word" else stop_words & clauses.function_words
+        boundary = _clause_ends(words, n, clauses, commas)
+        hanging = stop_words if boundary == "word" else functional
         if boundary is not None and _bare(words[n - 1]) not in hanging:
             return " ".join(words[:n]).rstrip(_BOUNDARY_MARKS)
     # A phrase ends before a preposition ("…allegations of sexual assault| for decades"), when
@@ -274,6 +279,8 @@ def _shorten(sentence: str) -> str:
     return " ".join(words[:_FALLBACK_WORDS]).rstrip(_BOUNDARY_MARKS) + "…"
 
 
+# Cached: a headline's cut asks it of the same few words many times over.
+@functools.lru_cache(maxsize=1 << 12)
 def _bare(word: str) -> str:
     """The word as a stop-word list spells it: lower case, no punctuation around it, and only
     the part after a dash glued to it ("2011—at" -> "at"), a straight apostrophe ("it’s")."""
@@ -291,7 +298,9 @@ def _closed(text: str) -> bool:
     )
 
 
-def _clause_ends(words: Sequence[str], n: int, clauses: Clauses) -> str | None:
+def _clause_ends(
+    words: Sequence[str], n: int, clauses: Clauses, commas: Sequence[int]
+) -> str | None:
     """Whether a clause ends after the n-th word: at a "mark" (a semicolon, colon, spaced dash
     or comma follows it), at a "word" (a subordinating conjunction opens the next clause: "died
     Thursday when …"), or not (None).
@@ -306,7 +315,7 @@ def _clause_ends(words: Sequence[str], n: int, clauses: Clauses) -> str | None:
     comes before it is a circumstance, not the news.
     """
     word, after = words[n - 1], _bare(words[n])
-    earlier = _open_commas(words, n, clauses)
+    earlier = _open_commas(words, n, clauses, commas)
     if earlier is None or earlier % 2 == 1:
         return None
     if word.endswith((";", ":")) or words[n] in _DASHES:
@@ -322,10 +331,13 @@ def _clause_ends(words: Sequence[str], n: int, clauses: Clauses) -> str | None:
     return "word" if n >= _FALLBACK_MIN and subordinate else None
 
 
-def _open_commas(words: Sequence[str], n: int, clauses: Clauses) -> int | None:
+def _open_commas(
+    words: Sequence[str], n: int, clauses: Clauses, commas: Sequence[int]
+) -> int | None:
     """The commas before the n-th word, the one ending an opening phrase not counted ("For fans
-    of Led Zeppelin, …", "Faced with a flood of revelations, …"); None at that comma itself."""
-    earlier = sum(w.endswith(",") for w in words[: n - 1])
+    of Led Zeppelin, …", "Faced with a flood of revelations, …"); None at that comma itself.
+    `commas[k]` counts the commas among the first k words."""
+    earlier = commas[n - 1]
     first = _bare(words[0])
     participle = len(first) > _SHORT_WORD and first.endswith(clauses.participle_endings)
     if first in clauses.prepositions or participle:
@@ -432,16 +444,22 @@ def published_from(
 ) -> dt.date | None:
     """The article's publication date or time (see `digest.clean.dates` for precision)."""
     ceiling = _page_date(lines, head)
-    evidence = [d for d in explicit_dates(paragraphs) if ceiling is None or d <= ceiling]
+
+    # Only a date stated without a year needs the others: most pages state none such, and
+    # reading every paragraph's dates was a tenth of cleaning.
+    @functools.cache
+    def evidence() -> list[dt.date]:
+        return [d for d in explicit_dates(paragraphs) if ceiling is None or d <= ceiling]
+
     for line in _meta_lines(lines, head, body_start):
         for found in find_dates(line):
-            year = found.year or infer_year(found, evidence=evidence, ceiling=ceiling)
+            year = found.year or infer_year(found, evidence=evidence(), ceiling=ceiling)
             if (value := found.resolve(year)) is not None:
                 return value
     for paragraph in paragraphs[:3]:
         dateline = parse_dateline(paragraph)
         if dateline is not None and (stated := dateline[0]) is not None:
-            year = stated.year or infer_year(stated, evidence=evidence, ceiling=ceiling)
+            year = stated.year or infer_year(stated, evidence=evidence(), ceiling=ceiling)
             if (value := stated.resolve(year)) is not None:
                 return value
     return None

@@ -25,7 +25,7 @@ from digest.cluster._dates import day_numbers
 from digest.cluster._headline import choose_headline, headline_in, headlines_in
 from digest.cluster._linkage import FarEvidence, GroupTest, average_link
 from digest.cluster._names import core_names_named, name_ids, shared_rare_names
-from digest.cluster._vectors import candidate_edges, document, vectorize
+from digest.cluster._vectors import candidate_edges, counts_meanwhile, document, weigh
 from digest.model import Article, Story
 
 __all__ = ["attach_background", "choose_headline", "cluster_articles", "story_id"]
@@ -66,16 +66,19 @@ def cluster_articles(
     ordered = sorted(articles, key=lambda a: a.id)
     if not ordered:
         return ()
-    docs = [document(a) for a in ordered]
-    fitted = vectorize(docs, sharpen=True, max_terms=MAX_TERMS) if len(ordered) > 1 else None
+    fitted = None
+    if len(ordered) > 1:
+        with counts_meanwhile([document(a) for a in ordered], pairs=True) as counts:
+            # While other processes count the terms, this one reads the days and names.
+            days = day_numbers(ordered)
+            names = _Names(*name_ids(ordered), rare=RARE_NAME_SHARE * len(ordered))
+            fitted = weigh(counts(), sharpen=True, max_terms=MAX_TERMS)
     if fitted is None:
         stories = [_story([a], headline_in([a], None, None)) for a in ordered]
         return tuple(sorted(stories, key=_story_order))
     vectors, space = fitted
-    days = day_numbers(ordered)
     # Pairs far apart in time stay candidates: with enough evidence they are one story.
     edges = candidate_edges(vectors, days, floor=similarity * EDGE_FLOOR, max_gap_days=NO_GAP)
-    names = _Names(*name_ids(ordered), rare=RARE_NAME_SHARE * len(ordered))
     groups = average_link(
         edges,
         days,
@@ -86,7 +89,7 @@ def cluster_articles(
         apart=_apart(names),
     )
     members = [[ordered[i] for i in group] for group in groups]
-    headlines = headlines_in(members, [vectors[group] for group in groups], space)
+    headlines = headlines_in(members, lambda index: vectors[groups[index]], space)
     stories = [_story(m, h) for m, h in zip(members, headlines, strict=True)]
     log.debug("clustered %d articles into %d stories", len(ordered), len(stories))
     return tuple(sorted(stories, key=_story_order))

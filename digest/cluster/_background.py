@@ -60,15 +60,15 @@ def _targets(
         return {}
     vectors = fitted[0]
     sims = (vectors @ vectors.T).toarray()
+    # Each story's first and last day, once: `Story.days` is worked out anew at every call.
+    first = [stories[i].days[0] for i in dated]
+    last = [stories[i].days[-1] for i in dated]
     target: dict[int, int] = {}
     for x, older in enumerate(dated):
         ranked = sorted(
-            (-float(sims[x, y]), stories[newer].days[0], newer)
+            (-float(sims[x, y]), first[y], newer)
             for y, newer in enumerate(dated)
-            if min_gap_days
-            < (stories[newer].days[0] - stories[older].days[-1]).days
-            <= max_gap_days
-            and sims[x, y] >= similarity
+            if min_gap_days < (first[y] - last[x]).days <= max_gap_days and sims[x, y] >= similarity
         )
         if ranked:
             target[older] = ranked[0][2]

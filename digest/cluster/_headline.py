@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -51,15 +51,18 @@ def headline_in(
     articles: Sequence[Article], rows: sparse.csr_matrix | None, space: TermSpace | None
 ) -> str:
     """`choose_headline`, given the articles' rows (same order) in a term space."""
-    return headlines_in([articles], None if rows is None else [rows], space)[0]
+    return headlines_in([articles], None if rows is None else lambda _: rows, space)[0]
 
 
 def headlines_in(
     groups: Sequence[Sequence[Article]],
-    rows: Sequence[sparse.csr_matrix] | None,
+    rows: Callable[[int], sparse.csr_matrix] | None,
     space: TermSpace | None,
 ) -> list[str]:
     """`choose_headline` for each group, given each group's rows (same order) in one space.
+
+    `rows(i)` gives group i's rows; it is asked only of the groups with several titles to
+    choose from (a large build has thousands of single-article stories).
 
     The candidate titles of every group are projected in one call: a call per story cost
     more than all the rest of choosing headlines in a large build.
@@ -85,7 +88,7 @@ def headlines_in(
         start += len(candidates)
         # A title's mean cosine to the articles is its dot product with their centroid; the
         # source's name in a tail is no evidence of centrality, so the stripped title is scored.
-        scores = np.asarray((block @ rows[index].T).mean(axis=1)).ravel()
+        scores = np.asarray((block @ rows(index).T).mean(axis=1)).ravel()
         penalty = np.array(
             [
                 ATTRIBUTION_PENALTY if c != t else 1.0

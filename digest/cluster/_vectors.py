@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections import defaultdict
-from collections.abc import Sequence
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize
 
 from digest import parallel
 from digest.model import Article
-from digest.text.language import document_language, token_stop_words
+from digest.text.language import document_language, term_tokens, token_stop_words
 
-__all__ = ["Edges", "TermSpace", "candidate_edges", "document", "project", "vectorize"]
+__all__ = [
+    "Edges",
+    "TermSpace",
+    "candidate_edges",
+    "counts_meanwhile",
+    "document",
+    "project",
+    "vectorize",
+    "weigh",
+]
 
 # Candidate neighbours kept per article: articles of one event are each other's nearest
 # neighbours, so a few dozen is plenty; it bounds the candidate edges at k·n.
@@ -83,12 +94,27 @@ def vectorize(
     at UNIQUE_SHARE, in each row's length; with `max_terms` each row keeps only its heaviest
     terms. Texts are read without the stop words of their own language (`document_language`).
     """
-    counts = _counts(docs, pairs=pairs)
-    terms, inverse, df = np.unique(counts.indices, return_inverse=True, return_counts=True)
-    enough = df >= min(min_df, len(docs))
+    return weigh(
+        _counts(docs, pairs=pairs), min_df=min_df, pairs=pairs, sharpen=sharpen, max_terms=max_terms
+    )
+
+
+def weigh(
+    counts: sparse.csr_matrix,
+    *,
+    min_df: int = 2,
+    pairs: bool = True,
+    sharpen: bool = False,
+    max_terms: int | None = None,
+) -> tuple[sparse.csr_matrix, TermSpace] | None:
+    """`vectorize`, given the documents' term counts (`counts_meanwhile`); `pairs` says
+    whether they count word pairs."""
+    n = counts.shape[0]
+    terms, inverse, df = _distinct_terms(counts.indices)
+    enough = df >= min(min_df, n)
     if not enough.any():
         return None
-    idf = (np.log((1 + len(docs)) / (1 + df)) + 1).astype(np.float32)
+    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
     every_weight = idf * idf if sharpen else idf
     weights = every_weight[enough]
     # Columns renumbered to the kept terms only: the matrix is n × (terms in use), not
@@ -101,15 +127,15 @@ def vectorize(
     every_data = (1 + np.log(counts.data)) * every_weight[inverse]
     data = every_data[entry]
     matrix = sparse.csr_matrix(
-        (data.astype(np.float32), rank[inverse[entry]], indptr), shape=(len(docs), len(weights))
+        (data.astype(np.float32), rank[inverse[entry]], indptr), shape=(n, len(weights))
     )
     # Each row is divided by the length of the document's vector with its unmatched terms
     # (at UNIQUE_SHARE): two pages that share a few words of their subject and little else
     # (a Democratic debate preview and a candidate's campaign stop) come out less alike than
     # their shared terms alone would make them.
-    rows = np.repeat(np.arange(len(docs)), np.diff(counts.indptr))
+    rows = np.repeat(np.arange(n), np.diff(counts.indptr))
     unmatched = np.bincount(
-        rows, weights=np.where(entry, 0.0, every_data * every_data), minlength=len(docs)
+        rows, weights=np.where(entry, 0.0, every_data * every_data), minlength=n
     )
     if max_terms is not None:
         matrix = _heaviest(matrix, max_terms)
@@ -118,6 +144,15 @@ def vectorize(
     scale = np.divide(1.0, length, out=np.zeros_like(length), where=length > 0)
     space = TermSpace(terms[enough], weights.astype(np.float32), pairs)
     return sparse.csr_matrix(sparse.diags(scale.astype(np.float32)) @ matrix), space
+
+
+def _distinct_terms(indices: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """`np.unique(indices, return_inverse=True, return_counts=True)`, by counting: the columns
+    are hashes below HASH_FEATURES, and a count per possible column costs less than a sort."""
+    df_per_column = np.bincount(indices, minlength=HASH_FEATURES)
+    terms = np.flatnonzero(df_per_column)
+    inverse = (np.cumsum(df_per_column > 0) - 1)[indices]
+    return terms.astype(indices.dtype), inverse, df_per_column[terms]
 
 
 def project(texts: Sequence[str], space: TermSpace) -> sparse.csr_matrix:
@@ -135,9 +170,24 @@ def project(texts: Sequence[str], space: TermSpace) -> sparse.csr_matrix:
 
 def _counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
     """Hashed term counts, one row per document; a large batch tokenized on every core."""
-    parts = parallel.map_batches(
+    with counts_meanwhile(docs, pairs=pairs) as counts:
+        return counts()
+
+
+@contextlib.contextmanager
+def counts_meanwhile(
+    docs: Sequence[str], *, pairs: bool
+) -> Iterator[Callable[[], sparse.csr_matrix]]:
+    """The documents' term counts for `weigh`, a large batch counted on the other processes
+    while this one goes on: inside the block, the call it gives waits for them."""
+    with parallel.batches_meanwhile(
         functools.partial(_hashed_counts, pairs=pairs), docs, minimum=PARALLEL_MIN
-    )
+    ) as parts:
+        yield lambda: _stacked(parts())
+
+
+def _stacked(parts: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """The batches' counts as one matrix, each row's columns in order."""
     counts = sparse.csr_matrix(parts[0] if len(parts) == 1 else sparse.vstack(parts))
     counts.sort_indices()
     return counts
@@ -155,7 +205,9 @@ def _hashed_counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
         by_language[document_language(doc)].append(i)
     parts, order = [], []
     for language, rows in sorted(by_language.items()):
-        parts.append(_hasher(language, pairs=pairs).transform([docs[i] for i in rows]))
+        stop_words = frozenset(token_stop_words(language))
+        terms = (_terms(docs[i], stop_words, pairs=pairs) for i in rows)
+        parts.append(_HASHER.transform(terms))
         order.extend(rows)
     counts = sparse.csr_matrix(sparse.vstack(parts) if len(parts) > 1 else parts[0])
     if len(parts) == 1:
@@ -165,19 +217,24 @@ def _hashed_counts(docs: Sequence[str], *, pairs: bool) -> sparse.csr_matrix:
     return sparse.csr_matrix(counts[position])
 
 
-@functools.lru_cache(maxsize=64)
-def _hasher(language: str, *, pairs: bool) -> HashingVectorizer:
-    # Hashed terms instead of a vocabulary: building and pruning a dictionary of millions of
-    # word pairs costs more than all the rest of clustering; collisions at 2**22 are rare.
-    # Stateless, so batches of documents hash alike in any process.
-    return HashingVectorizer(
-        stop_words=list(token_stop_words(language)),
-        ngram_range=(1, 2 if pairs else 1),
-        n_features=HASH_FEATURES,
-        alternate_sign=False,
-        norm=None,
-        dtype=np.float32,
-    )
+# Hashed terms instead of a vocabulary: building and pruning a dictionary of millions of word
+# pairs costs more than all the rest of clustering; collisions at 2**22 are rare. Stateless, so
+# batches of documents hash alike in any process. Each document's terms are counted first (the
+# counts are what scikit-learn's HashingVectorizer sums, one term at a time, to the same
+# matrix): hashing each distinct term once halves the cost.
+_HASHER = FeatureHasher(
+    n_features=HASH_FEATURES, input_type="dict", alternate_sign=False, dtype=np.float32
+)
+
+
+def _terms(doc: str, stop_words: frozenset[str], *, pairs: bool) -> Counter[str]:
+    """How often the document holds each term: its words less stop words, and with `pairs`
+    each two neighbours among those ("white house"), as HashingVectorizer's ngram_range=(1, 2)."""
+    words = [w for w in term_tokens(doc) if w not in stop_words]
+    terms = Counter(words)
+    if pairs:
+        terms.update(map(" ".join, itertools.pairwise(words)))
+    return terms
 
 
 def _heaviest(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:
@@ -209,10 +266,10 @@ def candidate_edges(
     k = min(CANDIDATES, n - 1)
     shared = min(SHARED, k)
     transposed = vectors.T.tocsr()
-    rows_parts, cols_parts, sims_parts = [], [], []
-    neighbours = np.empty((n, shared + 1), dtype=np.int64)
     block_rows = min(max(BLOCK_CELLS // n, 16), 1024)
-    for start in range(0, n, block_rows):
+
+    def nearest(start: int) -> tuple[IntArray, IntArray, FloatArray]:
+        """Rows start… of the block: their k nearest neighbours, best first, and similarities."""
         stop = min(start + block_rows, n)
         block = (vectors[start:stop] @ transposed).toarray()
         local = np.arange(stop - start)
@@ -222,9 +279,16 @@ def candidate_edges(
         # Best first, ties by index: the neighbourhood does not depend on partition order.
         order = np.lexsort((top, -sims), axis=1)
         top, sims = np.take_along_axis(top, order, 1), np.take_along_axis(sims, order, 1)
-        neighbours[start:stop, 0] = np.arange(start, stop)
+        return np.arange(start, stop, dtype=np.int64), top, sims
+
+    rows_parts, cols_parts, sims_parts = [], [], []
+    neighbours = np.empty((n, shared + 1), dtype=np.int64)
+    # The blocks' products and sorts are numpy and scipy kernels: threads run them side by side.
+    for ids, top, sims in parallel.map_in_threads(nearest, range(0, n, block_rows)):
+        start, stop = int(ids[0]), int(ids[-1]) + 1
+        neighbours[start:stop, 0] = ids
         neighbours[start:stop, 1:] = top[:, :shared]
-        rows = np.repeat(np.arange(start, stop, dtype=np.int64), k)
+        rows = np.repeat(ids, k)
         cols, flat = top.ravel().astype(np.int64), sims.ravel().astype(np.float64)
         # A NaN gap (a day unknown) compares False: no objection.
         keep = (flat >= floor) & ~(np.abs(days[rows] - days[cols]) > max_gap_days)

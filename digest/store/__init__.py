@@ -1,17 +1,19 @@
-"""The store: one SQLite file holding everything a later run needs to know.
+"""The store: everything a later run needs to know, in one SQLite file or a PostgreSQL database.
 
 Each concern keeps its own tables in its own module (`seen`, `feeds`, `stories`, `ledger`),
 declared as SQLAlchemy Core tables; the schema has a version, and `open_store` brings an
 older store up to date with the migrations in `digest/store/migrations/` (Alembic), keeping a
-copy of the old file first. See docs/store.md.
+copy of an old SQLite file first. Where the store is, is a `StoreLocation` (the config's
+`store.path` or `store.url`, see `digest.config.Config.store_target`). See docs/store.md.
 
-Importing this package is cheap: SQLAlchemy and Alembic load when a store is opened.
+Importing this package is cheap: SQLAlchemy, Alembic and psycopg load when a store is opened.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,25 +23,70 @@ from digest.places import store_problem
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-__all__ = ["Store", "check_place", "open_store"]
+__all__ = ["Store", "StoreLocation", "check_place", "open_store", "store_location"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreLocation:
+    """Where the store is: a SQLite file (`path`), or a PostgreSQL database (`url`).
+
+    `url` is as configured (`postgresql://user@host:5432/database`), never with a password:
+    that comes from the environment (`store.password_env`) into `password`, which no message
+    or repr shows. With a `url`, `path` is unused by the store (the build lock of one machine
+    still lives beside it, see `digest.schedule`).
+    """
+
+    path: Path | None = None
+    url: str | None = None
+    password: str | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("a store is either a file (path) or a server database (url)")
+
+    @property
+    def on_server(self) -> bool:
+        """Whether the store is a PostgreSQL database (no file of its own on this machine)."""
+        return self.url is not None
+
+    def __str__(self) -> str:
+        """How messages name the store: the file's path, or the URL (no password in it)."""
+        return self.url if self.url is not None else str(self.path)
+
+
+def store_location(where: StoreLocation | Path | str) -> StoreLocation:
+    """`where` as a StoreLocation: a path (or `:memory:`) names a SQLite file."""
+    return where if isinstance(where, StoreLocation) else StoreLocation(path=Path(where))
 
 
 class Store:
     """A connection to the store; create with `open_store`."""
 
-    def __init__(self, connection: sa.Connection, path: Path) -> None:
+    def __init__(self, connection: sa.Connection, location: StoreLocation) -> None:
         self.connection = connection
-        self.path = path
+        self.location = location
+        self._in_transaction = False
 
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
-        """The connection inside one transaction, committed on leaving (rolled back on error)."""
+        """The connection inside one transaction, committed on leaving (rolled back on error).
+
+        Inside another `transaction()` it is part of that one: writes that must stand or fall
+        together (a build's ledger record and its kept outputs) nest their modules' calls.
+        """
+        if self._in_transaction:
+            yield self.connection
+            return
         # A read before this began a transaction implicitly (SQLAlchemy's autobegin); it wrote
         # nothing, so ending it here loses nothing.
         if self.connection.in_transaction():
             self.connection.commit()
-        with self.connection.begin():
-            yield self.connection
+        self._in_transaction = True
+        try:
+            with self.connection.begin():
+                yield self.connection
+        finally:
+            self._in_transaction = False
 
     def close(self) -> None:
         engine = self.connection.engine
@@ -68,18 +115,22 @@ def check_place(path: Path) -> None:
 
 
 @contextmanager
-def open_store(path: Path | str) -> Iterator[Store]:
-    """Open the store at `path`, creating or upgrading it; `:memory:` gives a throwaway store.
+def open_store(where: StoreLocation | Path | str) -> Iterator[Store]:
+    """Open the store, creating or upgrading it: a SQLite file's path (`:memory:` gives a
+    throwaway store) or a `StoreLocation`.
 
-    Raises DigestError, naming the path and what to do, when the file cannot be a store
-    (unreadable, not a database, written by a newer digest).
+    Raises DigestError, naming the store and what to do, when it cannot be used: a file that
+    is unreadable or not a database, a server that cannot be reached or refuses the login, a
+    store written by a newer digest, and a server connection lost while the store is open.
     """
-    # SQLAlchemy and Alembic load here, not when digest.store is imported.
+    # SQLAlchemy and Alembic (and psycopg, for a server) load here, not when digest.store is.
     from digest.store import _database  # noqa: PLC0415
 
-    connection = _database.connect(path)
-    store = Store(connection, Path(str(path)))
+    location = store_location(where)
+    connection = _database.connect(location)
+    store = Store(connection, location)
     try:
-        yield store
+        with _database.server_errors(location):
+            yield store
     finally:
         store.close()

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from digest.store import feeds, ledger, seen, stories  # noqa: F401
+from digest.store import feeds, leases, ledger, outputs, seen, stories  # noqa: F401

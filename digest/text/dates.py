@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -195,6 +196,9 @@ def _zone(match: re.Match[str]) -> dt.tzinfo | None:
     return None
 
 
+# Cached: cleaning asks it of a page's lines while classing them, then of the body it keeps,
+# the byline block and the headline's candidates.
+@functools.lru_cache(maxsize=1 << 12)
 def is_date_line(line: str) -> bool:
     """True for a short line that is mostly a date: a page's date, or a byline with a date."""
     toks = tokens(line)

@@ -24,6 +24,7 @@ __all__ = [
     "stemmer_for",
     "stop_words_for",
     "stopword_density",
+    "term_tokens",
     "token_stop_words",
 ]
 
@@ -114,6 +115,12 @@ def stopword_density(words: Sequence[str], language: str = "english") -> float:
 
 
 _SKLEARN_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def term_tokens(text: str) -> list[str]:
+    """The text's words as scikit-learn's default analyzer reads them: lower-cased runs of two
+    word characters or more ("don't" -> "don")."""
+    return _SKLEARN_TOKEN.findall(text.lower())
 
 
 @functools.lru_cache(maxsize=32)

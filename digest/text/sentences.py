@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import enum
 import functools
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 
 import syntok.segmenter
 import syntok.tokenizer
 
 from digest.text.words import words_of
 
-__all__ = ["SentenceTokenizer", "split_sentences"]
+__all__ = ["SentenceTokenizer", "leading_sentences", "split_sentences"]
 
 # A possible sentence end inside a paragraph: a final mark, closing quotes, then white space.
 _INNER_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+")
@@ -59,20 +61,29 @@ def split_sentences(paragraph: str) -> tuple[str, ...]:
     over 98 % of paragraphs, at a fraction of the cost. Cached because a story's paragraphs are
     split once per algorithm when several run; the result depends on the paragraph alone.
     """
+    return tuple(itertools.chain.from_iterable(_chunks(paragraph)))
+
+
+def leading_sentences(paragraph: str, count: int) -> tuple[str, ...]:
+    """The first `count` of `split_sentences(paragraph)`, without splitting the rest: a
+    sentence never depends on the text after the next clear sentence end."""
+    return tuple(itertools.islice(itertools.chain.from_iterable(_chunks(paragraph)), count))
+
+
+def _chunks(paragraph: str) -> Iterator[Iterable[str]]:
+    """The paragraph's sentences, chunk by chunk (the stretches between clear sentence ends)."""
     text = paragraph.strip()
     if not text:
-        return ()
-    sentences: list[str] = []
+        return
     start, doubtful = 0, False
     for match in _INNER_BOUNDARY.finditer(text):
         verdict = _boundary(text, match)
         if verdict is _Boundary.CUT:
-            sentences.extend(_chunk_sentences(text[start : match.end()], doubtful))
+            yield _chunk_sentences(text[start : match.end()], doubtful)
             start, doubtful = match.end(), False
         elif verdict is _Boundary.DOUBT:
             doubtful = True
-    sentences.extend(_chunk_sentences(text[start:], doubtful))
-    return tuple(sentences)
+    yield _chunk_sentences(text[start:], doubtful)
 
 
 class _Boundary(enum.Enum):
@@ -122,24 +133,34 @@ def _before_capital(word: str, mark: str, *, numbered: bool) -> _Boundary:
     return _Boundary.CUT
 
 
-def _chunk_sentences(chunk: str, doubtful: bool) -> tuple[str, ...]:
+def _chunk_sentences(chunk: str, doubtful: bool) -> Iterable[str]:
     if doubtful or _GLUED_END.search(chunk):
-        return _syntok_sentences(chunk)
+        return _syntok_stream(chunk)
     sentence = chunk.strip()
     return (sentence,) if sentence else ()
 
 
 def _syntok_sentences(text: str) -> tuple[str, ...]:
-    spans: list[tuple[int, int]] = []
+    """syntok's sentences of the text (a title's or month's dot joined to what follows)."""
+    return tuple(_syntok_stream(text))
+
+
+def _syntok_stream(text: str) -> Iterator[str]:
+    """`_syntok_sentences`, lazily: a caller wanting the first few stops it early."""
+    span: tuple[int, int] | None = None
     for tokens in syntok.segmenter.segment(_SYNTOK.tokenize(text)):
         last = tokens[-1]
         # Offsets, not token values, so every sentence is a verbatim slice of the text.
         start, end = tokens[0].offset, last.offset + len(last.value)
-        if spans and _TITLE_END.search(text, spans[-1][0], spans[-1][1]):
-            # syntok cut after "Gov." or "Sept.": the next words belong to the same sentence.
-            start = spans.pop()[0]
-        spans.append((start, end))
-    return tuple(sentence for a, b in spans if (sentence := text[a:b].strip()))
+        if span is not None:
+            if _TITLE_END.search(text, *span):
+                # syntok cut after "Gov." or "Sept.": the next words belong to the same sentence.
+                start = span[0]
+            elif sentence := text[span[0] : span[1]].strip():
+                yield sentence  # final: only the sentence right before may be joined
+        span = (start, end)
+    if span is not None and (sentence := text[span[0] : span[1]].strip()):
+        yield sentence
 
 
 class SentenceTokenizer:

@@ -38,9 +38,14 @@ def tokens(line: str) -> tuple[str, ...]:
 def size(line: str) -> int:
     """How many words a line holds: its tokens, or for scripts written without spaces (Chinese,
     Japanese) one word per two such characters, whichever is more."""
+    if line.isascii():  # no unspaced script: the common case, and a cheap test
+        return len(tokens(line))
     return max(len(tokens(line)), len(_UNSPACED.findall(line)) // 2)
 
 
+# Cached like `tokens`: cleaning compares the same line's key several times (repeated lines,
+# the headline, the paragraphs' keys for the batch).
+@functools.lru_cache(maxsize=1 << 12)
 def normalize(line: str) -> str:
     """A comparison key: NFKC, lowercased, word characters separated by single spaces."""
     return " ".join(tokens(unicodedata.normalize("NFKC", line)))
