@@ -17,7 +17,7 @@ from digest.config import Config, FeedSource, load_config
 from digest.feeds import fetch_for_build, refresh_due
 from digest.model import RawDocument
 from digest.refresh import refresh_once, start_refresher
-from digest.store import Store, open_store, seen
+from digest.store import Store, StoreLocation, open_store, seen
 from digest.store import feeds as feed_store
 from tests.conftest import SEEDS
 from tests.test_feeds_helpers import FAST, FeedServer, Route, item, rss
@@ -411,15 +411,7 @@ def test_feeds_refresh_fetches_what_is_due_and_says_so(
 
 # --- On PostgreSQL: claims at the same moment, rows locked by another claimer skipped ---
 
-try:  # store.url and the postgres_url fixture come with i13-pg's branch
-    from digest.store import StoreLocation  # type: ignore[attr-defined,unused-ignore]
-except ImportError:
-    StoreLocation = None
 
-on_postgresql = pytest.mark.skipif(StoreLocation is None, reason="store.url (i13-pg) not merged")
-
-
-@on_postgresql
 def test_postgresql_claimers_at_once_share_the_feeds_without_overlap(postgres_url: str) -> None:
     where = StoreLocation(url=postgres_url)
     with open_store(where) as setup:
@@ -447,7 +439,6 @@ def test_postgresql_claimers_at_once_share_the_feeds_without_overlap(postgres_ur
     assert sum(1 for mine in got.values() if mine) >= 2
 
 
-@on_postgresql
 def test_postgresql_a_claim_skips_feeds_another_claimer_holds_locked(postgres_url: str) -> None:
     where = StoreLocation(url=postgres_url)
     with open_store(where) as holder, open_store(where) as other:
@@ -467,7 +458,6 @@ def test_postgresql_a_claim_skips_feeds_another_claimer_holds_locked(postgres_ur
     assert waited < 2  # skipped, not waited for
 
 
-@on_postgresql
 def test_postgresql_instances_refreshing_at_once_fetch_every_feed_once(
     server: FeedServer, postgres_url: str
 ) -> None:
