@@ -21,6 +21,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from digest.store import Store
+from digest.store._clock import read_database_now
 from digest.store._schema import METADATA, upsert
 from digest.store.seen import SEEN_ITEMS
 
@@ -272,13 +273,7 @@ _DUE_AT_ONCE = "1970-01-01T00:00:00.000000+00:00"
 
 def database_now(db: sa.Connection) -> dt.datetime:
     """The database's clock (UTC), not this machine's: what every instance agrees on."""
-    if db.dialect.name == "sqlite":
-        # CURRENT_TIMESTAMP has whole seconds only; this has milliseconds.
-        text = db.execute(sa.select(sa.func.strftime("%Y-%m-%d %H:%M:%f", "now"))).scalar_one()
-        return dt.datetime.fromisoformat(str(text)).replace(tzinfo=dt.UTC)
-    value = db.execute(sa.select(sa.func.now())).scalar_one()
-    assert isinstance(value, dt.datetime)  # PostgreSQL's now() is a timestamptz
-    return value.astimezone(dt.UTC)
+    return read_database_now(db)
 
 
 def sync_feeds(store: Store, feeds: Iterable[str]) -> None:

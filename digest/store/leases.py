@@ -26,13 +26,12 @@ import os
 import secrets
 import socket
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
 
 from digest.store import Store
+from digest.store._clock import database_time, moment, read_database_now
 from digest.store._schema import METADATA, upsert
 
 __all__ = [
@@ -61,26 +60,6 @@ RUN_LEASES = sa.Table(
     sa.Column("due_at", sa.Float, nullable=False),
     sa.Column("finished_at", sa.Float),  # NULL while the run is going on
 )
-
-
-class database_time(FunctionElement[float]):  # noqa: N801 (an SQL function, named like one)
-    """The database server's clock, in seconds since 1970 (fractions included)."""
-
-    type = sa.Float()
-    inherit_cache = True
-
-
-@compiles(database_time, "sqlite")
-def _sqlite_time(_element: database_time, _compiler: Any, **_kw: Any) -> str:
-    # julianday('now') has milliseconds (CURRENT_TIMESTAMP only seconds); unixepoch('subsec')
-    # needs SQLite 3.42, newer than Debian 12's.
-    return "((julianday('now') - 2440587.5) * 86400.0)"
-
-
-@compiles(database_time, "postgresql")
-def _postgresql_time(_element: database_time, _compiler: Any, **_kw: Any) -> str:
-    # clock_timestamp(), not now(): now() stands still for the whole transaction.
-    return "EXTRACT(EPOCH FROM clock_timestamp())::float8"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +105,9 @@ def new_holder() -> str:
 
 def database_now(store: Store) -> dt.datetime:
     """The database's clock, aware UTC: the clock every lease and "is it due" decision uses."""
-    seconds = store.connection.execute(sa.select(database_time())).scalar_one()
+    now = read_database_now(store.connection)
     store.connection.commit()  # end the read's implicit transaction: nothing is held open
-    return _moment(seconds)
+    return now
 
 
 def claim(
@@ -200,7 +179,7 @@ def claim(
         row = _row(db, key)
         clock = db.execute(sa.select(database_time())).scalar_one()
     lease = _lease(row)
-    return Claim("held" if lease.finished_at is None else "served", lease, now=_moment(clock))
+    return Claim("held" if lease.finished_at is None else "served", lease, now=moment(clock))
 
 
 def renew(store: Store, date: dt.date, *, holder: str, seconds: float) -> bool:
@@ -267,12 +246,8 @@ def _lease(row: sa.RowMapping | None) -> Lease:
     return Lease(
         date=dt.date.fromisoformat(row["date"]),
         holder=row["holder"],
-        acquired_at=_moment(row["acquired_at"]),
-        expires_at=_moment(row["expires_at"]),
-        due_at=_moment(row["due_at"]),
-        finished_at=None if row["finished_at"] is None else _moment(row["finished_at"]),
+        acquired_at=moment(row["acquired_at"]),
+        expires_at=moment(row["expires_at"]),
+        due_at=moment(row["due_at"]),
+        finished_at=None if row["finished_at"] is None else moment(row["finished_at"]),
     )
-
-
-def _moment(seconds: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(float(seconds), dt.UTC)
