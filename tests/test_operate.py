@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from digest import operate
 from digest.config import FeedSource
 from digest.model import RawDocument
+from digest.store import StoreLocation, ledger, open_store, seen
 from digest.store import feeds as feeds_store
-from digest.store import ledger, open_store, seen
 
 UTC = ZoneInfo("UTC")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -33,7 +33,9 @@ def write_briefing_json(path: Path, *, generated_at: dt.datetime, stories: int) 
     path.write_text(json.dumps(document), encoding="utf-8")
 
 
-def record(store_path: Path, started: dt.datetime, outputs: list[Path], **kwargs: object) -> int:
+def record(
+    store_path: StoreLocation | Path, started: dt.datetime, outputs: list[Path], **kwargs: object
+) -> int:
     with open_store(store_path) as store:
         run_id = ledger.record_build(
             store,
@@ -55,8 +57,10 @@ def test_no_store_means_no_runs_and_no_store_is_created(tmp_path: Path) -> None:
     assert not store_path.exists()
 
 
-def test_counts_belong_to_the_run_that_wrote_the_briefing_file(tmp_path: Path) -> None:
-    store_path = tmp_path / "store.sqlite3"
+def test_counts_belong_to_the_run_that_wrote_the_briefing_file(
+    tmp_path: Path, store_target: StoreLocation
+) -> None:
+    store_path = store_target  # on SQLite and on PostgreSQL
     out = tmp_path / "briefings"
     out.mkdir()
     outputs = [out / "2022-02-01.md", out / "2022-02-01.html", out / "2022-02-01.json"]
@@ -113,8 +117,10 @@ def feed_document(feed: str, n: int) -> RawDocument:
     return RawDocument(origin=feed, text=words, title=f"Entry {n}", url=f"{feed}/{n}", guid=str(n))
 
 
-def test_each_configured_feed_has_its_status_failures_and_entries(tmp_path: Path) -> None:
-    store_path = tmp_path / "store.sqlite3"
+def test_each_configured_feed_has_its_status_failures_and_entries(
+    store_target: StoreLocation,
+) -> None:
+    store_path = store_target  # on SQLite and on PostgreSQL
     ok, failing, silent, fresh = (
         f"https://{n}.example.org/feed" for n in ("ok", "bad", "old", "new")
     )
