@@ -21,6 +21,7 @@ from digest.text.datelines import find_dateline
 from digest.text.words import tokens
 
 __all__ = [
+    "MONTH_ABBREVIATIONS",
     "MONTH_NAME",
     "TIMEZONES",
     "ZONE_NAME",
@@ -89,10 +90,12 @@ TIMEZONES: dict[str, dt.timedelta] = {
     "PDT": dt.timedelta(hours=-7),
 }
 
-# A month's name or abbreviation, in any case (the pattern is compiled case-blind).
-MONTH_NAME = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+# A month's name or abbreviation, in any case (the pattern is compiled case-blind); longest
+# first, so "september" is read whole rather than as "sep" and a tail.
+MONTH_NAME = "(?:" + "|".join(sorted(_MONTHS, key=lambda name: (-len(name), name))) + ")"
+# The short forms ("jan", "sept"): words a dot follows without ending a sentence.
+MONTH_ABBREVIATIONS = frozenset(
+    name for name in _MONTHS if any(o != name and o.startswith(name) for o in _MONTHS)
 )
 _MONTH = rf"(?P<month>{MONTH_NAME})\.?"
 # A time zone's abbreviation as `TIMEZONES` knows them, or "ET" ("10 a.m. ET"), any case.

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 import syntok.segmenter
 import syntok.tokenizer
 
+from digest.text.dates import MONTH_ABBREVIATIONS
 from digest.text.words import words_of
 
 __all__ = ["SentenceTokenizer", "leading_sentences", "split_sentences"]
@@ -31,16 +32,18 @@ _CAPITAL_AFTER = re.compile(r"[\"“‘(\[]?[A-Z]")
 _ABBREVIATION_LIST = """
     mr mrs ms dr prof st jr sr gov sen rep gen col capt lt sgt cmdr adm maj rev hon pres supt
     det insp cpl pvt fig vol no nos vs etc inc corp co ltd llc bros dept univ ave blvd rd hwy
-    mt ft jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat
-    sun approx est al
+    mt ft mon tue tues wed thu thurs fri sat sun approx est al
 """
-_ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
+_ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split()) | MONTH_ABBREVIATIONS
 # Titles and months that syntok takes for sentence ends but that hardly ever end one.
 _TITLE_LIST = """
     Gov Sen Rep Gen Brig Col Capt Lt Sgt Cmdr Adm Maj Rev Hon Pres Supt Det Insp Cpl Pvt Prof
-    Dr Mr Mrs Ms Ft Mt Jan Feb Apr Aug Sep Sept Oct Nov Dec
+    Dr Mr Mrs Ms Ft Mt
 """
-_TITLES = frozenset(_TITLE_LIST.split())
+# Mar., Jun. and Jul. stay syntok's to judge, as they always have: "mar" is a verb too, and the
+# short summer months are rare enough in news that no output was ever tuned with them here.
+_TITLE_MONTHS = MONTH_ABBREVIATIONS - {"mar", "jun", "jul"}
+_TITLES = frozenset(_TITLE_LIST.split()) | {month.capitalize() for month in _TITLE_MONTHS}
 _TITLE_END = re.compile(r"\b(?:" + "|".join(sorted(_TITLES)) + r")\.$")
 # A word ending in a single letter after a non-letter ("Photo/J", "R-S"): likely an initial.
 _LONE_LETTER_END = re.compile(r"(?<![^\W\d_])[^\W\d_]$")
