@@ -106,7 +106,7 @@ def load_eval(name: str) -> tuple[list[dict[str, Any]], list[str]]:
                         "title": doc.get("title") or "",
                         "text": doc["text"],
                         "published": doc.get("date"),
-                        "url": doc.get("url"),  # ECB+ gives some; `digest cluster` ignores it
+                        "url": doc.get("url"),  # ECB+ gives some
                     }
                 )
                 gold.append(story["id"])
@@ -154,6 +154,9 @@ def stories_via_cli(records: list[dict[str, Any]], *, gate: bool = True) -> list
         if not gate:
             settings = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
             settings["cluster"]["max_gap_days"] = NO_GATE
+            # The copy lives elsewhere: its folders must still name the repository's.
+            files = settings["sources"]["files"]
+            settings["sources"]["files"] = [str(ROOT / f) for f in files]
             config = Path(folder) / "config.yaml"
             config.write_text(yaml.safe_dump(settings), encoding="utf-8")
         command = [str(DIGEST), "cluster", "--jsonl", str(path), "--config", str(config)]
@@ -219,7 +222,10 @@ def quality() -> None:
 def events(*, listing: bool) -> None:
     """Table 3 (see the module docstring); with `listing`, every story of several pages."""
     pages = json.loads(PAGES.read_text(encoding="utf-8"))
-    records = [{"id": key, "title": "", "text": page["articleBody"]} for key, page in pages.items()]
+    records = [
+        {"id": key, "title": "", "text": page["articleBody"], "url": page["url"]}
+        for key, page in pages.items()
+    ]
     url = {key: page["url"] for key, page in pages.items()}
     event_of = {short: n for n, line in enumerate(EVENTS) for short in line.split()}
     gold = [event_of.get(key[:6], key) for key in pages]

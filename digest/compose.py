@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
 
+from digest.identity import source_key
 from digest.model import Article, Briefing, Story
 from digest.text.language import stemmer_for, stop_words_for
 from digest.text.words import words_of
@@ -85,7 +85,7 @@ def distinct_sources(story: Story) -> int:
     Each article counts by its outlet when known, else by its URL's host, else by itself: a
     folder of saved pages names no outlets, and two pages are then two sources.
     """
-    return len({_source_key(a) for a in story.articles})
+    return len({source_key(a) for a in story.articles})
 
 
 def cohesion(documents: Sequence[Collection[str]], idf: dict[str, float]) -> float:
@@ -268,19 +268,6 @@ def _matches(story: Story, rule: SectionRule) -> bool:
 def _keyword(keyword: str) -> re.Pattern[str]:
     # Whole words, any case: "art" must not file a story about "startups" under Arts.
     return re.compile(rf"(?<!\w){re.escape(keyword.strip())}(?!\w)", re.IGNORECASE)
-
-
-def _source_key(article: Article) -> str:
-    if article.outlet:
-        return "outlet:" + article.outlet.casefold()
-    if article.url:
-        try:
-            host = urlsplit(article.url.strip()).hostname
-        except ValueError:
-            host = None
-        if host:
-            return "host:" + host.removeprefix("www.")
-    return "article:" + article.id
 
 
 def _idf(documents: Iterable[Collection[str]]) -> dict[str, float]:

@@ -7,6 +7,8 @@
                                   'short:<feed> <sha256>': the one key scheme
     distinct_keys(docs)        -> document_keys of a batch, less GUID/URL keys a feed reuses
     document_id(doc)           -> the article's stable 16-hex-digit id
+    source_key(article)        -> who published it: 'outlet:<name>', 'host:<host>' or
+                                  'article:<id>' when neither is known
 
 Two documents sharing any key are the same article, for the in-run de-duplication
 (`digest.dedupe`, which adds near-identical texts) and for the seen-articles store alike
@@ -34,6 +36,7 @@ __all__ = [
     "document_keys",
     "fingerprint_of_words",
     "fingerprint_words",
+    "source_key",
     "url_key",
 ]
 
@@ -76,6 +79,17 @@ _TRACKING_EXACT = frozenset(
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
+
+
+class Sourced(Protocol):
+    """What `source_key` reads of an article."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def outlet(self) -> str | None: ...
 
 
 class Identified(Protocol):
@@ -239,3 +253,20 @@ def document_id(doc: Identified) -> str:
     """
     identity = (url_key(doc.url) if doc.url else None) or doc.guid or f"file:{doc.origin}"
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+
+
+def source_key(article: Sourced) -> str:
+    """Who published the article: its outlet when known, else its URL's host, else itself.
+
+    A folder of saved pages names no outlets: two pages are then two sources.
+    """
+    if article.outlet:
+        return "outlet:" + article.outlet.casefold()
+    if article.url:
+        try:
+            host = urlsplit(article.url.strip()).hostname
+        except ValueError:
+            host = None
+        if host:
+            return "host:" + host.removeprefix("www.")
+    return "article:" + article.id

@@ -98,6 +98,8 @@ def cluster_input_document(record: dict[str, Any], *, name: str, line: int) -> R
         origin=str(record["id"]),
         text=text_field(record, "text", name=name, line=line),
         title=text_field(record, "title", name=name, line=line) or None,
+        url=text_field(record, "url", name=name, line=line) or None,
+        outlet=text_field(record, "outlet", name=name, line=line) or None,
         published=Published.of(parse_date(record.get("published"))),
     )
 

@@ -56,6 +56,24 @@ def test_cluster_jsonl_puts_every_id_in_exactly_one_story(tmp_path: Path) -> Non
     assert "seed3" not in together["ids"]
 
 
+def test_cluster_jsonl_reads_who_published_each_article(tmp_path: Path) -> None:
+    # The four seed reports of one event, all from one site: one source is not a story.
+    lines = [
+        {
+            "id": f"seed{n}",
+            "text": path.read_text(encoding="utf-8"),
+            "url": f"https://news.example.com/{n}",
+        }
+        for n, path in enumerate(sorted((REPO / "seeds").glob("*.txt")))
+    ]
+    source = tmp_path / "articles.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = run_digest("cluster", "--jsonl", str(source), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(len(story["ids"]) == 1 for story in stories)
+
+
 def test_summarize_jsonl_keeps_order_ids_and_verbatim_sentences(tmp_path: Path) -> None:
     text_a = (
         "The council met on Monday. It approved the budget after a long debate. Nobody objected."

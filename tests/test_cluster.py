@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -591,3 +592,43 @@ def test_two_events_of_one_topic_stay_two_stories(monkeypatch: pytest.MonkeyPatc
     # On similarity alone the two Colbert events are one story: the rule is what splits them.
     monkeypatch.setattr("digest.cluster.CORE_NAMED", 0.0)
     assert several() == [["o0", "o1", "o2", "o3"], ["r0", "r1", "r2", "s0", "s1", "s2"]]
+
+
+# Two press releases of one company, one week of ../shared/corpora/article-extraction-benchmark
+# (pages 5ae11e, c69e53 on ascom.com; excerpts): two partnerships, two events, one site.
+ASCOM_GE = (
+    "Based on Ascom’s connectivity, clinical workflow and mobility expertise, the Digistat "
+    "Patient Watch solution provides clinicians throughout Europe with an innovative solution "
+    "to address the needs of Intensive Care Units (ICUs). This partnership further expands the "
+    "existing global relationship between GE and Ascom. The new alarm management solution "
+    "collects data from a variety of devices connected to the patient, highlighting alarms "
+    "on any connected device, displayed on a handheld mobile device such as the Ascom Myco 2."
+)
+ASCOM_DRAEGER = (
+    "Ascom, a global solutions provider focused on healthcare ICT and mobile workflow "
+    "solutions, announced a new North American integrated clinical alarm management solution "
+    "with Dräger, to integrate Ascom Unite Connect for clinical systems software with Dräger "
+    "Infinity patient monitoring systems. The joint clinical alarm management solution "
+    "extends the reach of patient alarms to the caregiver’s mobile device, helping nurses "
+    "distinguish between artifacts, false alarms, and real alarms."
+)
+
+
+def test_pages_of_one_source_alone_are_not_one_story() -> None:
+    def published_by(*hosts: str | None) -> list[Article]:
+        texts = (ASCOM_GE, ASCOM_DRAEGER)
+        return [
+            replace(make_article(f"p{n}", "", text), url=host and f"https://{host}/news/{n}")
+            for n, (text, host) in enumerate(zip(texts, hosts, strict=True))
+        ]
+
+    def several(batch: list[Article]) -> list[list[str]]:
+        stories = cluster_articles([*batch, *filler(60)])
+        return sorted(ids(s) for s in stories if len(s.articles) > 1)
+
+    # Saved pages name no source: on similarity alone the two releases are one story.
+    assert several(published_by(None, None)) == [["p0", "p1"]]
+    # From one site, they are that company's topic: two stories.
+    assert several(published_by("www.ascom.com", "ascom.com")) == []
+    # From two sites, similarity decides again.
+    assert several(published_by("ascom.com", "example-news.com")) == [["p0", "p1"]]

@@ -9,7 +9,8 @@ Groups whose known days lie more than `max_gap_days` apart merge only on much st
 evidence: twice the similarity and several rare names in common. Two groups of several
 articles each merge only when one names most of the rare names the other agrees on: two
 events of one topic (Colbert's bid for a Senate seat, Colbert's trip to Russia) each have
-names of their own. See docs/clustering.md.
+names of their own. Groups that together hold the pages of one source only never merge: a
+story is what several sources report. See docs/clustering.md.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from digest.cluster._headline import choose_headline, headline_in, headlines_in
 from digest.cluster._linkage import FarEvidence, GroupTest, average_link
 from digest.cluster._names import core_names_named, name_ids, shared_rare_names
 from digest.cluster._vectors import candidate_edges, counts_meanwhile, document, weigh
+from digest.identity import source_key
 from digest.model import Article, Story
 
 __all__ = ["attach_background", "choose_headline", "cluster_articles", "story_id"]
@@ -86,7 +88,7 @@ def cluster_articles(
         max_gap_days=max_gap_days,
         far_threshold=similarity * FAR_FACTOR,
         far_evidence=_far_evidence(names),
-        apart=_apart(names),
+        apart=_either(_one_source([source_key(a) for a in ordered]), _apart(names)),
     )
     members = [[ordered[i] for i in group] for group in groups]
     headlines = headlines_in(members, lambda index: vectors[groups[index]], space)
@@ -147,6 +149,32 @@ def _apart(names: _Names) -> GroupTest:
         return named < CORE_NAMED
 
     return apart
+
+
+def _one_source(sources: Sequence[str]) -> GroupTest:
+    """Two groups are kept apart when every article of both comes from one source.
+
+    A story is an event several sources report. One site's pages on one subject (a company's
+    press releases, a blog's posts, one paper's pages on the Los Angeles auto show) share the
+    site's names and phrases and look like one event to text similarity. One outlet's second
+    report of an event still joins the story once another source's report is in it, and
+    near-copies are gone before clustering (de-duplication). A source is
+    `identity.source_key`: the outlet, else the URL's host; an article with neither is a
+    source of its own, so a folder of saved pages is unaffected.
+    """
+
+    def one_source(left: Sequence[int], right: Sequence[int]) -> bool:
+        first = sources[left[0]]
+        return all(sources[i] == first for side in (left, right) for i in side)
+
+    return one_source
+
+
+def _either(*tests: GroupTest) -> GroupTest:
+    def any_test(left: Sequence[int], right: Sequence[int]) -> bool:
+        return any(test(left, right) for test in tests)
+
+    return any_test
 
 
 def story_id(article_ids: Sequence[str]) -> str:
