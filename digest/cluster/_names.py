@@ -11,20 +11,21 @@ from digest.model import Article
 __all__ = ["article_names", "core_names_named", "name_ids", "shared_rare_names"]
 
 # A capitalised word (or an all-capitals one: "SEACOM", "NATO") or a number of two digits or
-# more. Group 1 is what precedes it in the paragraph: a word that opens a sentence is
-# capitalised by grammar, not because it names something, so it counts only when group 1 is
-# the third alternative, a lone space (not the paragraph's start, not a sentence mark).
-_NAME = re.compile(r"(^|[.!?:;\"“”‘’'(\[]\s*|\s)([A-Z][\w’'-]*\w|\d[\d,]*\d)")
+# more, after the spaces before it. A word that opens a sentence is capitalised by grammar, not
+# because it names something, so a match counts only when the spaces follow a word: not the
+# paragraph's start, not a sentence mark, quotation mark or bracket (`_OPENERS`).
+_NAME = re.compile(r"\s+([A-Z][\w’'-]*\w|\d[\d,]*\d)")
+_OPENERS = frozenset(".!?:;\"“”‘’'([")
 
 
 def article_names(article: Article) -> frozenset[str]:
     """The article's name-like tokens (casefolded): capitalised words that do not open a
     sentence, and numbers of two digits or more. The title is left out: it is in title case."""
     return frozenset(
-        name.casefold()
+        match[1].casefold()
         for paragraph in article.paragraphs
-        for before, name in _NAME.findall(paragraph)
-        if before.isspace()
+        for match in _NAME.finditer(paragraph)
+        if match.start() > 0 and paragraph[match.start() - 1] not in _OPENERS
     )
 
 
