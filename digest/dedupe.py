@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from digest import parallel
-from digest.identity import distinct_keys, fingerprint_words
+from digest.identity import distinct_keys, document_keys, fingerprint_words, text_words
 from digest.model import Article
 
 __all__ = ["dedupe_articles", "near_duplicate_groups"]
@@ -51,11 +51,15 @@ def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    texts = [a.text for a in articles]
-    # The texts' shingles on the other cores while this process works out the identity keys.
-    with parallel.batches_meanwhile(_batch_keys, texts, minimum=_PARALLEL_MIN) as batches:
-        identity_keys = distinct_keys(articles)
-        text_keys = [keys for batch in batches() for keys in batch]
+    # Every article's identity keys and text keys on the other cores, from one reading of its
+    # words; this process then only compares keys.
+    keyed = [
+        one
+        for batch in parallel.map_batches(_batch_both, articles, minimum=_PARALLEL_MIN)
+        for one in batch
+    ]
+    identity_keys = distinct_keys(articles, keys=[keys for keys, _ in keyed])
+    text_keys = [keys for _, keys in keyed]
     first_by_key: dict[str, int] = {}
     for index, keys in enumerate(identity_keys):
         for key in keys:
@@ -102,6 +106,17 @@ def _batch_keys(texts: Sequence[str]) -> list[_TextKeys]:
         shingles = _shingles(fingerprint_words(text), word_hashes)
         keys.append(_TextKeys(shingles, _minhash(shingles)))
     return keys
+
+
+def _batch_both(articles: Sequence[Article]) -> list[tuple[tuple[str, ...], _TextKeys]]:
+    """Each article's `document_keys` and text keys: its text's words are found once for both."""
+    word_hashes: dict[str, int] = {}
+    keyed = []
+    for article in articles:
+        words = text_words(article.text)
+        shingles = _shingles(words.folded, word_hashes)
+        keyed.append((document_keys(article, words=words), _TextKeys(shingles, _minhash(shingles))))
+    return keyed
 
 
 def _near_duplicates(text_keys: Sequence[_TextKeys]) -> list[list[int]]:
