@@ -20,13 +20,20 @@ from digest.clean._text import split_lines
 from digest.clean.batch import drop_shared_paragraphs, paragraph_keys, shared_boilerplate
 from digest.clean.body import body_indices, drop_repeats
 from digest.clean.meta import fallback_headline, locate_headline, outlet_from, published_from
-from digest.clean.notice import not_an_article, paragraph_prose, stated_identity
+from digest.clean.notice import (
+    ENOUGH_PROSE,
+    leading_prose,
+    not_an_article,
+    paragraph_prose,
+    stated_identity,
+)
 from digest.model import Article, Published, RawDocument
 from digest.text.dates import TIMEZONES, is_date_line
 from digest.text.furniture import is_boilerplate_line
 from digest.text.words import normalize
 
 __all__ = [
+    "ENOUGH_PROSE",
     "TIMEZONES",
     "clean",
     "drop_shared_paragraphs",
@@ -35,6 +42,7 @@ __all__ = [
     "find_outlet",
     "find_published",
     "is_boilerplate_line",
+    "leading_prose",
     "not_an_article",
     "outlet_of_url",
     "paragraph_keys",
