@@ -28,7 +28,7 @@ from digest.clean.notice import (
     stated_identity,
 )
 from digest.model import Article, Published, RawDocument
-from digest.text.dates import TIMEZONES, is_date_line
+from digest.text.dates import TIMEZONES
 from digest.text.furniture import is_boilerplate_line
 from digest.text.words import normalize
 
@@ -78,9 +78,9 @@ def _read(text: str, title: str | None = None, language: str = "english") -> _Pa
         found = locate_headline(lines, body_start, language)
         head, headline = found if found is not None else (None, "")
         headline_key = normalize(headline)
-    kept = [
-        lines[i] for i in body if normalize(lines[i]) != headline_key and not is_date_line(lines[i])
-    ]
+    # No date line is in the body: every body line was classed good or short, and a date line
+    # is bad (`body.classify`).
+    kept = [lines[i] for i in body if normalize(lines[i]) != headline_key]
     return _Page(lines, body_start, head, headline, tuple(drop_repeats(kept)))
 
 
