@@ -14,6 +14,7 @@ from digest.text.dates import read_date, stated_day
 from digest.text.furniture import (
     is_byline,
     is_caption,
+    is_credit_line,
     is_headline_furniture,
     is_section_name,
     news_agency,
@@ -208,6 +209,29 @@ def test_captions_pass_the_substring_test_before_the_pattern(line: str) -> None:
     # is_caption searches an ASCII line only when it holds one of the pattern's words.
     assert is_caption(line)
     assert is_caption(line.upper())
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Reuters", True),
+        ("AFP via Getty Images", True),
+        ("Getty Images; Shutterstock", True),
+        ("Reuters photo", True),
+        ("AP/Ria Novosti", True),
+        ("Photos: ...Reuters...", True),
+        ("Press Trust of India", True),
+        ("Reuters and AFP", False),
+        ("Photo: Reuters staff", False),
+        ("Photo by: AP / File", False),
+        # Not ASCII: "İ" matches the case-blind "via" but lower-cases to two characters, so
+        # the line's words are not the credit's; the whole test decides.
+        ("Reuters vİa AFP", True),
+        ("REUTERS VıA AFP", True),
+    ],
+)
+def test_credit_lines_are_agency_names_alone(line: str, credit: bool) -> None:
+    assert is_credit_line(line) is credit
 
 
 def test_section_names_are_short_lines_of_section_words() -> None:

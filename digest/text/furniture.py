@@ -196,9 +196,20 @@ def agency_name(text: str) -> str | None:
     return AGENCIES.get(" ".join(text.split()).strip(" .,:;").lower())
 
 
+# Every word of a credit line past its prefix: the agencies' names' words, "via" between them,
+# and "photo", "file" or "pool" after one. An ASCII line holding any other word is no credit,
+# found without splitting it (outside ASCII, case-blind matching and lower-casing have their
+# exceptions, and the whole test runs).
+_CREDIT_WORDS = frozenset(
+    {*(word for name in AGENCIES for word in tokens(name)), "via", "photo", "file", "pool"}
+)
+
+
 def is_credit_line(line: str) -> bool:
     """True for a photo credit: agency names alone ("Reuters", "AFP via Getty Images")."""
     text = _CREDIT_PREFIX.sub("", line.strip())
+    if text.isascii() and not all(map(_CREDIT_WORDS.__contains__, tokens(text))):
+        return False
     parts = [p for p in _CREDIT_SPLIT.split(text) if p]
     return bool(parts) and all(agency_name(_CREDIT_SUFFIX.sub("", p)) for p in parts)
 
