@@ -176,13 +176,13 @@ def _clean_all(
     documents: Sequence[RawDocument], advance: Callable[..., None], language: str
 ) -> list[_Cleaned]:
     """`clean` over the documents, in input order; large batches on every core."""
-    pairs = [(document, identity.document_id(document), language) for document in documents]
+    pairs = [(document, language) for document in documents]
     return map_on_cores(_clean_one, pairs, minimum=_PARALLEL_CLEAN_MIN, advance=advance)
 
 
-def _clean_one(job: tuple[RawDocument, str, str]) -> _Cleaned:
-    document, article_id, language = job
-    article = clean.clean(document, article_id=article_id, language=language)
+def _clean_one(job: tuple[RawDocument, str]) -> _Cleaned:
+    document, language = job
+    article = clean.clean(document, article_id=identity.document_id(document), language=language)
     prose = None if clean.stated_identity(document) else clean.leading_prose(article.paragraphs)
     return _Cleaned(article, clean.paragraph_keys(article), prose)
 
