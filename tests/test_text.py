@@ -185,6 +185,24 @@ def test_headline_furniture(line: str, furniture: bool) -> None:
 
 @pytest.mark.parametrize(
     "line",
+    [  # widget words and markup past the line's opening: found by a search, not only a match
+        "Scores and more: What is the Tomatometer?",
+        "The clip starts on autoplay",
+        "Then copy this code to your website",
+        "The vote was close. Continue reading the main story",
+        "The vote was close. Contİnue reading the main story",  # not ASCII: "İ" is a case-blind i
+        "See the plan at www.example.org today",
+        "Write to jo@example.org for the plan",
+        "The <b>plan</b> passed",
+    ],
+)
+def test_headline_furniture_inside_a_line(line: str) -> None:
+    assert is_headline_furniture(line)
+    assert not is_headline_furniture("The plan passed on Tuesday after a long debate")
+
+
+@pytest.mark.parametrize(
+    "line",
     [  # one for each way the caption pattern matches
         "The senator at the rally (AP Photo/Evan Vucci)",
         "Photos: the storm that hit the coast",

@@ -293,6 +293,13 @@ def is_caption(line: str) -> bool:
     return bool(_CAPTION.search(stripped))
 
 
+# What `_WIDGET` finds past a line's opening holds one of these (lower-cased); what `_MARKUP`
+# finds, one of those. A line holding none is searched no further than its opening (ASCII
+# only for `_WIDGET`, whose case-blind letters are plain ones there), or not at all.
+_WIDGET_INNER_TERMS = ("tomatometer", "autoplay", "copy", "continue")
+_MARKUP_TERMS = ("<", ">", "{", "}", "=", "://", "www.", "@")
+
+
 def is_headline_furniture(line: str) -> bool:
     """True for a line that is never a headline: furniture, markup, a tag list, a section name,
     a caption or a widget line."""
@@ -301,10 +308,18 @@ def is_headline_furniture(line: str) -> bool:
         is_boilerplate_line(stripped)
         or is_section_name(stripped)
         or is_caption(stripped)
-        or bool(_WIDGET.search(stripped))
-        or bool(_MARKUP.search(stripped))
+        or _is_widget(stripped)
+        or (any(term in stripped for term in _MARKUP_TERMS) and bool(_MARKUP.search(stripped)))
         or bool(_TAG_LIST.match(stripped))
     )
+
+
+def _is_widget(line: str) -> bool:
+    if line.isascii():
+        lowered = line.lower()
+        if not any(term in lowered for term in _WIDGET_INNER_TERMS):
+            return bool(_WIDGET.match(line))
+    return bool(_WIDGET.search(line))
 
 
 # --- Sentences a summary never quotes: captions, credits, widget and notice text -------------
