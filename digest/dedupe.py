@@ -99,8 +99,17 @@ def _keys_of(texts: Sequence[str]) -> list[_TextKeys]:
     return [keys for batch in batches for keys in batch]
 
 
+class _WordHashes(dict[str, int]):
+    """Each distinct word's 64-bit hash, worked out the first time the word is looked up."""
+
+    def __missing__(self, word: str) -> int:
+        digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+        self[word] = value = int.from_bytes(digest, "big")
+        return value
+
+
 def _batch_keys(texts: Sequence[str]) -> list[_TextKeys]:
-    word_hashes: dict[str, int] = {}  # each distinct word of the batch hashed once
+    word_hashes = _WordHashes()  # each distinct word of the batch hashed once
     keys = []
     for text in texts:
         shingles = _shingles(fingerprint_words(text), word_hashes)
@@ -110,7 +119,7 @@ def _batch_keys(texts: Sequence[str]) -> list[_TextKeys]:
 
 def _batch_both(articles: Sequence[Article]) -> list[tuple[tuple[str, ...], _TextKeys]]:
     """Each article's `document_keys` and text keys: its text's words are found once for both."""
-    word_hashes: dict[str, int] = {}
+    word_hashes = _WordHashes()
     keyed = []
     for article in articles:
         words = text_words(article.text)
@@ -144,18 +153,16 @@ def _near_duplicates(text_keys: Sequence[_TextKeys]) -> list[list[int]]:
     return [unique[k] for k in sorted(unique)]
 
 
-def _shingles(words: Sequence[str], word_hashes: dict[str, int]) -> NDArray[np.uint64]:
+def _shingles(words: Sequence[str], word_hashes: _WordHashes) -> NDArray[np.uint64]:
     """The distinct hashes of a text's 5-word shingles, sorted.
 
-    Each distinct word is hashed once (`word_hashes` remembers them across texts) and the
-    shingles are mixed from their words' hashes in numpy: a hash per shingle from Python cost
-    more than the rest of de-duplicating a large build.
+    Each distinct word is hashed once (`word_hashes` remembers them across texts, and hashes
+    a word it has not seen when asked for it) and the shingles are mixed from their words'
+    hashes in numpy: a hash per shingle from Python cost more than the rest of de-duplicating
+    a large build.
     """
     if len(words) < _SHINGLE:
         return _NO_SHINGLES
-    for word in set(words).difference(word_hashes):
-        digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
-        word_hashes[word] = int.from_bytes(digest, "big")
     hashes = np.fromiter(map(word_hashes.__getitem__, words), dtype=np.uint64, count=len(words))
     count = len(words) - _SHINGLE + 1
     mixed = np.zeros(count, dtype=np.uint64)

@@ -46,6 +46,7 @@ __all__ = [
 MIN_FINGERPRINT_WORDS = 8
 
 _WORD = re.compile(r"\w+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 # Query parameters that only say how a reader arrived (campaign and click trackers); the page
 # is the same without them.
@@ -191,7 +192,8 @@ def text_words(text: str) -> TextWords:
     """
     normal = unicodedata.normalize("NFKC", text)
     folded = _WORD.findall(normal.casefold())
-    if normal.isascii() or all(map(_folds_alike, set(normal))):
+    # ASCII letters fold to letters, the rest of ASCII to itself: only the others are asked.
+    if normal.isascii() or all(map(_folds_alike, set(_NON_ASCII.findall(normal)))):
         return TextWords(folded, len(folded))
     return TextWords(folded, len(_WORD.findall(normal)))
 
