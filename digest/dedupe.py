@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from digest import parallel
-from digest.identity import distinct_keys, fingerprint_words
+from digest.identity import distinct_keys, document_keys, fingerprint_words, text_words
 from digest.model import Article
 
 __all__ = ["dedupe_articles", "near_duplicate_groups"]
@@ -51,11 +51,15 @@ def dedupe_articles(articles: Sequence[Article]) -> tuple[Article, ...]:
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    texts = [a.text for a in articles]
-    # The texts' shingles on the other cores while this process works out the identity keys.
-    with parallel.batches_meanwhile(_batch_keys, texts, minimum=_PARALLEL_MIN) as batches:
-        identity_keys = distinct_keys(articles)
-        text_keys = [keys for batch in batches() for keys in batch]
+    # Every article's identity keys and text keys on the other cores, from one reading of its
+    # words; this process then only compares keys.
+    keyed = [
+        one
+        for batch in parallel.map_batches(_batch_both, articles, minimum=_PARALLEL_MIN)
+        for one in batch
+    ]
+    identity_keys = distinct_keys(articles, keys=[keys for keys, _ in keyed])
+    text_keys = [keys for _, keys in keyed]
     first_by_key: dict[str, int] = {}
     for index, keys in enumerate(identity_keys):
         for key in keys:
@@ -95,13 +99,33 @@ def _keys_of(texts: Sequence[str]) -> list[_TextKeys]:
     return [keys for batch in batches for keys in batch]
 
 
+class _WordHashes(dict[str, int]):
+    """Each distinct word's 64-bit hash, worked out the first time the word is looked up."""
+
+    def __missing__(self, word: str) -> int:
+        digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+        self[word] = value = int.from_bytes(digest, "big")
+        return value
+
+
 def _batch_keys(texts: Sequence[str]) -> list[_TextKeys]:
-    word_hashes: dict[str, int] = {}  # each distinct word of the batch hashed once
+    word_hashes = _WordHashes()  # each distinct word of the batch hashed once
     keys = []
     for text in texts:
         shingles = _shingles(fingerprint_words(text), word_hashes)
         keys.append(_TextKeys(shingles, _minhash(shingles)))
     return keys
+
+
+def _batch_both(articles: Sequence[Article]) -> list[tuple[tuple[str, ...], _TextKeys]]:
+    """Each article's `document_keys` and text keys: its text's words are found once for both."""
+    word_hashes = _WordHashes()
+    keyed = []
+    for article in articles:
+        words = text_words(article.text)
+        shingles = _shingles(words.folded, word_hashes)
+        keyed.append((document_keys(article, words=words), _TextKeys(shingles, _minhash(shingles))))
+    return keyed
 
 
 def _near_duplicates(text_keys: Sequence[_TextKeys]) -> list[list[int]]:
@@ -129,18 +153,16 @@ def _near_duplicates(text_keys: Sequence[_TextKeys]) -> list[list[int]]:
     return [unique[k] for k in sorted(unique)]
 
 
-def _shingles(words: Sequence[str], word_hashes: dict[str, int]) -> NDArray[np.uint64]:
+def _shingles(words: Sequence[str], word_hashes: _WordHashes) -> NDArray[np.uint64]:
     """The distinct hashes of a text's 5-word shingles, sorted.
 
-    Each distinct word is hashed once (`word_hashes` remembers them across texts) and the
-    shingles are mixed from their words' hashes in numpy: a hash per shingle from Python cost
-    more than the rest of de-duplicating a large build.
+    Each distinct word is hashed once (`word_hashes` remembers them across texts, and hashes
+    a word it has not seen when asked for it) and the shingles are mixed from their words'
+    hashes in numpy: a hash per shingle from Python cost more than the rest of de-duplicating
+    a large build.
     """
     if len(words) < _SHINGLE:
         return _NO_SHINGLES
-    for word in set(words).difference(word_hashes):
-        digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
-        word_hashes[word] = int.from_bytes(digest, "big")
     hashes = np.fromiter(map(word_hashes.__getitem__, words), dtype=np.uint64, count=len(words))
     count = len(words) - _SHINGLE + 1
     mixed = np.zeros(count, dtype=np.uint64)

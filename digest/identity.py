@@ -3,6 +3,7 @@
     canonical_url(url)         -> the one spelling of a URL (no trackers, fragment, default port)
     url_key(url)               -> canonical URL without scheme and `www.`; None for a front page
     content_fingerprint(text)  -> sha256 of the words, blind to case, spacing, punctuation, forms
+    text_words(text)           -> a text's fingerprint words and word count, in one pass
     document_keys(doc)         -> 'guid:<feed> <guid>', 'url:<url key>', 'text:<sha256>' or
                                   'short:<feed> <sha256>': the one key scheme
     distinct_keys(docs)        -> document_keys of a batch, less GUID/URL keys a feed reuses
@@ -18,17 +19,19 @@ existing store forget what it has seen). Pure and light to import: every stage m
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = [
     "MIN_FINGERPRINT_WORDS",
     "Identified",
+    "TextWords",
     "canonical_url",
     "content_fingerprint",
     "distinct_keys",
@@ -37,6 +40,7 @@ __all__ = [
     "fingerprint_of_words",
     "fingerprint_words",
     "source_key",
+    "text_words",
     "url_key",
 ]
 
@@ -45,6 +49,7 @@ __all__ = [
 MIN_FINGERPRINT_WORDS = 8
 
 _WORD = re.compile(r"\w+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 # Query parameters that only say how a reader arrived (campaign and click trackers); the page
 # is the same without them.
@@ -184,29 +189,58 @@ def content_fingerprint(text: str) -> str:
     return fingerprint_of_words(fingerprint_words(text))
 
 
-def _word_count(text: str) -> int:
-    # Counted before case folding, as stores written by earlier releases were: folding can
-    # split a character in two, and the count decides whether a text key exists at all.
-    return len(_WORD.findall(unicodedata.normalize("NFKC", text)))
+class TextWords(NamedTuple):
+    """What the keys read of a text, found in one pass over it (`text_words`)."""
+
+    folded: list[str]  # its `fingerprint_words`
+    number: int  # of its `\w+` runs before case folding: whether a text key exists
 
 
-def document_keys(doc: Identified) -> tuple[str, ...]:
+def text_words(text: str) -> TextWords:
+    """The text's `fingerprint_words` and its word count.
+
+    The count is taken before case folding, as stores written by earlier releases took it:
+    folding can split a word in two ("İ" folds to "i" and a combining dot). Where folding
+    moves no word boundary (every character folds to characters on its side of one) the
+    folded words' count is that count, and the text is scanned once, not twice.
+    """
+    normal = unicodedata.normalize("NFKC", text)
+    folded = _WORD.findall(normal.casefold())
+    # ASCII letters fold to letters, the rest of ASCII to itself: only the others are asked.
+    if normal.isascii() or all(map(_folds_alike, set(_NON_ASCII.findall(normal)))):
+        return TextWords(folded, len(folded))
+    return TextWords(folded, len(_WORD.findall(normal)))
+
+
+@functools.cache
+def _folds_alike(char: str) -> bool:
+    """Whether `char` folds to word characters only if it is one, else to none (a text holds
+    a few dozen distinct characters: each is asked once)."""
+    word = _WORD.fullmatch(char) is not None
+    return all((_WORD.fullmatch(one) is not None) == word for one in char.casefold())
+
+
+def document_keys(doc: Identified, *, words: TextWords | None = None) -> tuple[str, ...]:
     """The keys a document is known by, most specific first (may be empty).
 
     A GUID is scoped to its feed (`origin`): GUIDs are only unique within one. The text key
     is the fingerprint of title and text, and only for 8 words or more; a document with no
-    other key is known by its feed and its words (`short:`).
+    other key is known by its feed and its words (`short:`). `words` are the text's
+    `text_words`, when the caller has them already.
     """
     keys = []
     if doc.guid:
         keys.append(f"guid:{doc.origin} {doc.guid}")
     if doc.url and (key := url_key(doc.url)):
         keys.append(f"url:{key}")
-    body = f"{doc.title or ''}\n{doc.text}"
-    if _word_count(body) >= MIN_FINGERPRINT_WORDS:
-        keys.append(f"text:{content_fingerprint(body)}")
+    # The words of "title\ntext" are the title's, then the text's: a line break is no word
+    # character, and Unicode normalization and case folding do not reach across it.
+    title = text_words(doc.title or "")
+    text = text_words(doc.text) if words is None else words
+    if title.number + text.number >= MIN_FINGERPRINT_WORDS:
+        keys.append(f"text:{fingerprint_of_words([*title.folded, *text.folded])}")
     elif not keys and (doc.title or doc.text.strip()):
-        keys.append(f"short:{doc.origin} {content_fingerprint(body)}")
+        keys.append(f"short:{doc.origin} {fingerprint_of_words([*title.folded, *text.folded])}")
     return tuple(keys)
 
 
@@ -217,16 +251,19 @@ def _sameness(doc: Identified) -> tuple[str | None, ...]:
     return (doc.guid, url, doc.title, fingerprint)
 
 
-def distinct_keys(documents: Sequence[Identified]) -> list[tuple[str, ...]]:
+def distinct_keys(
+    documents: Sequence[Identified], *, keys: Sequence[tuple[str, ...]] | None = None
+) -> list[tuple[str, ...]]:
     """`document_keys` of each document, less GUID and URL keys that are ambiguous in a feed.
 
     A feed that gives every entry its front page as link, or one GUID to all entries, would
-    otherwise merge distinct articles into one.
+    otherwise merge distinct articles into one. `keys` are the documents' `document_keys`,
+    when the caller has them already.
     """
-    all_keys = [document_keys(doc) for doc in documents]
+    all_keys = [document_keys(doc) for doc in documents] if keys is None else keys
     holders: dict[str, list[int]] = defaultdict(list)
-    for index, (doc, keys) in enumerate(zip(documents, all_keys, strict=True)):
-        for key in keys:
+    for index, (doc, doc_keys) in enumerate(zip(documents, all_keys, strict=True)):
+        for key in doc_keys:
             if key.startswith(("guid:", "url:")):
                 holders[f"{doc.origin}\x00{key}"].append(index)
     # Only keys held by two documents or more can be ambiguous: the others' texts need no hash.
@@ -240,8 +277,8 @@ def distinct_keys(documents: Sequence[Identified]) -> list[tuple[str, ...]]:
             if len({sameness[i] for i in indices}) > 1:
                 ambiguous.add(key)
     return [
-        tuple(k for k in keys if f"{doc.origin}\x00{k}" not in ambiguous)
-        for doc, keys in zip(documents, all_keys, strict=True)
+        tuple(k for k in doc_keys if f"{doc.origin}\x00{k}" not in ambiguous)
+        for doc, doc_keys in zip(documents, all_keys, strict=True)
     ]
 
 

@@ -142,7 +142,12 @@ def clean_documents(
         if not boilerplate.isdisjoint(one.keys):
             kept = [i for i, key in enumerate(one.keys) if key not in boilerplate]
             article = replace(article, paragraphs=tuple(article.paragraphs[i] for i in kept))
-            prose = None if prose is None else tuple(prose[i] for i in kept)
+            if prose is not None:
+                known = [prose[i] for i in kept if i < len(prose)]
+                # Short of enough prose without the shared paragraphs, with paragraphs the
+                # worker did not measure: measured here.
+                decided = sum(known) >= clean.ENOUGH_PROSE or len(known) == len(kept)
+                prose = tuple(known) if decided else clean.leading_prose(article.paragraphs)
         reason = clean.not_an_article(
             document, article, prose=None if prose is None else sum(prose)
         )
@@ -159,7 +164,8 @@ def clean_documents(
 class _Cleaned:
     """A cleaned article with what the batch steps after the pool read of each paragraph,
     measured in the worker: its comparison key and, unless the source stated the article
-    (then it is news whatever its text), its words of prose outside notices."""
+    (then it is news whatever its text), its words of prose outside notices (of the leading
+    paragraphs that hold enough, `clean.leading_prose`)."""
 
     article: Article
     keys: tuple[str, ...]
@@ -170,18 +176,14 @@ def _clean_all(
     documents: Sequence[RawDocument], advance: Callable[..., None], language: str
 ) -> list[_Cleaned]:
     """`clean` over the documents, in input order; large batches on every core."""
-    pairs = [(document, identity.document_id(document), language) for document in documents]
+    pairs = [(document, language) for document in documents]
     return map_on_cores(_clean_one, pairs, minimum=_PARALLEL_CLEAN_MIN, advance=advance)
 
 
-def _clean_one(job: tuple[RawDocument, str, str]) -> _Cleaned:
-    document, article_id, language = job
-    article = clean.clean(document, article_id=article_id, language=language)
-    prose = (
-        None
-        if clean.stated_identity(document)
-        else tuple(clean.paragraph_prose(p) for p in article.paragraphs)
-    )
+def _clean_one(job: tuple[RawDocument, str]) -> _Cleaned:
+    document, language = job
+    article = clean.clean(document, article_id=identity.document_id(document), language=language)
+    prose = None if clean.stated_identity(document) else clean.leading_prose(article.paragraphs)
     return _Cleaned(article, clean.paragraph_keys(article), prose)
 
 

@@ -18,6 +18,7 @@ from digest.clean import (
     find_outlet,
     find_published,
     is_boilerplate_line,
+    leading_prose,
     not_an_article,
     paragraph_keys,
     paragraph_prose,
@@ -555,6 +556,22 @@ def test_not_an_article_from_prose_measured_per_paragraph(case: dict[str, Any]) 
     assert not_an_article(document, article, prose=prose) == case["reason"]
 
 
+@pytest.mark.parametrize("case", NOT_ARTICLES, ids=[c["source"][-40:] for c in NOT_ARTICLES])
+def test_not_an_article_from_the_leading_prose_only(case: dict[str, Any]) -> None:
+    # The workers measure paragraphs only until there is enough prose for any verdict.
+    document = make_document(case["text"])
+    article = clean(document, article_id="a1")
+    prose = sum(leading_prose(article.paragraphs))
+    assert not_an_article(document, article, prose=prose) == case["reason"]
+
+
+def test_leading_prose_stops_once_there_is_enough() -> None:
+    notice = "Tweet with a location. You can add location information."
+    sixty = " ".join(["word"] * 60)
+    assert leading_prose([notice, sixty, sixty, sixty]) == (0, 60, 60)
+    assert leading_prose([sixty, "Five words of prose here."]) == (60, 5)
+
+
 def test_a_notice_paragraph_adds_no_prose() -> None:
     assert paragraph_prose("Tweet with a location. You can add location information.") == 0
     assert paragraph_prose("The storm hit the coast on Monday night.") == 8
@@ -623,6 +640,19 @@ def test_copies_of_one_article_keep_every_paragraph() -> None:
 def test_a_paragraph_in_two_articles_is_kept() -> None:
     articles = [make_article(f"a{i}", topic, SHARED) for i, topic in enumerate(TOPICS[:2])]
     assert drop_shared_paragraphs(articles) == tuple(articles)
+
+
+def test_prose_is_measured_again_when_shared_boilerplate_took_the_measured_paragraphs() -> None:
+    # A long shared paragraph first: the workers measure it alone (enough prose), then it goes
+    # as boilerplate, and what is left must be measured before the page is judged.
+    shared = " ".join(["Readers of this site may share their views with the editors"] * 10)
+    documents = [
+        RawDocument(origin=f"p{i}.txt", text=f"{shared}\n\n{topic}")
+        for i, topic in enumerate(TOPICS)
+    ]
+    articles, reports = pipeline.clean_documents(documents)
+    assert reports == ()
+    assert [a.paragraphs for a in articles] == [(topic,) for topic in TOPICS]
 
 
 def test_articles_left_empty_by_shared_boilerplate_are_skipped() -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -122,3 +123,19 @@ def test_a_file_over_the_size_cap_is_skipped_with_one_warning_naming_it_and_its_
     )
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings == [failed[0].message]
+
+
+@pytest.mark.parametrize(("size", "read"), [(500, True), (1700, False)])
+def test_a_file_that_grew_after_its_size_was_taken_is_read_on_to_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, read: bool
+) -> None:
+    path = write(tmp_path / "grew.txt", "x" * size)
+    # The size the read starts from, taken when the file was 100 bytes long.
+    monkeypatch.setattr(
+        "digest.collect.os", SimpleNamespace(fstat=lambda _: SimpleNamespace(st_size=100))
+    )
+    if read:
+        assert read_document(path, origin="grew.txt", max_bytes=1000).text == "x" * size
+    else:
+        with pytest.raises(SourceError, match="file too large"):
+            read_document(path, origin="grew.txt", max_bytes=1000)

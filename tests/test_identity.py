@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
@@ -15,6 +17,8 @@ from digest.identity import (
     distinct_keys,
     document_id,
     document_keys,
+    fingerprint_words,
+    text_words,
     url_key,
 )
 from digest.model import RawDocument
@@ -147,6 +151,48 @@ def test_content_fingerprint_ignores_case_spacing_punctuation_and_forms() -> Non
     assert a != c
     assert content_fingerprint("ﬁne café") == content_fingerprint("fine café")
     assert content_fingerprint("Die Straße") == content_fingerprint("DIE STRASSE")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("The council voted, 7–2, on Tuesday.", 7),  # ASCII words, a non-ASCII dash
+        ("İstanbul rises", 2),  # "İ" folds to "i" and a combining dot: two folded words
+        ("ﬁne Straße ΣΑΣ", 3),
+        ("", 0),
+    ],
+)
+def test_text_words_are_the_fingerprint_words_and_the_count_before_folding(
+    text: str, count: int
+) -> None:
+    words = text_words(text)
+    assert words.folded == fingerprint_words(text)
+    assert words.number == count
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Council Votes", LONG),
+        (None, LONG),
+        ("İstanbul", "İstanbul İstanbul İstanbul votes"),  # 8 words only once folded: no key
+        ("Ünïcode ﬁ", "e\u0301 ΣΑΣ Straße ǅ ⑴ ½ words"),
+        ("Two words", "few"),
+    ],
+)
+def test_document_keys_read_title_and_text_as_one_body(title: str | None, text: str) -> None:
+    # The keys were the fingerprint of "title\ntext" and that text's word count before
+    # folding; they are now read from the title's words and the text's, found apart.
+    body = f"{title or ''}\n{text}"
+    count = len(re.findall(r"\w+", unicodedata.normalize("NFKC", body)))
+    document = RawDocument(origin=FEED, title=title, text=text)
+    expected = (
+        (f"text:{content_fingerprint(body)}",)
+        if count >= MIN_FINGERPRINT_WORDS
+        else (f"short:{FEED} {content_fingerprint(body)}",)
+    )
+    assert document_keys(document) == expected
+    assert document_keys(document, words=text_words(text)) == expected
 
 
 def test_feeds_re_exports_the_one_home() -> None:

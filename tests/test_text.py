@@ -13,6 +13,8 @@ from digest.text.datelines import find_dateline, strip_dateline
 from digest.text.dates import read_date, stated_day
 from digest.text.furniture import (
     is_byline,
+    is_caption,
+    is_credit_line,
     is_headline_furniture,
     is_section_name,
     news_agency,
@@ -179,6 +181,75 @@ def test_notice_kinds(text: str, kind: str | None) -> None:
 )
 def test_headline_furniture(line: str, furniture: bool) -> None:
     assert is_headline_furniture(line) is furniture
+
+
+@pytest.mark.parametrize(
+    "line",
+    [  # widget words and markup past the line's opening: found by a search, not only a match
+        "Scores and more: What is the Tomatometer?",
+        "The clip starts on autoplay",
+        "Then copy this code to your website",
+        "The vote was close. Continue reading the main story",
+        "The vote was close. Contİnue reading the main story",  # not ASCII: "İ" is a case-blind i
+        "See the plan at www.example.org today",
+        "Write to jo@example.org for the plan",
+        "The <b>plan</b> passed",
+    ],
+)
+def test_headline_furniture_inside_a_line(line: str) -> None:
+    assert is_headline_furniture(line)
+    assert not is_headline_furniture("The plan passed on Tuesday after a long debate")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [  # one for each way the caption pattern matches
+        "The senator at the rally (AP Photo/Evan Vucci)",
+        "Photos: the storm that hit the coast",
+        "The mayor speaks on Monday. Courtesy Getty",
+        "The dunes at dusk, via Shutterstock",
+        "The senator in an AP photo from Monday",
+        "A photo illustration of the new device",
+        "Media caption The minister speaks on Monday",
+        "FILE - The courthouse in Baltimore",
+        "The courthouse in Baltimore, in a file photo",
+        "Picture taken December 28, 2017.",
+        "In this May 24, 2016, picture and photo, Rep. Ryan speaks",
+        "The team celebrates in a staff photo",
+        "The crater, in a photo released by the agency",
+        "The image shows the crater from above",
+        "The crater at dawn (NASA/JPL)",
+        "The minister at the summit REUTERS/Kevin Lamarque",
+        "Courtesy ſhutterſtock",  # not ASCII: the case-blind pattern's long s, searched whole
+    ],
+)
+def test_captions_pass_the_substring_test_before_the_pattern(line: str) -> None:
+    # is_caption searches an ASCII line only when it holds one of the pattern's words.
+    assert is_caption(line)
+    assert is_caption(line.upper())
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Reuters", True),
+        ("AFP via Getty Images", True),
+        ("Getty Images; Shutterstock", True),
+        ("Reuters photo", True),
+        ("AP/Ria Novosti", True),
+        ("Photos: ...Reuters...", True),
+        ("Press Trust of India", True),
+        ("Reuters and AFP", False),
+        ("Photo: Reuters staff", False),
+        ("Photo by: AP / File", False),
+        # Not ASCII: "İ" matches the case-blind "via" but lower-cases to two characters, so
+        # the line's words are not the credit's; the whole test decides.
+        ("Reuters vİa AFP", True),
+        ("REUTERS VıA AFP", True),
+    ],
+)
+def test_credit_lines_are_agency_names_alone(line: str, credit: bool) -> None:
+    assert is_credit_line(line) is credit
 
 
 def test_section_names_are_short_lines_of_section_words() -> None:

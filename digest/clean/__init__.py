@@ -20,13 +20,20 @@ from digest.clean._text import split_lines
 from digest.clean.batch import drop_shared_paragraphs, paragraph_keys, shared_boilerplate
 from digest.clean.body import body_indices, drop_repeats
 from digest.clean.meta import fallback_headline, locate_headline, outlet_from, published_from
-from digest.clean.notice import not_an_article, paragraph_prose, stated_identity
+from digest.clean.notice import (
+    ENOUGH_PROSE,
+    leading_prose,
+    not_an_article,
+    paragraph_prose,
+    stated_identity,
+)
 from digest.model import Article, Published, RawDocument
-from digest.text.dates import TIMEZONES, is_date_line
+from digest.text.dates import TIMEZONES
 from digest.text.furniture import is_boilerplate_line
 from digest.text.words import normalize
 
 __all__ = [
+    "ENOUGH_PROSE",
     "TIMEZONES",
     "clean",
     "drop_shared_paragraphs",
@@ -35,6 +42,7 @@ __all__ = [
     "find_outlet",
     "find_published",
     "is_boilerplate_line",
+    "leading_prose",
     "not_an_article",
     "outlet_of_url",
     "paragraph_keys",
@@ -70,9 +78,9 @@ def _read(text: str, title: str | None = None, language: str = "english") -> _Pa
         found = locate_headline(lines, body_start, language)
         head, headline = found if found is not None else (None, "")
         headline_key = normalize(headline)
-    kept = [
-        lines[i] for i in body if normalize(lines[i]) != headline_key and not is_date_line(lines[i])
-    ]
+    # No date line is in the body: every body line was classed good or short, and a date line
+    # is bad (`body.classify`).
+    kept = [lines[i] for i in body if normalize(lines[i]) != headline_key]
     return _Page(lines, body_start, head, headline, tuple(drop_repeats(kept)))
 
 

@@ -5,9 +5,10 @@ Words, stop words and furniture patterns come from `digest.text`, their one home
 
 from __future__ import annotations
 
+import functools
 import re
 
-from digest.text.language import stopword_density
+from digest.text.language import stopword_count
 from digest.text.words import size, tokens
 
 __all__ = ["is_english", "is_headline_like", "is_prose", "split_lines"]
@@ -47,7 +48,8 @@ def is_prose(line: str, *, english: bool = True) -> bool:
     if english:
         # A line that closes like a sentence needs fewer function words to count as one.
         threshold = _CLOSED_PROSE if closed else _OPEN_PROSE
-        reads_like_text = stopword_density(tokens(line)) >= threshold
+        words = len(tokens(line))
+        reads_like_text = words > 0 and _stop_words_in(line) / words >= threshold
     else:
         reads_like_text = bool(_SENTENCE_MARK.search(line))
     # The headline test last: it costs most, and only a line that passes the rest needs it.
@@ -56,9 +58,17 @@ def is_prose(line: str, *, english: bool = True) -> bool:
 
 def is_english(lines: list[str]) -> bool:
     """True when the page's longer lines are, taken together, rich in English function words."""
-    per_line = (tokens(line) for line in lines)
-    toks = [t for line_tokens in per_line if len(line_tokens) >= 8 for t in line_tokens]
-    return stopword_density(toks) >= _ENGLISH_PAGE
+    longer = [line for line in lines if len(tokens(line)) >= 8]
+    words = sum(len(tokens(line)) for line in longer)
+    return words > 0 and sum(map(_stop_words_in, longer)) / words >= _ENGLISH_PAGE
+
+
+# Cached: a page's longer lines are counted for the page's language, then again each for its
+# own prose test.
+@functools.lru_cache(maxsize=1 << 12)
+def _stop_words_in(line: str) -> int:
+    """The English stop words among the line's tokens."""
+    return stopword_count(tokens(line))
 
 
 def split_lines(text: str) -> list[str]:

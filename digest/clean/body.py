@@ -244,7 +244,7 @@ def _sharing(
     found in few paragraphs (`telling`: in more than one, at most `_COMMON_PAIR`) keeps long
     pages from costing a comparison of every pair.
     """
-    rare = [telling[pair] for pair in paragraph_pairs if pair in telling]
+    rare = [telling[pair] for pair in telling.keys() & paragraph_pairs]
     if len(rare) < _MIN_SHARED:
         return []
     hits = Counter(itertools.chain.from_iterable(rare))

@@ -8,11 +8,20 @@ judged by the prose left outside them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from digest.model import Article, RawDocument
 from digest.text.notices import notice_kind
 from digest.text.words import size
 
-__all__ = ["MIN_PROSE_WORDS", "not_an_article", "paragraph_prose", "stated_identity"]
+__all__ = [
+    "ENOUGH_PROSE",
+    "MIN_PROSE_WORDS",
+    "leading_prose",
+    "not_an_article",
+    "paragraph_prose",
+    "stated_identity",
+]
 
 # Fewer words of prose than this (outside notices; `size` counts unspaced scripts too) is a
 # near-empty page, not an article. Set low on purpose: ECB+ (../shared/eval/ecbplus-dev.jsonl)
@@ -24,6 +33,8 @@ MIN_PROSE_WORDS = 15
 # what follows it is the notice's own small print (a crawl's list of seeds).
 _AFTER_NOTICE_WORDS = 100
 _OPENING_CHARS = 300
+# From this many words of prose on, a page is an article whatever notice it opens with.
+ENOUGH_PROSE = max(MIN_PROSE_WORDS, _AFTER_NOTICE_WORDS)
 
 
 def stated_identity(document: RawDocument) -> bool:
@@ -36,6 +47,20 @@ def paragraph_prose(paragraph: str) -> int:
     return 0 if notice_kind(paragraph) is not None else size(paragraph)
 
 
+def leading_prose(paragraphs: Sequence[str]) -> tuple[int, ...]:
+    """`paragraph_prose` of the first paragraphs, up to the one that brings their sum to
+    `ENOUGH_PROSE` (all of them if it never gets there): the verdict needs no more, and
+    looking for notices in every paragraph of every page was a good part of cleaning."""
+    found: list[int] = []
+    total = 0
+    for paragraph in paragraphs:
+        if total >= ENOUGH_PROSE:
+            break
+        found.append(paragraph_prose(paragraph))
+        total += found[-1]
+    return tuple(found)
+
+
 def not_an_article(
     document: RawDocument, article: Article, *, prose: int | None = None
 ) -> str | None:
@@ -43,7 +68,8 @@ def not_an_article(
 
     A feed entry, or any source that states the article's title, link, GUID or date, is news
     whatever its text: a short summary is what the publisher chose to send. `prose` is the sum
-    of `paragraph_prose` over the article's paragraphs, when the caller has it already.
+    of `paragraph_prose` over the article's paragraphs, or of its `leading_prose`, when the
+    caller has it already.
     """
     if stated_identity(document):
         return None

@@ -196,9 +196,20 @@ def agency_name(text: str) -> str | None:
     return AGENCIES.get(" ".join(text.split()).strip(" .,:;").lower())
 
 
+# Every word of a credit line past its prefix: the agencies' names' words, "via" between them,
+# and "photo", "file" or "pool" after one. An ASCII line holding any other word is no credit,
+# found without splitting it (outside ASCII, case-blind matching and lower-casing have their
+# exceptions, and the whole test runs).
+_CREDIT_WORDS = frozenset(
+    {*(word for name in AGENCIES for word in tokens(name)), "via", "photo", "file", "pool"}
+)
+
+
 def is_credit_line(line: str) -> bool:
     """True for a photo credit: agency names alone ("Reuters", "AFP via Getty Images")."""
     text = _CREDIT_PREFIX.sub("", line.strip())
+    if text.isascii() and not all(map(_CREDIT_WORDS.__contains__, tokens(text))):
+        return False
     parts = [p for p in _CREDIT_SPLIT.split(text) if p]
     return bool(parts) and all(agency_name(_CREDIT_SUFFIX.sub("", p)) for p in parts)
 
@@ -266,9 +277,27 @@ _MARKUP = re.compile(r"""[<>{}]|\w=\s*["']|https?://|\bwww\.|\S@\S""")
 _TAG_LIST = re.compile(r"^\W*(?:tags?|topics?|keywords|filed\s+under|categories)\s*:", re.I)
 
 
+# Every `_CAPTION` match holds one of these, lower-cased. On an ASCII line, where the pattern's
+# case-blind letters are plain ones, a line holding none is no caption: a substring test finds
+# that for most lines, far cheaper than a search.
+_CAPTION_TERMS = ("photo", "image", "pic", "getty", "shutterstock", "caption", "file", "/")
+
+
 def is_caption(line: str) -> bool:
     """True for a photo caption or picture credit, however long."""
-    return bool(_CAPTION.search(line.strip()))
+    stripped = line.strip()
+    if stripped.isascii():
+        lowered = stripped.lower()
+        if not any(term in lowered for term in _CAPTION_TERMS):
+            return False
+    return bool(_CAPTION.search(stripped))
+
+
+# What `_WIDGET` finds past a line's opening holds one of these (lower-cased); what `_MARKUP`
+# finds, one of those. A line holding none is searched no further than its opening (ASCII
+# only for `_WIDGET`, whose case-blind letters are plain ones there), or not at all.
+_WIDGET_INNER_TERMS = ("tomatometer", "autoplay", "copy", "continue")
+_MARKUP_TERMS = ("<", ">", "{", "}", "=", "://", "www.", "@")
 
 
 def is_headline_furniture(line: str) -> bool:
@@ -279,10 +308,18 @@ def is_headline_furniture(line: str) -> bool:
         is_boilerplate_line(stripped)
         or is_section_name(stripped)
         or is_caption(stripped)
-        or bool(_WIDGET.search(stripped))
-        or bool(_MARKUP.search(stripped))
+        or _is_widget(stripped)
+        or (any(term in stripped for term in _MARKUP_TERMS) and bool(_MARKUP.search(stripped)))
         or bool(_TAG_LIST.match(stripped))
     )
+
+
+def _is_widget(line: str) -> bool:
+    if line.isascii():
+        lowered = line.lower()
+        if not any(term in lowered for term in _WIDGET_INNER_TERMS):
+            return bool(_WIDGET.match(line))
+    return bool(_WIDGET.search(line))
 
 
 # --- Sentences a summary never quotes: captions, credits, widget and notice text -------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import Stemmer as SnowballC  # type: ignore[import-not-found]  # PyStemmer ships no stubs
 from sumy.nlp.stemmers import Stemmer
@@ -23,6 +23,7 @@ __all__ = [
     "document_language",
     "stemmer_for",
     "stop_words_for",
+    "stopword_count",
     "stopword_density",
     "term_tokens",
     "token_stop_words",
@@ -110,8 +111,12 @@ def stopword_density(words: Sequence[str], language: str = "english") -> float:
     """Share of `words` (lower-cased tokens) that are stop words of `language` (0 if none)."""
     if not words:
         return 0.0
-    stop_words = stop_words_for(language)
-    return sum(map(stop_words.__contains__, words)) / len(words)
+    return stopword_count(words, language) / len(words)
+
+
+def stopword_count(words: Iterable[str], language: str = "english") -> int:
+    """How many of `words` (lower-cased tokens) are stop words of `language`."""
+    return sum(map(stop_words_for(language).__contains__, words))
 
 
 _SKLEARN_TOKEN = re.compile(r"(?u)\b\w\w+\b")
