@@ -25,8 +25,10 @@ __all__ = ["SentenceTokenizer", "leading_sentences", "split_sentences"]
 _INNER_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 # A sentence end with the space lost in scraping ("went home.The next day"), for syntok to judge.
 _GLUED_END = re.compile(r"[a-z][.!?][\"'”’)\]]*[A-Z][a-z]")
-# What a clear sentence end is preceded by (a plain word) and followed by (a capital).
-_WORD_BEFORE = re.compile(r"[^\s\"'“‘(\[]*$")
+# What a clear sentence end is preceded by (a plain word: back to white space or an opening
+# quote or bracket, at most this many characters) and followed by (a capital).
+_OPENERS_AS_SPACE = str.maketrans(dict.fromkeys("\"'“‘([", " "))
+_WORD_REACH = 40
 _CAPITAL_AFTER = re.compile(r"[\"“‘(\[]?[A-Z]")
 # Words that end with a dot without ending a sentence ("Gov. Smith", "Jan. 6", "Acme Inc. said").
 _ABBREVIATION_LIST = """
@@ -105,20 +107,32 @@ def _boundary(text: str, match: re.Match[str]) -> _Boundary:
     if text[end : end + 1].islower():
         # "U.S. officials", "p.m. on Friday", '"Why?" he asked': never an end.
         return _Boundary.KEEP
-    start = match.start()
-    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    word = before.group() if before else ""
+    word, word_start = _word_before(text, match.start())
     dot = match.group().rstrip() == "."
     if dot and word in _TITLES:
         # syntok's cut after "Gov." would be joined again anyway (`_syntok_sentences`).
         return _Boundary.KEEP
     if _CAPITAL_AFTER.match(text, end):
         # One digit opening the paragraph: "1. The first point" (syntok's own rule).
-        numbered = before is not None and before.start() == 0 and len(word) == 1
+        numbered = word_start == 0 and len(word) == 1
         return _before_capital(word, match.group()[0], numbered=numbered)
     if dot and ("." in word or word.lower() in _ABBREVIATIONS or len(word) == 1):
         return _Boundary.KEEP  # "Inc. (NYSE: X)", "in the U.K. — Richard II"
     return _Boundary.DOUBT
+
+
+def _word_before(text: str, end: int) -> tuple[str, int]:
+    """The word ending at `end` and where it starts: back to white space or an opening quote or
+    bracket, at most `_WORD_REACH` characters. String methods, not a regex: a pattern anchored
+    at `end` is tried from every position before it, and this runs at every possible end."""
+    # Openers as spaces: one split back to white space (Unicode's, as the regex `\s`) finds it.
+    window = text[max(0, end - _WORD_REACH) : end].translate(_OPENERS_AS_SPACE)
+    if window.endswith("\n"):
+        # The word before one line break counts, as it did when a regex anchored with `$`
+        # (which matches before a final newline) found it: the same verdicts as ever.
+        window, end = window[:-1], end - 1
+    word = window.rsplit(None, 1)[-1] if window and not window[-1].isspace() else ""
+    return word, end - len(word)
 
 
 def _before_capital(word: str, mark: str, *, numbered: bool) -> _Boundary:
