@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -38,16 +39,27 @@ def test_collect_reports_a_failing_source_and_exits_0(tmp_path: Path) -> None:
     assert "bin.txt" in result.stderr
 
 
-def test_cluster_jsonl_puts_every_id_in_exactly_one_story(tmp_path: Path) -> None:
-    lines = [
-        {"id": f"seed{n}", "title": "", "text": path.read_text(encoding="utf-8")}
+def seed_lines(**fields: str) -> list[dict[str, str]]:
+    """The seeds as `digest cluster --jsonl` input lines; `fields` formatted with `n`."""
+    return [
+        {"id": f"seed{n}", "text": path.read_text(encoding="utf-8")}
+        | {key: value.format(n=n) for key, value in fields.items()}
         for n, path in enumerate(sorted((REPO / "seeds").glob("*.txt")))
     ]
+
+
+def cluster_lines(tmp_path: Path, lines: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """`digest cluster --jsonl` over the lines: its output lines."""
     source = tmp_path / "articles.jsonl"
     source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     result = run_digest("cluster", "--jsonl", str(source), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_cluster_jsonl_puts_every_id_in_exactly_one_story(tmp_path: Path) -> None:
+    lines = seed_lines(title="")
+    stories = cluster_lines(tmp_path, lines)
     ids = sorted(i for story in stories for i in story["ids"])
     assert ids == sorted(line["id"] for line in lines)
     assert [s["story"] for s in stories] == list(range(len(stories)))
@@ -58,19 +70,7 @@ def test_cluster_jsonl_puts_every_id_in_exactly_one_story(tmp_path: Path) -> Non
 
 def test_cluster_jsonl_reads_who_published_each_article(tmp_path: Path) -> None:
     # The four seed reports of one event, all from one site: one source is not a story.
-    lines = [
-        {
-            "id": f"seed{n}",
-            "text": path.read_text(encoding="utf-8"),
-            "url": f"https://news.example.com/{n}",
-        }
-        for n, path in enumerate(sorted((REPO / "seeds").glob("*.txt")))
-    ]
-    source = tmp_path / "articles.jsonl"
-    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    result = run_digest("cluster", "--jsonl", str(source), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    stories = cluster_lines(tmp_path, seed_lines(url="https://news.example.com/{n}"))
     assert all(len(story["ids"]) == 1 for story in stories)
 
 
