@@ -101,14 +101,18 @@ def test_two_claimers_never_get_the_same_feed(store_path: Path) -> None:
     assert got["b"]
 
 
-def test_claimers_at_once_on_one_file_share_the_feeds_without_overlap(store_path: Path) -> None:
-    with open_store(store_path) as setup:
-        feed_store.sync_feeds(setup, feed_urls(200))
+def claims_at_once(where: StoreLocation | Path, feeds: int) -> dict[int, list[str]]:
+    """What each of four claimers got, starting together on a store of `feeds` feeds and
+    claiming five at a time until none is due."""
+    with open_store(where) as setup:
+        feed_store.sync_feeds(setup, feed_urls(feeds))
     got: dict[int, list[str]] = {}
+    start = threading.Barrier(4)
 
     def claimer(number: int) -> None:
         mine: list[str] = []
-        with open_store(store_path) as store:
+        with open_store(where) as store:
+            start.wait()
             while batch := feed_store.claim_due(
                 store, instance=str(number), batch=5, lease=LEASE
             ).feeds:
@@ -120,6 +124,11 @@ def test_claimers_at_once_on_one_file_share_the_feeds_without_overlap(store_path
         thread.start()
     for thread in threads:
         thread.join()
+    return got
+
+
+def test_claimers_at_once_on_one_file_share_the_feeds_without_overlap(store_path: Path) -> None:
+    got = claims_at_once(store_path, 200)
     claimed = [feed for mine in got.values() for feed in mine]
     assert len(claimed) == len(set(claimed)) == 200
 
@@ -413,27 +422,7 @@ def test_feeds_refresh_fetches_what_is_due_and_says_so(
 
 
 def test_postgresql_claimers_at_once_share_the_feeds_without_overlap(postgres_url: str) -> None:
-    where = StoreLocation(url=postgres_url)
-    with open_store(where) as setup:
-        feed_store.sync_feeds(setup, feed_urls(300))
-    got: dict[int, list[str]] = {}
-    start = threading.Barrier(4)
-
-    def claimer(number: int) -> None:
-        mine: list[str] = []
-        with open_store(where) as store:
-            start.wait()
-            while batch := feed_store.claim_due(
-                store, instance=str(number), batch=5, lease=LEASE
-            ).feeds:
-                mine += batch
-        got[number] = mine
-
-    threads = [threading.Thread(target=claimer, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    got = claims_at_once(StoreLocation(url=postgres_url), 300)
     claimed = [feed for mine in got.values() for feed in mine]
     assert len(claimed) == len(set(claimed)) == 300
     assert sum(1 for mine in got.values() if mine) >= 2
