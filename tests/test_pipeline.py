@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import shutil
 from dataclasses import replace
@@ -156,3 +157,29 @@ def test_base_url_makes_the_built_feed_links_absolute(tmp_path: Path) -> None:
     feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
     assert not feed.bozo
     assert [e.link for e in feed.entries] == ["https://news.example/daily/2022-02-01.html"]
+
+
+def test_the_cycle_collector_pauses_for_a_build_and_runs_again_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_for(tmp_path)
+    add(tmp_path, SEED[0], SEED[1])
+    seen = []
+    clustering = pipeline.cluster_stories
+
+    def cluster_and_look(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return clustering(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "cluster_stories", cluster_and_look)
+    build_on(config, 1)
+    assert seen == [False]
+    assert gc.isenabled()
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("clustering failed")
+
+    monkeypatch.setattr(pipeline, "cluster_stories", failing)
+    with pytest.raises(RuntimeError, match="clustering failed"):
+        build_on(config, 2)
+    assert gc.isenabled()
