@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from digest.identity import source_key
@@ -160,13 +160,21 @@ def story_signals(stories: Sequence[Story], *, date: dt.date, language: str) -> 
     return signals
 
 
-def rank_stories(stories: Sequence[Story], *, date: dt.date, language: str) -> tuple[Story, ...]:
+def rank_stories(
+    stories: Sequence[Story],
+    *,
+    date: dt.date,
+    language: str,
+    signals: Mapping[str, Signals] | None = None,
+) -> tuple[Story, ...]:
     """Most important first, each with its `rank` set (1 = first).
 
     By score; ties by more articles, the tighter, the most recent, then headline and id, so
-    the order never depends on the order the stories came in.
+    the order never depends on the order the stories came in. `signals`: the stories'
+    `story_signals` when already worked out (they read neither summaries nor conflicts).
     """
-    signals = story_signals(stories, date=date, language=language)
+    if signals is None:
+        signals = story_signals(stories, date=date, language=language)
 
     def key(story: Story) -> tuple[float, int, float, float, str, str]:
         found = signals[story.id]
@@ -228,6 +236,7 @@ def arrange(
     *,
     featured: int | None = None,
     language: str = "english",
+    signals: Mapping[str, Signals] | None = None,
 ) -> tuple[Briefing, tuple[Section, ...]]:
     """The briefing with its stories ranked, featured and in sections, and its sections.
 
@@ -236,7 +245,7 @@ def arrange(
     each part in rank order; the briefing's own story tuple is the sections read top to
     bottom, so story numbers run in the order a reader sees them.
     """
-    ranked = rank_stories(briefing.stories, date=briefing.date, language=language)
+    ranked = rank_stories(briefing.stories, date=briefing.date, language=language, signals=signals)
     cap = len(ranked) if featured is None else featured
     ranked = tuple(replace(s, featured=(s.rank or 0) <= cap) for s in ranked)
     sections = tuple(

@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["batches_meanwhile", "map_batches", "map_in_threads", "map_on_cores"]
+__all__ = [
+    "batches_meanwhile",
+    "map_batches",
+    "map_in_threads",
+    "map_meanwhile",
+    "map_on_cores",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,20 +47,47 @@ def map_on_cores(
 
     `advance(n)` is told of finished items (one at a time in turn, all at once from a pool).
     """
+    with map_meanwhile(function, items, minimum=minimum, advance=advance) as results:
+        return results()
+
+
+@contextlib.contextmanager
+def map_meanwhile(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    minimum: int,
+    advance: Callable[..., None] | None = None,
+) -> Iterator[Callable[[], list[R]]]:
+    """`map_on_cores`, started on the other processes while this one goes on with other work.
+
+    Inside the block, the call it gives waits for the results, in order; call it once. Below
+    `minimum` items (or on one core) the call computes them itself, in turn.
+    """
     workers = _workers()
     if len(items) < minimum or workers == 1:
-        results = []
-        for item in items:
-            results.append(function(item))
-            if advance:
-                advance()
-        return results
+
+        def in_turn() -> list[R]:
+            results = []
+            for item in items:
+                results.append(function(item))
+                if advance:
+                    advance()
+            return results
+
+        yield in_turn
+        return
     chunksize = max(1, len(items) // (workers * _TASKS_PER_WORKER))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(function, items, chunksize=chunksize))
-    if advance:
-        advance(len(results))
-    return results
+        pending = pool.map(function, items, chunksize=chunksize)  # every chunk submitted now
+
+        def collected() -> list[R]:
+            results = list(pending)
+            if advance:
+                advance(len(results))
+            return results
+
+        yield collected
 
 
 def map_batches(

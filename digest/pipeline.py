@@ -54,7 +54,7 @@ from digest.model import (
     Story,
     SummarySentence,
 )
-from digest.parallel import map_on_cores
+from digest.parallel import map_meanwhile, map_on_cores
 from digest.progress import progress
 from digest.store import Store, ledger, open_store
 from digest.store import outputs as outputs_store
@@ -201,6 +201,16 @@ def summarize_stories(
     A developing story is summarized from its new articles; conflicts are looked for among
     all of them (today's report may deny yesterday's).
     """
+    with summaries_meanwhile(stories, config, history=history) as summarized:
+        return summarized()
+
+
+@contextlib.contextmanager
+def summaries_meanwhile(
+    stories: Sequence[Story], config: Config, *, history: Sequence[stories_store.KeptStory] = ()
+) -> Iterator[Callable[[], tuple[Story, ...]]]:
+    """`summarize_stories`, started on the other processes while this one goes on: inside the
+    block, the call it gives waits for the summarized stories."""
     settings = config.summary
     read_one = functools.partial(
         _read_story,
@@ -213,12 +223,14 @@ def summarize_stories(
         (story, (stories_store.new_articles(story, history) if story.developing else ()))
         for story in stories
     ]
-    with progress(len(stories), "Summarizing") as advance:
-        results = map_on_cores(read_one, inputs, minimum=_PARALLEL_SUMMARY_MIN, advance=advance)
-    return tuple(
-        replace(story, summary=summary, conflicts=found)
-        for story, (summary, found) in zip(stories, results, strict=True)
-    )
+    with (
+        progress(len(stories), "Summarizing") as advance,
+        map_meanwhile(read_one, inputs, minimum=_PARALLEL_SUMMARY_MIN, advance=advance) as results,
+    ):
+        yield lambda: tuple(
+            replace(story, summary=summary, conflicts=found)
+            for story, (summary, found) in zip(stories, results(), strict=True)
+        )
 
 
 def _read_story(
@@ -274,12 +286,18 @@ def compose_briefing(
     date: dt.date,
     now: dt.datetime,
     reports: Sequence[SourceReport] = (),
+    signals: Mapping[str, compose.Signals] | None = None,
 ) -> tuple[Briefing, tuple[compose.Section, ...]]:
-    """The briefing of the summarized stories, ranked and arranged in sections."""
+    """The briefing of the summarized stories, ranked (on `signals`, when already worked out)
+    and arranged in sections."""
     briefing = Briefing(date=date, generated_at=now, stories=tuple(stories), sources=tuple(reports))
     rules = [compose.SectionRule(s.title, s.keywords, s.categories) for s in config.output.sections]
     return compose.arrange(
-        briefing, rules, featured=config.output.featured, language=config.summary.language
+        briefing,
+        rules,
+        featured=config.output.featured,
+        language=config.summary.language,
+        signals=signals,
     )
 
 
@@ -353,19 +371,25 @@ def build(
             articles = dedupe.dedupe_articles(articles)
         with _timed("cluster"):
             stories = cluster_stories(articles, config, date=date, history=history)
-        with _timed("summarize"):
-            stories = summarize_stories(stories, config, history=history)
+        with _timed("summarize"), summaries_meanwhile(stories, config, history=history) as done:
+            # While the other processes summarize, this one weighs the stories for ranking and
+            # for keeping: neither reads a summary.
+            signals = compose.story_signals(stories, date=date, language=config.summary.language)
+            signed = stories_store.signatures_by_id(stories)
+            stories = done()
         reports = (*collect_reports, *clean_reports)
         with _timed("compose"):
             briefing, sections = compose_briefing(
-                stories, config, date=date, now=now, reports=reports
+                stories, config, date=date, now=now, reports=reports, signals=signals
             )
         with _timed("render and write"):
             environment = _environment(config)
             rendered = render.render_briefing(briefing, environment=environment, sections=sections)
             outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
         with _timed("keep stories"):
-            kept = stories_store.updated_history(briefing.stories, stored, briefing_date=date)
+            kept = stories_store.updated_history(
+                briefing.stories, stored, briefing_date=date, signed=signed
+            )
             stories_store.save_history(store, kept)
         problems = tuple(r.message for r in reports if not r.ok)
         finished = clock() if clock else now + dt.timedelta(seconds=time.monotonic() - started)

@@ -144,6 +144,24 @@ def test_a_loose_mixed_story_ranks_below_a_tight_one_with_fewer_sources() -> Non
     assert signals["single"].cohesion == 1.0
 
 
+def test_signals_worked_out_before_rank_as_those_worked_out_in_ranking() -> None:
+    # The build works them out while the stories are summarized (pipeline.build).
+    stories = [
+        make_story(*(report(f"t{n}", "quake", outlet=f"T{n}") for n in range(3)), story_id="t"),
+        make_story(report("r", "rescue", outlet="Solo"), story_id="single"),
+    ]
+    signals = story_signals(stories, date=DAY, language="english")
+    given = rank_stories(stories, date=DAY, language="english", signals=signals)
+    assert given == rank_stories(stories, date=DAY, language="english")
+    assert [s.id for s in given] == ["t", "single"]
+    reversed_scores = {
+        "t": replace(signals["t"], score=0.0),
+        "single": replace(signals["single"], score=9.0),
+    }
+    ranked = rank_stories(stories, date=DAY, language="english", signals=reversed_scores)
+    assert [s.id for s in ranked] == ["single", "t"]
+
+
 def test_cohesion_is_one_for_the_same_words_and_zero_for_none_shared() -> None:
     idf = {"quak": 2.0, "bridg": 2.0, "vote": 2.0, "ballot": 2.0}
     assert cohesion([("quak", "bridg"), ("quak", "bridg")], idf) == pytest.approx(1.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import pytest
@@ -11,6 +12,10 @@ from digest import parallel
 
 def square(number: int) -> int:
     return number * number
+
+
+def square_and_process(number: int) -> tuple[int, int]:
+    return number * number, os.getpid()
 
 
 def total(numbers: Sequence[int]) -> int:
@@ -36,6 +41,31 @@ def test_map_on_cores_below_the_minimum_runs_in_turn() -> None:
         9,
         16,
     ]
+    assert told == [1, 1]
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_map_meanwhile_runs_on_other_processes_while_this_one_works() -> None:
+    told: list[int] = []
+    with parallel.map_meanwhile(
+        square_and_process, range(50), minimum=10, advance=told.append
+    ) as results:
+        meanwhile = square(12)  # this process's own work while the pool runs
+        found = results()
+    assert meanwhile == 144
+    assert [value for value, _process in found] == [n * n for n in range(50)]
+    assert os.getpid() not in {process for _value, process in found}
+    assert told == [50]
+
+
+def test_map_meanwhile_below_the_minimum_runs_in_turn_when_asked() -> None:
+    told: list[int] = []
+    with parallel.map_meanwhile(
+        square_and_process, [3, 4], minimum=10, advance=lambda: told.append(1)
+    ) as results:
+        assert told == []  # nothing started yet
+        found = results()
+    assert found == [(9, os.getpid()), (16, os.getpid())]
     assert told == [1, 1]
 
 

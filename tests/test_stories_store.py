@@ -25,6 +25,7 @@ from digest.store.stories import (
     load_history,
     save_history,
     signatures,
+    signatures_by_id,
     updated_history,
 )
 from tests.builders import store_yaml
@@ -282,6 +283,18 @@ def test_saving_an_earlier_date_keeps_the_later_briefing_of_a_story() -> None:
     assert (saved[0].first_seen, saved[0].last_seen) == (DAY1, DAY2)
     assert saved[0].headline == shown_later[0].headline  # the latest briefing's
     assert saved[0].signature == shown_later[0].signature
+
+
+def test_signatures_worked_out_before_keeping_are_the_ones_kept() -> None:
+    # The build works them out while the stories are summarized (pipeline.build).
+    stories = cluster_articles(day1_articles())
+    signed = signatures_by_id(stories)
+    assert updated_history(stories, [], briefing_date=DAY1, signed=signed) == updated_history(
+        stories, [], briefing_date=DAY1
+    )
+    given = {story.id: {"given": 1.0} for story in stories}
+    kept = updated_history(stories, [], briefing_date=DAY1, signed=given)
+    assert [k.signature for k in kept] == [{"given": 1.0}] * len(stories)
 
 
 def test_an_earlier_date_built_after_a_later_one_has_its_own_stories(

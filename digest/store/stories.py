@@ -37,6 +37,7 @@ __all__ = [
     "new_articles",
     "save_history",
     "signatures",
+    "signatures_by_id",
     "updated_history",
     "without_repeats",
 ]
@@ -114,6 +115,13 @@ def signatures(
         norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
         out.append({term: round(w / norm, 6) for w, term in sorted(top, key=lambda i: i[1])})
     return tuple(out)
+
+
+def signatures_by_id(stories: Sequence[Story]) -> dict[str, Signature]:
+    """`signatures` of the stories, by story id."""
+    return {
+        story.id: signature for story, signature in zip(stories, signatures(stories), strict=True)
+    }
 
 
 def _text(article: Article, paragraphs: int | None) -> str:
@@ -221,16 +229,25 @@ def as_of(
 
 
 def updated_history(
-    stories: Sequence[Story], history: Sequence[KeptStory], *, briefing_date: dt.date
+    stories: Sequence[Story],
+    history: Sequence[KeptStory],
+    *,
+    briefing_date: dt.date,
+    signed: Mapping[str, Signature] | None = None,
 ) -> tuple[KeptStory, ...]:
     """The kept records to save after a briefing of `stories` (new ones and updated ones).
 
     `history` is what the store holds (not `as_of` the date): a story also shown on a later
     date keeps that briefing, and its headline and signature stay the latest briefing's.
+    `signed`: the stories' `signatures_by_id` when already worked out (they read neither
+    summaries nor ranks).
     """
     previous = {k.id: k for k in history}
+    if signed is None:
+        signed = signatures_by_id(stories)
     out = []
-    for story, signature in zip(stories, signatures(stories), strict=True):
+    for story in stories:
+        signature = signed[story.id]
         old = previous.get(story.id)
         ids = {a.id for a in story.articles} | set(old.article_ids if old else ())
         shown = {*(old.briefings if old else ()), briefing_date}
