@@ -1,5 +1,5 @@
 """`python -m digest` is the `digest` command."""
 
-from digest.cli import main
+from digest.cli import run
 
-main()
+run()

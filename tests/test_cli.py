@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import click
 import pytest
 
 from digest import pipeline
-from digest.cli import cli, main
+from digest.cli import cli, main, run
 from tests.conftest import REPO
 from tests.golden import run_digest
 
@@ -357,3 +358,67 @@ def test_an_os_error_reaching_main_names_its_path(
     assert capsys.readouterr().err == (
         "digest: error: /srv/digest/store.sqlite3: Permission denied\n"
     )
+
+
+class ProcessExitError(Exception):
+    """What `os._exit` raises in these tests, with the code the process would have exited with."""
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "stderr"),
+    [
+        (["--version"], 0, ""),
+        (["build", "--date", "2022-02-30"], 2, "digest: error:"),
+        (["no-such-command"], 2, "No such command"),
+    ],
+)
+def test_the_command_exits_at_once_with_mains_code_and_its_output_flushed(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    code: int,
+    stderr: str,
+) -> None:
+    def hard_exit(status: int) -> None:
+        raise ProcessExitError(status)
+
+    monkeypatch.setattr(sys, "argv", ["digest", *argv])
+    monkeypatch.setattr("os._exit", hard_exit)
+    with pytest.raises(ProcessExitError) as exited:
+        run()
+    assert exited.value.args == (code,)
+    out, err = capsys.readouterr()
+    assert stderr in err
+    if code == 0:
+        assert out.startswith("digest")
+
+
+def test_a_message_given_to_sys_exit_is_printed_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def stop() -> None:
+        sys.exit("stopped: the reason")
+
+    def hard_exit(status: int) -> None:
+        raise ProcessExitError(status)
+
+    monkeypatch.setattr("digest.cli.main", stop)
+    monkeypatch.setattr("os._exit", hard_exit)
+    with pytest.raises(ProcessExitError) as exited:
+        run()
+    assert exited.value.args == (1,)
+    assert "stopped: the reason" in capsys.readouterr().err
+
+
+def test_what_a_command_left_unflushed_reaches_the_pipe_before_the_process_exits() -> None:
+    # Piped, stdout is block-buffered; os._exit alone would drop what is still in the buffer.
+    script = (
+        "import sys, digest.cli as cli\n"
+        "cli.main = lambda: sys.stdout.write('written, not flushed')\n"
+        "cli.run()\n"
+    )
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, env=buffered
+    )
+    assert (done.returncode, done.stdout) == (0, "written, not flushed")
