@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from digest.cluster import _vectors, attach_background, choose_headline, cluster_articles, story_id
-from digest.cluster._headline import strip_attribution
+from digest.cluster._headline import headline_in, headlines_in, strip_attribution
 from digest.cluster._linkage import average_link
 from digest.cluster._names import article_names, core_names_named
 from digest.cluster._vectors import (
@@ -258,6 +258,20 @@ def test_headline_is_the_title_nearest_the_centroid() -> None:
     assert choose_headline(articles) == (
         "Russia denies sending response to US proposal on defusing Ukraine tensions"
     )
+
+
+def test_headlines_of_many_stories_at_once_are_each_storys_own() -> None:
+    russia = [a for a in seeds_like() if a.id != "003"]
+    colts = [*reversed(sports())]
+    both = [*colts[:1], *russia, *colts[1:]]  # a story's rows need not be next to each other
+    fitted = _vectors.vectorize([_vectors.document(a) for a in both], min_df=1)
+    assert fitted is not None
+    vectors, space = fitted
+    rows = [range(1, len(both) - 1), [0, len(both) - 1]]
+    assert headlines_in([russia, colts], vectors, rows, space) == [
+        headline_in(russia, vectors[1:-1], space),
+        headline_in(colts, vectors[[0, len(both) - 1]], space),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ def cluster_articles(
         apart=_either(_one_source([source_key(a) for a in ordered]), _apart(names)),
     )
     members = [[ordered[i] for i in group] for group in groups]
-    headlines = headlines_in(members, lambda index: vectors[groups[index]], space)
+    headlines = headlines_in(members, vectors, groups, space)
     stories = [_story(m, h) for m, h in zip(members, headlines, strict=True)]
     log.debug("clustered %d articles into %d stories", len(ordered), len(stories))
     return tuple(sorted(stories, key=_story_order))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
@@ -51,21 +51,21 @@ def headline_in(
     articles: Sequence[Article], rows: sparse.csr_matrix | None, space: TermSpace | None
 ) -> str:
     """`choose_headline`, given the articles' rows (same order) in a term space."""
-    return headlines_in([articles], None if rows is None else lambda _: rows, space)[0]
+    return headlines_in([articles], rows, [range(len(articles))], space)[0]
 
 
 def headlines_in(
     groups: Sequence[Sequence[Article]],
-    rows: Callable[[int], sparse.csr_matrix] | None,
+    vectors: sparse.csr_matrix | None,
+    rows: Sequence[Sequence[int]],
     space: TermSpace | None,
 ) -> list[str]:
-    """`choose_headline` for each group, given each group's rows (same order) in one space.
+    """`choose_headline` for each group, given `vectors` in one space and each group's rows
+    of it (`rows[i]`, in the order of group i's articles).
 
-    `rows(i)` gives group i's rows; it is asked only of the groups with several titles to
-    choose from (a large build has thousands of single-article stories).
-
-    The candidate titles of every group are projected in one call: a call per story cost
-    more than all the rest of choosing headlines in a large build.
+    The candidate titles of every group are projected, and scored against their group's
+    centroid, in one call each: a call per story cost more than all the rest of choosing
+    headlines in a large build (a build has thousands of stories).
     """
     headlines: list[str] = []
     pending: list[tuple[int, list[str], list[str]]] = []  # group, titles, stripped titles
@@ -74,32 +74,44 @@ def headlines_in(
         candidates = [strip_attribution(t) for t in titles]
         if not titles:
             headlines.append(_fallback_headline(articles))
-        elif len(candidates) == 1 or rows is None or space is None:
+        elif len(candidates) == 1 or vectors is None or space is None:
             headlines.append(candidates[0])
         else:
             headlines.append("")
             pending.append((index, titles, candidates))
-    if not pending or rows is None or space is None:
+    if not pending or vectors is None or space is None:
         return headlines
     projected = project([c for _, _, candidates in pending for c in candidates], space)
+    # A title's mean cosine to the articles is its dot product with their centroid; the
+    # source's name in a tail is no evidence of centrality, so the stripped title is scored.
+    centroids = _centroids([rows[index] for index, _, _ in pending], vectors)
+    owner = np.repeat(np.arange(len(pending)), [len(c) for _, _, c in pending])
+    scores = np.asarray(projected.multiply(centroids[owner]).sum(axis=1)).ravel()
     start = 0
     for index, titles, candidates in pending:
-        block = projected[start : start + len(candidates)]
-        start += len(candidates)
-        # A title's mean cosine to the articles is its dot product with their centroid; the
-        # source's name in a tail is no evidence of centrality, so the stripped title is scored.
-        scores = np.asarray((block @ rows(index).T).mean(axis=1)).ravel()
         penalty = np.array(
             [
                 ATTRIBUTION_PENALTY if c != t else 1.0
                 for c, t in zip(candidates, titles, strict=True)
             ]
         )
-        scores = scores * penalty
+        block = scores[start : start + len(candidates)] * penalty
+        start += len(candidates)
         # Ties go to the longer, then the alphabetically first title: a stable choice.
-        best = min(range(len(candidates)), key=lambda i: (-scores[i], -len(candidates[i]), i))
+        best = min(range(len(candidates)), key=lambda i: (-block[i], -len(candidates[i]), i))
         headlines[index] = candidates[best]
     return headlines
+
+
+def _centroids(groups: Sequence[Sequence[int]], vectors: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each group's mean row of `vectors`, one row per group (a single product)."""
+    sizes = np.array([len(group) for group in groups], dtype=np.float64)
+    members = np.concatenate([np.asarray(group, dtype=np.int64) for group in groups])
+    which = np.repeat(np.arange(len(groups)), sizes.astype(np.int64))
+    averaging = sparse.csr_matrix(
+        (1.0 / sizes[which], (which, members)), shape=(len(groups), vectors.shape[0])
+    )
+    return sparse.csr_matrix(averaging @ vectors)
 
 
 def strip_attribution(title: str) -> str:
