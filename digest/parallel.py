@@ -10,6 +10,7 @@ side by side, sharing its arrays without a copy (`map_in_threads`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -61,8 +62,9 @@ def map_meanwhile(
 ) -> Iterator[Callable[[], list[R]]]:
     """`map_on_cores`, started on the other processes while this one goes on with other work.
 
-    Inside the block, the call it gives waits for the results, in order; call it once. Below
-    `minimum` items (or on one core) the call computes them itself, in turn.
+    Inside the block, the call it gives waits for the results, in order. Below `minimum`
+    items (or on one core) the call computes them itself, in turn. When the block fails, the
+    work not yet started is dropped, not waited for.
     """
     workers = _workers()
     if len(items) < minimum or workers == 1:
@@ -78,9 +80,10 @@ def map_meanwhile(
         yield in_turn
         return
     chunksize = max(1, len(items) // (workers * _TASKS_PER_WORKER))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with _pool(workers) as pool:
         pending = pool.map(function, items, chunksize=chunksize)  # every chunk submitted now
 
+        @functools.cache
         def collected() -> list[R]:
             results = list(pending)
             if advance:
@@ -109,10 +112,10 @@ def batches_meanwhile(
 ) -> Iterator[Callable[[], list[R]]]:
     """`map_batches`, started on the other processes while this one goes on with other work.
 
-    Inside the block, the call it gives waits for the results (one per batch, in order); call
-    it once. The work a stage's own process does meanwhile would otherwise leave the cores
-    idle, or wait for them. Below `minimum` items (or on one core) the call computes the
-    one batch itself.
+    Inside the block, the call it gives waits for the results (one per batch, in order). The
+    work a stage's own process does meanwhile would otherwise leave the cores idle, or wait
+    for them. Below `minimum` items (or on one core) the call computes the one batch itself.
+    When the block fails, the batches not yet started are dropped, not waited for.
     """
     workers = _workers()
     if len(items) < minimum or workers == 1:
@@ -120,9 +123,23 @@ def batches_meanwhile(
         return
     size = -(-len(items) // (workers * _BATCHES_PER_WORKER))
     batches = [items[start : start + size] for start in range(0, len(items), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with _pool(workers) as pool:
         futures = [pool.submit(function, batch) for batch in batches]
         yield lambda: [future.result() for future in futures]
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `workers` processes, shut down after the block. When the block fails, the
+    tasks not yet started are cancelled: the error surfaces at once, not after all the work
+    it makes useless."""
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def map_in_threads(function: Callable[[T], R], items: Iterable[T]) -> list[R]:

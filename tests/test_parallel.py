@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,23 @@ def square(number: int) -> int:
 
 def square_and_process(number: int) -> tuple[int, int]:
     return number * number, os.getpid()
+
+
+def square_and_note(job: tuple[str, int]) -> int:
+    """The square of the number, after a short wait, with a line in the notes file."""
+    notes, number = job
+    time.sleep(0.02)
+    with Path(notes).open("a", encoding="utf-8") as file:
+        file.write(f"{number}\n")
+    return number * number
+
+
+def noted(notes: Path, seconds: float = 60.0) -> bool:
+    """Whether the notes file appears within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not notes.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return notes.exists()
 
 
 def total(numbers: Sequence[int]) -> int:
@@ -45,17 +64,32 @@ def test_map_on_cores_below_the_minimum_runs_in_turn() -> None:
 
 
 @pytest.mark.usefixtures("two_cores")
-def test_map_meanwhile_runs_on_other_processes_while_this_one_works() -> None:
+def test_map_meanwhile_runs_on_other_processes_while_this_one_works(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
     told: list[int] = []
     with parallel.map_meanwhile(
-        square_and_process, range(50), minimum=10, advance=told.append
+        square_and_note, [(str(notes), n) for n in range(50)], minimum=10, advance=told.append
     ) as results:
-        meanwhile = square(12)  # this process's own work while the pool runs
+        assert noted(notes)  # the work started before its results were asked for
         found = results()
-    assert meanwhile == 144
-    assert [value for value, _process in found] == [n * n for n in range(50)]
-    assert os.getpid() not in {process for _value, process in found}
+        assert results() == found  # asked again: the same results
+    assert found == [n * n for n in range(50)]
     assert told == [50]
+    pooled = parallel.map_on_cores(square_and_process, range(50), minimum=10)
+    assert os.getpid() not in {process for _value, process in pooled}
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_a_failure_meanwhile_drops_the_work_not_yet_started(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    jobs = [(str(notes), n) for n in range(400)]  # 8 s of waiting, 4 s on two processes
+    with (
+        pytest.raises(RuntimeError, match="failed meanwhile"),
+        parallel.map_meanwhile(square_and_note, jobs, minimum=10),
+    ):
+        raise RuntimeError("failed meanwhile")
+    done = notes.read_text(encoding="utf-8").split() if notes.exists() else []
+    assert len(done) < len(jobs) / 2
 
 
 def test_map_meanwhile_below_the_minimum_runs_in_turn_when_asked() -> None:
