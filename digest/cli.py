@@ -14,7 +14,7 @@ tests/test_startup.py fails when one of those is imported with this module.
 
 from __future__ import annotations
 
-import contextlib
+import atexit
 import datetime as dt
 import functools
 import logging
@@ -700,11 +700,13 @@ def check_command(config_path: Path | None, smtp: bool, store: bool) -> None:
 
 
 def run() -> NoReturn:
-    """The `digest` command: `main`, then out at once, without tearing the interpreter down.
+    """The `digest` command: `main`, then out without tearing the interpreter down.
 
     Freeing every module and object left at exit (numpy, scipy, scikit-learn, NLTK and what
-    a build holds) takes longer than the last stages of a small build; the files, the store
-    and the mail are finished by then, so only the output streams and the log are flushed.
+    a build holds) takes longer than the last stages of a small build. What exit must still do
+    is done: the exit handlers run (the log's, multiprocessing's removal of its temporary
+    folders) and the output streams are flushed. A flush that fails exits 120 as Python's
+    own exit does, and 1 when the reader went away (a closed pipe), as `main` has it.
     """
     try:
         main()
@@ -716,10 +718,14 @@ def run() -> NoReturn:
         if code is not None:
             print(code, file=sys.stderr)
         code = 0 if code is None else 1
-    logging.shutdown()
+    atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
+        try:
             stream.flush()
+        except BrokenPipeError:
+            code = code or 1
+        except (OSError, ValueError):
+            code = code or 120
     os._exit(code)
 
 

@@ -364,6 +364,19 @@ class ProcessExitError(Exception):
     """What `os._exit` raises in these tests, with the code the process would have exited with."""
 
 
+@pytest.fixture
+def exit_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run` in this process: `os._exit` raises, and the test process's own exit handlers are
+    left for its own exit."""
+
+    def hard_exit(status: int) -> None:
+        raise ProcessExitError(status)
+
+    monkeypatch.setattr("os._exit", hard_exit)
+    monkeypatch.setattr("atexit._run_exitfuncs", lambda: None)
+
+
+@pytest.mark.usefixtures("exit_in_process")
 @pytest.mark.parametrize(
     ("argv", "code", "stderr"),
     [
@@ -379,11 +392,7 @@ def test_the_command_exits_at_once_with_mains_code_and_its_output_flushed(
     code: int,
     stderr: str,
 ) -> None:
-    def hard_exit(status: int) -> None:
-        raise ProcessExitError(status)
-
     monkeypatch.setattr(sys, "argv", ["digest", *argv])
-    monkeypatch.setattr("os._exit", hard_exit)
     with pytest.raises(ProcessExitError) as exited:
         run()
     assert exited.value.args == (code,)
@@ -393,32 +402,42 @@ def test_the_command_exits_at_once_with_mains_code_and_its_output_flushed(
         assert out.startswith("digest")
 
 
+@pytest.mark.usefixtures("exit_in_process")
 def test_a_message_given_to_sys_exit_is_printed_and_exits_1(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def stop() -> None:
         sys.exit("stopped: the reason")
 
-    def hard_exit(status: int) -> None:
-        raise ProcessExitError(status)
-
     monkeypatch.setattr("digest.cli.main", stop)
-    monkeypatch.setattr("os._exit", hard_exit)
     with pytest.raises(ProcessExitError) as exited:
         run()
     assert exited.value.args == (1,)
     assert "stopped: the reason" in capsys.readouterr().err
 
 
-def test_what_a_command_left_unflushed_reaches_the_pipe_before_the_process_exits() -> None:
-    # Piped, stdout is block-buffered; os._exit alone would drop what is still in the buffer.
-    script = (
-        "import sys, digest.cli as cli\n"
-        "cli.main = lambda: sys.stdout.write('written, not flushed')\n"
-        "cli.run()\n"
-    )
+def run_in_a_child(main: str) -> subprocess.CompletedProcess[str]:
+    """`digest.cli.run` in a child process with `main` (a Python expression) as its command,
+    and stdout block-buffered as in a pipe of a normal environment."""
+    script = f"import atexit, sys, digest.cli as cli\ncli.main = {main}\ncli.run()\n"
     buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=False, env=buffered
     )
+
+
+def test_what_a_command_left_unflushed_reaches_the_pipe_before_the_process_exits() -> None:
+    # os._exit alone would drop what is still in the buffer.
+    done = run_in_a_child("lambda: sys.stdout.write('written, not flushed')")
     assert (done.returncode, done.stdout) == (0, "written, not flushed")
+
+
+def test_the_exit_handlers_run_before_the_process_exits() -> None:
+    # multiprocessing removes its temporary folders in one (the forkserver's, for instance).
+    done = run_in_a_child("lambda: atexit.register(print, 'handler ran')")
+    assert (done.returncode, done.stdout) == (0, "handler ran\n")
+
+
+def test_output_that_cannot_be_written_exits_120_as_python_does() -> None:
+    done = run_in_a_child("lambda: (setattr(sys, 'stdout', open('/dev/full', 'w')), print('lost'))")
+    assert done.returncode == 120
