@@ -308,8 +308,8 @@ def _without_cycle_collector() -> Iterator[None]:
     A build holds millions of objects for its whole length (documents, articles, their
     paragraphs and terms) and makes almost no cyclic garbage: reference counting frees what
     it drops. Each full collection walks every object held: about 1 s of a 10,000-article
-    build, most of it in stages that run on one core. The workers forked meanwhile inherit
-    the pause.
+    build, most of it in stages that run on one core. Worker processes forked meanwhile
+    (the pools of `digest.parallel`, on Linux) inherit the pause.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -371,12 +371,15 @@ def build(
             articles = dedupe.dedupe_articles(articles)
         with _timed("cluster"):
             stories = cluster_stories(articles, config, date=date, history=history)
-        with _timed("summarize"), summaries_meanwhile(stories, config, history=history) as done:
+        with (
+            _timed("summarize"),
+            summaries_meanwhile(stories, config, history=history) as summarized,
+        ):
             # While the other processes summarize, this one weighs the stories for ranking and
             # for keeping: neither reads a summary.
             signals = compose.story_signals(stories, date=date, language=config.summary.language)
-            signed = stories_store.signatures_by_id(stories)
-            stories = done()
+            signatures = stories_store.signatures_by_id(stories)
+            stories = summarized()
         reports = (*collect_reports, *clean_reports)
         with _timed("compose"):
             briefing, sections = compose_briefing(
@@ -388,7 +391,7 @@ def build(
             outputs = deliver.write_briefing(rendered, out_dir=out_dir, date=date)
         with _timed("keep stories"):
             kept = stories_store.updated_history(
-                briefing.stories, stored, briefing_date=date, signed=signed
+                briefing.stories, stored, briefing_date=date, signatures=signatures
             )
             stories_store.save_history(store, kept)
         problems = tuple(r.message for r in reports if not r.ok)

@@ -8,13 +8,14 @@ import logging
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
 
 from digest import pipeline
 from digest.config import Config, load_config
-from digest.model import RawDocument
+from digest.model import RawDocument, Story
 from digest.pipeline import build
 from tests.conftest import SEEDS
 
@@ -167,7 +168,7 @@ def test_the_cycle_collector_pauses_for_a_build_and_runs_again_after(
     seen = []
     clustering = pipeline.cluster_stories
 
-    def cluster_and_look(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def cluster_and_look(*args: Any, **kwargs: Any) -> tuple[Story, ...]:
         seen.append(gc.isenabled())
         return clustering(*args, **kwargs)
 
@@ -176,10 +177,19 @@ def test_the_cycle_collector_pauses_for_a_build_and_runs_again_after(
     assert seen == [False]
     assert gc.isenabled()
 
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def failing(*args: Any, **kwargs: Any) -> tuple[Story, ...]:
         raise RuntimeError("clustering failed")
 
     monkeypatch.setattr(pipeline, "cluster_stories", failing)
     with pytest.raises(RuntimeError, match="clustering failed"):
         build_on(config, 2)
     assert gc.isenabled()
+
+    # A caller that paused the collector itself finds it paused after the build.
+    gc.disable()
+    try:
+        monkeypatch.setattr(pipeline, "cluster_stories", clustering)
+        build_on(config, 3)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -288,12 +288,12 @@ def test_saving_an_earlier_date_keeps_the_later_briefing_of_a_story() -> None:
 def test_signatures_worked_out_before_keeping_are_the_ones_kept() -> None:
     # The build works them out while the stories are summarized (pipeline.build).
     stories = cluster_articles(day1_articles())
-    signed = signatures_by_id(stories)
-    assert updated_history(stories, [], briefing_date=DAY1, signed=signed) == updated_history(
-        stories, [], briefing_date=DAY1
-    )
+    worked_out = signatures_by_id(stories)
+    assert updated_history(
+        stories, [], briefing_date=DAY1, signatures=worked_out
+    ) == updated_history(stories, [], briefing_date=DAY1)
     given = {story.id: {"given": 1.0} for story in stories}
-    kept = updated_history(stories, [], briefing_date=DAY1, signed=given)
+    kept = updated_history(stories, [], briefing_date=DAY1, signatures=given)
     assert [k.signature for k in kept] == [{"given": 1.0}] * len(stories)
 
 

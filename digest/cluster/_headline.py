@@ -57,11 +57,13 @@ def headline_in(
 def headlines_in(
     groups: Sequence[Sequence[Article]],
     vectors: sparse.csr_matrix | None,
-    rows: Sequence[Sequence[int]],
+    members: Sequence[Sequence[int]],
     space: TermSpace | None,
 ) -> list[str]:
-    """`choose_headline` for each group, given `vectors` in one space and each group's rows
-    of it (`rows[i]`, in the order of group i's articles).
+    """`choose_headline` for each group, given its articles' rows of `vectors`.
+
+    `members[i]` numbers group i's rows of `vectors` (one space for all), in the order of its
+    articles.
 
     The candidate titles of every group are projected, and scored against their group's
     centroid, in one call each: a call per story cost more than all the rest of choosing
@@ -84,7 +86,7 @@ def headlines_in(
     projected = project([c for _, _, candidates in pending for c in candidates], space)
     # A title's mean cosine to the articles is its dot product with their centroid; the
     # source's name in a tail is no evidence of centrality, so the stripped title is scored.
-    centroids = _centroids([rows[index] for index, _, _ in pending], vectors)
+    centroids = _centroids([members[index] for index, _, _ in pending], vectors)
     owner = np.repeat(np.arange(len(pending)), [len(c) for _, _, c in pending])
     scores = np.asarray(projected.multiply(centroids[owner]).sum(axis=1)).ravel()
     start = 0
@@ -103,13 +105,14 @@ def headlines_in(
     return headlines
 
 
-def _centroids(groups: Sequence[Sequence[int]], vectors: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Each group's mean row of `vectors`, one row per group (a single product)."""
-    sizes = np.array([len(group) for group in groups], dtype=np.float64)
-    members = np.concatenate([np.asarray(group, dtype=np.int64) for group in groups])
-    which = np.repeat(np.arange(len(groups)), sizes.astype(np.int64))
+def _centroids(members: Sequence[Sequence[int]], vectors: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The mean of each group's rows of `vectors` (`members[i]` numbers group i's rows), one
+    row per group, in a single product."""
+    sizes = np.array([len(rows) for rows in members], dtype=np.float64)
+    every_row = np.concatenate([np.asarray(rows, dtype=np.int64) for rows in members])
+    which = np.repeat(np.arange(len(members)), sizes.astype(np.int64))
     averaging = sparse.csr_matrix(
-        (1.0 / sizes[which], (which, members)), shape=(len(groups), vectors.shape[0])
+        (1.0 / sizes[which], (which, every_row)), shape=(len(members), vectors.shape[0])
     )
     return sparse.csr_matrix(averaging @ vectors)
 

@@ -233,21 +233,20 @@ def updated_history(
     history: Sequence[KeptStory],
     *,
     briefing_date: dt.date,
-    signed: Mapping[str, Signature] | None = None,
+    signatures: Mapping[str, Signature] | None = None,
 ) -> tuple[KeptStory, ...]:
     """The kept records to save after a briefing of `stories` (new ones and updated ones).
 
     `history` is what the store holds (not `as_of` the date): a story also shown on a later
     date keeps that briefing, and its headline and signature stay the latest briefing's.
-    `signed`: the stories' `signatures_by_id` when already worked out (they read neither
+    `signatures`: the stories' `signatures_by_id` when already worked out (they read neither
     summaries nor ranks).
     """
     previous = {k.id: k for k in history}
-    if signed is None:
-        signed = signatures_by_id(stories)
+    by_id = signatures_by_id(stories) if signatures is None else signatures
     out = []
     for story in stories:
-        signature = signed[story.id]
+        signature = by_id[story.id]
         old = previous.get(story.id)
         ids = {a.id for a in story.articles} | set(old.article_ids if old else ())
         shown = {*(old.briefings if old else ()), briefing_date}
