@@ -62,13 +62,14 @@ def map_meanwhile(
 ) -> Iterator[Callable[[], list[R]]]:
     """`map_on_cores`, started on the other processes while this one goes on with other work.
 
-    Inside the block, the call it gives waits for the results, in order. Below `minimum`
-    items (or on one core) the call computes them itself, in turn. When the block fails, the
-    work not yet started is dropped, not waited for.
+    Inside the block, the call it gives waits for the results, in order (asked again, it gives
+    them again). Below `minimum` items (or on one core) the call computes them itself, in
+    turn. When the block fails, the work not yet started is dropped, not waited for.
     """
     workers = _workers()
     if len(items) < minimum or workers == 1:
 
+        @functools.cache
         def in_turn() -> list[R]:
             results = []
             for item in items:

@@ -99,6 +99,7 @@ def test_map_meanwhile_below_the_minimum_runs_in_turn_when_asked() -> None:
     ) as results:
         assert told == []  # nothing started yet
         found = results()
+        assert results() == found  # asked again: the same results, not worked out again
     assert found == [(9, os.getpid()), (16, os.getpid())]
     assert told == [1, 1]
 
