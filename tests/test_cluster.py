@@ -12,7 +12,7 @@ import pytest
 
 from digest.cluster import _vectors, attach_background, choose_headline, cluster_articles, story_id
 from digest.cluster._headline import headline_in, headlines_in, strip_attribution
-from digest.cluster._linkage import average_link
+from digest.cluster._linkage import GroupTest, average_link
 from digest.cluster._names import article_names, core_names_named
 from digest.cluster._vectors import (
     CANDIDATES,
@@ -646,3 +646,84 @@ def test_pages_of_one_source_alone_are_not_one_story() -> None:
     assert several(published_by("www.ascom.com", "ascom.com")) == []
     # From two sites, similarity decides again.
     assert several(published_by("ascom.com", "example-news.com")) == [["p0", "p1"]]
+
+
+def test_linkage_asks_two_lone_articles_for_evidence_below_the_pair_threshold() -> None:
+    # 0-1: two lone articles a little above the threshold; 2-3: a strong pair; 4 joins 2-3
+    # at the same weight as 0-1, as a lone article joining a group.
+    low, high = np.array([0, 2, 2, 3]), np.array([1, 3, 4, 4])
+    edges = Edges(low, high, np.array([0.15, 0.5, 0.15, 0.15]))
+    days = np.full(5, np.nan)
+
+    def never(left: Sequence[int], right: Sequence[int]) -> bool:
+        return False
+
+    def linked(pair_threshold: float, evidence: GroupTest | None) -> list[list[int]]:
+        return average_link(
+            edges,
+            days,
+            threshold=0.1,
+            max_gap_days=7,
+            pair_threshold=pair_threshold,
+            pair_evidence=evidence,
+        )
+
+    assert linked(0.2, None) == [[0, 1], [2, 3, 4]]
+    assert linked(0.2, never) == [[0], [1], [2, 3, 4]]
+    # At or above the pair threshold, similarity alone decides.
+    assert linked(0.15, never) == [[0, 1], [2, 3, 4]]
+
+
+# Two lone pages of one subject and two of one event, from one week of
+# ../shared/corpora/article-extraction-benchmark (excerpts). The stabbings (pages 5caf91 on
+# sfgate.com, e372e4 on jpost.com) merged at 0.051 there, sharing no rare name; the two
+# pages on Prince Andrew's interview (1f765c on sputniknews.com, 87bf60 on
+# washingtonexaminer.com) at 0.106, sharing eight.
+STABBING_BART = (
+    "A California transit chief says a man has been stabbed to death on a San Francisco Bay "
+    "Area commuter train during a fight. Interim BART Police Chief Ed Alvarez told reporters "
+    "at a news conference that officials began receiving 911 calls Tuesday afternoon about a "
+    "fight aboard a train between two men. He says transit officers boarded the train at the "
+    "next stop and found a man bleeding, who was possibly the victim of a stabbing."
+)
+STABBING_BERLIN = (
+    "The son of former German President Richard von Weizsäcker, Fritz Eckart von Weizsäcker "
+    "was stabbed to death, while another man was critically injured in an attempt to stop the "
+    "assailant, Kan reported on Wednesday. The stabbing occurred during a presentation led by "
+    "von Weizsäcker at the Schlosspark-Klinik in Berlin, where he worked as a chief physician."
+)
+ANDREW_SPUTNIK = (
+    "In it, the British royal blankly denied having sex with underage girls supplied to him by "
+    "the convicted pedophile Epstein. The denials were in spite of the facts that Prince "
+    "Andrew stayed with Epstein in his New York City mansion. His friendship with the "
+    "convicted sex offender Jeffrey Epstein is under investigation by the FBI, the expert "
+    "warned. The answers he gave to the BBC interviewer were rife with implausibilities."
+)
+ANDREW_EXAMINER = (
+    "In an interview about his friendship with billionaire pedophile and alleged sex "
+    "trafficker Jeffrey Epstein, BBC’s Emily Maitlis did an excellent job pressing Andrew. "
+    "Maitlis repeatedly demanded how Andrew, Queen Elizabeth II's third child, could be so "
+    "sure what he was doing on the night of March 10, during which he allegedly raped "
+    "17-year-old Virginia Giuffre, a victim of Epstein’s alleged sex trafficking ring."
+)
+
+
+@pytest.mark.parametrize(
+    ("texts", "one_story"),
+    [((STABBING_BART, STABBING_BERLIN), False), ((ANDREW_SPUTNIK, ANDREW_EXAMINER), True)],
+)
+def test_two_lone_articles_a_little_alike_need_rare_names_in_common(
+    monkeypatch: pytest.MonkeyPatch, texts: tuple[str, str], one_story: bool
+) -> None:
+    batch = [make_article(f"p{n}", "", text) for n, text in enumerate(texts)]
+
+    def together() -> bool:
+        return any(len(s.articles) > 1 for s in cluster_articles([*batch, *filler(60)]))
+
+    # Among 60 unrelated articles the two excerpts are far more alike than among a week's
+    # news; raising the pair threshold puts them where the full pages were.
+    monkeypatch.setattr("digest.cluster.PAIR_FACTOR", 100.0)
+    assert together() is one_story
+    # On similarity alone both pairs are one story: the rule is what splits the stabbings.
+    monkeypatch.setattr("digest.cluster.PAIR_NAMES", 0)
+    assert together()

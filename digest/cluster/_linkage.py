@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,8 @@ def average_link(
     far_threshold: float = float("inf"),
     far_evidence: FarEvidence | None = None,
     apart: GroupTest | None = None,
+    pair_threshold: float = 0.0,
+    pair_evidence: GroupTest | None = None,
 ) -> list[list[int]]:
     """Merge the most similar pair of clusters while their average similarity ≥ `threshold`.
 
@@ -34,11 +37,20 @@ def average_link(
     weak links never adds up to one story. Two clusters whose known days lie more than
     `max_gap_days` apart merge only when their average similarity is at least
     `far_threshold` and `far_evidence` accepts them (never, by default). Two clusters for which
-    `apart` is true are never merged, however similar. Returns the groups of row indices, each
-    sorted.
+    `apart` is true are never merged, however similar. Two lone articles whose similarity is
+    below `pair_threshold` merge only when `pair_evidence` accepts them. Returns the groups of
+    row indices, each sorted.
     """
     agglomeration = _Agglomeration(edges, days, max_gap_days)
-    return agglomeration.run(threshold, far_threshold, far_evidence, apart)
+    pair_test = _PairTest(pair_threshold, pair_evidence) if pair_evidence else None
+    return agglomeration.run(threshold, far_threshold, far_evidence, apart, pair_test)
+
+
+class _PairTest(NamedTuple):
+    """Evidence two lone articles need to merge when their similarity is below `threshold`."""
+
+    threshold: float
+    evidence: GroupTest
 
 
 class _Agglomeration:
@@ -66,6 +78,7 @@ class _Agglomeration:
         far_threshold: float,
         far_evidence: FarEvidence | None,
         apart: GroupTest | None,
+        pair_test: _PairTest | None,
     ) -> list[list[int]]:
         while self.heap:
             negative, a, b, version_a, version_b = heapq.heappop(self.heap)
@@ -81,6 +94,8 @@ class _Agglomeration:
                 and far_evidence(self.members[a], self.members[b])
             ):
                 continue
+            if pair_test is not None and not self._pair_accepted(a, b, -negative, pair_test):
+                continue  # re-examined if either side grows and the pair is pushed again
             if apart is not None and apart(self.members[a], self.members[b]):
                 continue  # re-examined if either side grows and the pair is pushed again
             if len(self.links[a]) < len(self.links[b]):
@@ -88,6 +103,12 @@ class _Agglomeration:
             self._merge(a, b)
             self._push_neighbours(a, threshold)
         return sorted((sorted(group) for group in self.members.values()), key=lambda g: g[0])
+
+    def _pair_accepted(self, a: int, b: int, score: float, pair_test: _PairTest) -> bool:
+        left, right = self.members[a], self.members[b]
+        if len(left) > 1 or len(right) > 1 or score >= pair_test.threshold:
+            return True
+        return pair_test.evidence(left, right)
 
     def _close_in_time(self, a: int, b: int) -> bool:
         """False when the days of a and b are known and lie more than max_gap_days apart.
