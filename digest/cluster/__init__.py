@@ -138,15 +138,15 @@ def _pair_evidence(names: _Names) -> GroupTest:
     """Two lone articles a little above the threshold are one event when they name the same
     rare things.
 
-    On the article-extraction pages (one week, many sites), 14 of the 15 pairs of lone
-    articles merged below three times the threshold were two events of one subject, and half
-    of them share fewer than two rare names: oil prices and the Sensex, a binge-eating guide
-    and game-day snacks, a stabbing in Berlin and one near San Francisco. They share the
-    subject's words; reports of one event share its people, places and numbers (the one true
-    pair, two pages on Prince Andrew, shares eight). A stronger pair merges on similarity
-    alone, as does a lone article joining a group: the group's average over several articles
-    is evidence already. PAIR_RARE_LEAST keeps a name only the two articles share rare in a
-    small batch.
+    On the article-extraction pages (one week, many sites), before this rule, 14 of the 15
+    pairs of lone articles merged below three times the threshold were two events of one
+    subject, and half of them share fewer than two rare names: oil prices and the Sensex, a
+    binge-eating guide and game-day snacks, a stabbing in Berlin and one near San Francisco.
+    They share the subject's words; reports of one event share its people, places and numbers
+    (the one true pair, two pages on Prince Andrew, shares eight). A stronger pair merges on
+    similarity alone, as does a lone article joining a group: the group's average over
+    several articles is evidence already. PAIR_RARE_LEAST keeps a name only the two articles
+    share rare in a small batch.
     """
     rows, df, rare = names
     rare = max(rare, PAIR_RARE_LEAST)
