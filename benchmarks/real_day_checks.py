@@ -37,6 +37,26 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+# Scripts written without spaces between words (Chinese, Japanese kana and kanji, Thai): a
+# run of them is a sentence, not a word.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Their punctuation (、。「」) and full-width forms: not words.
+_UNSPACED_MARKS = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
+# Characters of such a script that make up about one word of English, for telling a
+# near-empty page.
+UNSPACED_PER_WORD = 2
+
+
+def length_in_words(text: str) -> int:
+    """`words`, with text in scripts written without spaces counted at UNSPACED_PER_WORD
+    characters a word."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return words(text)
+    rest = _UNSPACED_MARKS.sub(" ", _UNSPACED.sub(" ", text))
+    return words(rest) + unspaced // UNSPACED_PER_WORD
+
+
 # --- pages that are not articles -------------------------------------------------------------
 
 # Notices a scraper saves instead of the article: social widgets, web-archive crawl pages,
@@ -65,7 +85,7 @@ NEAR_EMPTY_WORDS = 20
 
 def non_article(text: str) -> str | None:
     """Why a saved page is not an article (a short reason), or None when it reads as one."""
-    total = words(text)
+    total = length_in_words(text)
     if total < NEAR_EMPTY_WORDS:
         return f"near-empty ({total} words)"
     lines = [line for line in text.splitlines() if line.strip()]
@@ -263,8 +283,27 @@ def language(words: list[str]) -> str:
     return best if hits[best] >= english + 2 else "English"
 
 
-def headline_problems(headline: str) -> list[str]:
-    """What a reader would object to in a headline: empty list when it reads as one."""
+def text_language(text: str) -> str:
+    """`language` of the text's first TEXT_LANGUAGE_WORDS words."""
+    return language(_plain(text.split()[:TEXT_LANGUAGE_WORDS]))
+
+
+TEXT_LANGUAGE_WORDS = 200
+
+
+def _plain(tokens: list[str]) -> list[str]:
+    plain = [re.sub(r"[\W_]+", "", t.lower()) for t in tokens]
+    return [t for t in plain if t]
+
+
+def headline_problems(headline: str, story_language: str = "English") -> list[str]:
+    """What a reader would object to in a headline: empty list when it reads as one.
+
+    `story_language`: the language its story's articles are written in (`text_language`); a
+    headline in another is a problem (a Dutch line over an English story), one in the story's
+    own is not (a Portuguese story on a day of many languages). Over a story in another
+    language than English, a headline with too few stop words to tell is given the benefit of
+    the doubt."""
     problems = []
     text = headline.strip()
     tokens = text.split()
@@ -282,11 +321,16 @@ def headline_problems(headline: str) -> list[str]:
         problems.append("dateline")
     if not HEADLINE_WORDS[0] <= len(tokens) <= HEADLINE_WORDS[1]:
         problems.append(f"{len(tokens)} words")
-    plain = [re.sub(r"[\W_]+", "", t.lower()) for t in tokens]
-    plain = [t for t in plain if t]
+    plain = _plain(tokens)
     found = language(plain)
-    if found != "English":
-        problems.append(f"not English ({found})")
+    # `language` reads a line with too few stop words as English: only a headline with English
+    # stop words is English for certain.
+    certain = found != "English" or sum(w in _STOP_WORDS["English"] for w in plain) >= 2
+    if found != story_language and certain:
+        problems.append(
+            f"not English ({found})" if story_language == "English" else
+            f"{found}, its story {story_language}"
+        )  # fmt: skip
     if _mid_clause(text, plain):
         problems.append("ends mid-clause")
     return problems

@@ -22,6 +22,7 @@ from real_day_checks import (
     is_publisher,
     non_article,
     same_telling,
+    text_language,
 )
 
 from digest.collect import split_front_matter
@@ -63,6 +64,20 @@ def test_non_article_flags_notices_and_near_empty_pages(text: str) -> None:
     assert non_article(text)
 
 
+# ../shared/corpora/article-extraction-benchmark, page 85439e (lhpat-tm.com): the opening of a
+# real article, written without spaces between words (18 runs of non-space characters in all).
+JAPANESE_ARTICLE = (
+    "先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで20代の男性が逮捕されたという"
+    "ニュースを耳にしました。\n\n報道によると、今回販売されたのは、いわゆる「脱獄」したiPhone。"
+)
+
+
+def test_a_page_in_a_script_without_spaces_is_measured_by_its_characters() -> None:
+    assert len(JAPANESE_ARTICLE.split()) < 20
+    assert non_article(JAPANESE_ARTICLE) is None
+    assert non_article("先日、ニュースを耳にしました。") == "near-empty (6 words)"
+
+
 def test_an_article_with_a_notice_line_is_still_an_article() -> None:
     body = " ".join(["The council voted on the budget late on Tuesday night."] * 8)
     assert non_article(f"Please enable Javascript to watch this video\n{body}") is None
@@ -86,6 +101,30 @@ def test_an_article_with_a_notice_line_is_still_an_article() -> None:
 def test_headline_problems(headline: str, problem: str | None) -> None:
     found = headline_problems(headline)
     assert (problem or "ends mid-clause") in found
+
+
+# The same page, pages 23aaec and 325222 (comoeducarseusfilhos.com.br): Portuguese stories.
+@pytest.mark.parametrize(
+    ("headline", "story_language", "flagged"),
+    [
+        ("Por que não temos uma assim no Brasil?", "Portuguese", False),
+        ("Por que não temos uma assim no Brasil?", "English", True),
+        ("The council voted on the budget late on Tuesday night", "Portuguese", True),
+        ("Prof. Carlos Nadalim apresenta uma loja", "Portuguese", False),  # too few to tell
+    ],
+)
+def test_a_headline_is_in_the_language_of_its_story(
+    headline: str, story_language: str, flagged: bool
+) -> None:
+    problems = headline_problems(headline, story_language)
+    assert any("English" in p or story_language in p for p in problems) is flagged
+
+
+def test_text_language() -> None:
+    assert text_language("Nunca ouviu as sensacionais brinquedorias musicais do grupo?") == (
+        "Portuguese"
+    )
+    assert text_language(SHORT_ARTICLE) == "English"
 
 
 def test_headline_word_count() -> None:
