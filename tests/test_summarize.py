@@ -369,6 +369,16 @@ def test_pystemmer_stems_as_nltk_snowball_does() -> None:
         ("Brig. Gen. Bill Seekins spoke. He left.", ("Brig. Gen. Bill Seekins spoke.", "He left.")),
         ("1. The first point is this. Then more.", ("1. The first point is this.", "Then more.")),
         ("It hit the U.S. Navy hard. Nobody knew.", ("It hit the U.S. Navy hard.", "Nobody knew.")),
+        # ../shared/corpora/article-extraction-benchmark, page 87438a (a Dear Abby column):
+        # syntok cut inside the address, "Contact Dear Abby at www." and "DearAbby.com or …".
+        (
+            "Contact Dear Abby at www.DearAbby.com or P.O. Box 69440, Los Angeles, CA 90069.",
+            ("Contact Dear Abby at www.DearAbby.com or P.O. Box 69440, Los Angeles, CA 90069.",),
+        ),
+        (
+            "Visit www.Example.com today. It is free.",
+            ("Visit www.Example.com today.", "It is free."),
+        ),
     ],
 )
 def test_splitter_judges_each_boundary(paragraph: str, expected: tuple[str, ...] | None) -> None:

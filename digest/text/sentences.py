@@ -170,14 +170,34 @@ def _syntok_stream(text: str) -> Iterator[str]:
         # Offsets, not token values, so every sentence is a verbatim slice of the text.
         start, end = tokens[0].offset, last.offset + len(last.value)
         if span is not None:
-            if _TITLE_END.search(text, *span):
-                # syntok cut after "Gov." or "Sept.": the next words belong to the same sentence.
+            if _TITLE_END.search(text, *span) or _inside_address(text, span[1], start):
+                # syntok cut after "Gov." or "Sept.", or inside "www.DearAbby.com": the next
+                # words belong to the same sentence.
                 start = span[0]
             elif sentence := text[span[0] : span[1]].strip():
                 yield sentence  # final: only the sentence right before may be joined
         span = (start, end)
     if span is not None and (sentence := text[span[0] : span[1]].strip()):
         yield sentence
+
+
+# A web or e-mail address: what a cut with no white space inside it falls in.
+_ADDRESS = re.compile(r"www\.|://|@", re.IGNORECASE)
+
+
+def _inside_address(text: str, end: int, start: int) -> bool:
+    """Whether a cut between `end` (the last sentence's end) and `start` (the next one's)
+    falls inside one run of non-space characters that is an address ("www.DearAbby.com")."""
+    if end != start or end == 0 or end == len(text) or text[end].isspace():
+        return False
+    before = _RUN_END.search(text, 0, end)
+    after = _RUN_START.match(text, end)
+    run = text[before.start() if before else end : after.end() if after else end]
+    return _ADDRESS.search(run) is not None
+
+
+_RUN_END = re.compile(r"\S+$")
+_RUN_START = re.compile(r"\S+")
 
 
 class SentenceTokenizer:
