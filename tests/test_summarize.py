@@ -24,7 +24,7 @@ from digest.summarize import (
 )
 from digest.summarize.story import is_fragment
 from digest.text.datelines import find_dateline, strip_dateline
-from digest.text.discourse import discourse_for, is_bare_quote
+from digest.text.discourse import discourse_for, is_bare_question, is_bare_quote
 from digest.text.furniture import is_furniture_sentence
 from digest.text.language import stemmer_for, stop_words_for
 from digest.text.sentences import _syntok_sentences
@@ -296,12 +296,37 @@ SUBHEADED = make_article(
 )
 
 
+# ../shared/corpora/article-extraction-benchmark, page 8b1945 (thesun.co.uk), shortened: a
+# question as a subheading, the sixth sentence of the plague story's summary before the rule.
+PLAGUE = make_article(
+    "plague",
+    title="Hunter diagnosed with bubonic plague",
+    paragraphs=(
+        "A HUNTER who killed and ate a wild rabbit in China has been hit by the deadly "
+        "bubonic plague.",
+        "How is the plague spread?",
+        "Plague is caused by the bacteria Yersinia pestis - a bacteria usually found in small "
+        "mammals and their fleas.",
+    ),
+)
+
+
 @pytest.mark.parametrize("algorithm", ALGORITHM_NAMES)
-def test_no_algorithm_quotes_a_subheading(algorithm: str) -> None:
-    summary = summarize_story((*story(), SUBHEADED), algorithm=algorithm, words=None)
+@pytest.mark.parametrize(
+    ("extra", "left_out"),
+    [
+        (SUBHEADED, {"Security demands", "Rhetoric over sanctions"}),
+        (PLAGUE, {"How is the plague spread?"}),
+    ],
+)
+def test_no_algorithm_quotes_a_subheading_or_a_bare_question(
+    algorithm: str, extra: Article, left_out: set[str]
+) -> None:
+    summary = summarize_story((*story(), extra), algorithm=algorithm, words=None)
     texts = {s.text for s in summary}
-    assert len(texts) >= 8
-    assert not {"Security demands", "Rhetoric over sanctions"} & texts
+    # With no cap every distinct sentence is quoted: all of the extra article's but those.
+    assert set(extra.paragraphs) - left_out <= texts
+    assert not left_out & texts
 
 
 def test_fragment_is_a_short_unfinished_line() -> None:
@@ -591,3 +616,36 @@ def test_dangling_openers(sentence: str, dangling: bool) -> None:
 )
 def test_bare_quotes(sentence: str, bare: bool) -> None:
     assert is_bare_quote(sentence) is bare
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bare"),
+    [
+        # ../shared/corpora/article-extraction-benchmark, page 8b1945 (thesun.co.uk): a
+        # subheading; it was the sixth sentence of the plague story's summary.
+        ("How is the plague spread?", True),
+        ("Is Holder the president’s conscience?", True),  # sample102: a writer's aside
+        ("Why is this guy allowed at press events?", True),  # sample051
+        ("Will he own the drops too?", True),  # sample019
+        (  # sample105: a longer question carries the news
+            "Remember the California couple who found $10 million in gold coins on their property?",
+            False,
+        ),
+        (  # sample034: the question is reported
+            "Sarah Sanders was asked a simple question by CNN's Jeff Zeleny on Wednesday "
+            "afternoon: Did President Donald Trump know that his personal lawyer made a "
+            "$130,000 payment to silence a porn star?",
+            False,
+        ),
+        ('"Is there something wrong with it?" fan Jordan Deuschleman asked.', False),  # 001
+        ("Plague is caused by the bacteria Yersinia pestis.", False),
+    ],
+)
+def test_bare_questions(sentence: str, bare: bool) -> None:
+    assert is_bare_question(sentence) is bare
+
+
+def test_a_story_of_nothing_but_questions_is_still_summarized() -> None:
+    only = make_article("q", title="", paragraphs=("How is the plague spread?",))
+    summary = summarize_story((only,), words=None)
+    assert [s.text for s in summary] == ["How is the plague spread?"]

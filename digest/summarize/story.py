@@ -17,6 +17,7 @@ from digest.text.discourse import (
     Discourse,
     discourse_for,
     has_quote_mark,
+    is_bare_question,
     is_bare_quote,
     opens_quote,
 )
@@ -268,6 +269,12 @@ def is_fragment(text: str) -> bool:
     return word_count(text) < FRAGMENT_WORDS and not has_final_mark(text)
 
 
+def _not_a_report(text: str) -> bool:
+    """A heading, teaser or question standing alone: what a summary quotes only when the
+    story has nothing else."""
+    return is_fragment(text) or is_bare_question(text)
+
+
 def _fill(
     ranking: Sequence[int],
     candidates: _Candidates,
@@ -278,7 +285,8 @@ def _fill(
     """(index, text) of the sentences taken in rank order within the caps, no near-duplicates.
 
     Each ranked sentence is taken with the sentences it leans on (`_Candidates.unit`), all of
-    them or none. Fragments (`is_fragment`) are skipped unless `fragments`; a sentence with a
+    them or none. Fragments and bare questions (`_not_a_report`) are skipped unless
+    `fragments`; a sentence with a
     dateline gives way to its undated twin when the story has one.
     """
     chosen: list[tuple[int, str]] = []
@@ -292,7 +300,7 @@ def _fill(
         index = candidates.undated_twin(ranked, room)
         unit = candidates.unit(ranked if index is None else index)
         new = [i for i in unit or () if i not in taken]
-        if not new or (not fragments and any(is_fragment(candidates.quoted(i)) for i in new)):
+        if not new or (not fragments and any(_not_a_report(candidates.quoted(i)) for i in new)):
             continue
         signatures = [candidates.signature(i) for i in new]
         if any(is_near_duplicate(mark, other) for mark in signatures for other in marks):
