@@ -24,7 +24,7 @@ from digest.summarize import (
 )
 from digest.summarize.story import is_fragment
 from digest.text.datelines import find_dateline, strip_dateline
-from digest.text.discourse import discourse_for, is_bare_question, is_bare_quote
+from digest.text.discourse import discourse_for, is_aside, is_bare_quote
 from digest.text.furniture import is_furniture_sentence
 from digest.text.language import stemmer_for, stop_words_for
 from digest.text.sentences import _syntok_sentences
@@ -319,7 +319,7 @@ PLAGUE = make_article(
         (PLAGUE, {"How is the plague spread?"}),
     ],
 )
-def test_no_algorithm_quotes_a_subheading_or_a_bare_question(
+def test_no_algorithm_quotes_a_subheading_or_an_aside(
     algorithm: str, extra: Article, left_out: set[str]
 ) -> None:
     summary = summarize_story((*story(), extra), algorithm=algorithm, words=None)
@@ -619,7 +619,7 @@ def test_bare_quotes(sentence: str, bare: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("sentence", "bare"),
+    ("sentence", "aside"),
     [
         # ../shared/corpora/article-extraction-benchmark, page 8b1945 (thesun.co.uk): a
         # subheading; it was the sixth sentence of the plague story's summary.
@@ -639,10 +639,13 @@ def test_bare_quotes(sentence: str, bare: bool) -> None:
         ),
         ('"Is there something wrong with it?" fan Jordan Deuschleman asked.', False),  # 001
         ("Plague is caused by the bacteria Yersinia pestis.", False),
+        ("Oh, Betty, you're in such high demand!", True),  # sample203
+        ("Gasp!", True),  # sample003
+        ("“It's official: I'm hosting the #Oscars!", False),  # ECB+ t02: a colon
     ],
 )
-def test_bare_questions(sentence: str, bare: bool) -> None:
-    assert is_bare_question(sentence) is bare
+def test_asides(sentence: str, aside: bool) -> None:
+    assert is_aside(sentence) is aside
 
 
 def test_a_story_of_nothing_but_questions_is_still_summarized() -> None:

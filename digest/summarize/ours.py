@@ -27,7 +27,7 @@ from sumy.summarizers._summarizer import AbstractSummarizer, SentenceInfo
 from sumy.utils import ItemsCount
 
 from digest.summarize.document import Origin
-from digest.text.discourse import is_bare_question
+from digest.text.discourse import is_aside
 from digest.text.furniture import FURNITURE_SENTENCE, FURNITURE_TERMS, FURNITURE_WORDS
 from digest.text.words import has_final_mark, word_count
 
@@ -217,9 +217,9 @@ class DigestSummarizer(AbstractSummarizer):  # type: ignore[misc]  # sumy is unt
             & (costs <= tuning.max_words)
             & ~furniture
             & np.fromiter(map(is_sentence_like, texts), dtype=bool, count=len(texts))
-            & ~np.fromiter(map(is_bare_question, texts), dtype=bool, count=len(texts))
+            & ~np.fromiter(map(is_aside, texts), dtype=bool, count=len(texts))
         )
-        # Sentences too short, too long, unfinished, furniture or bare questions are left out,
+        # Sentences too short, too long, unfinished, furniture or asides are left out,
         # unless the story has nothing else to say.
         if not (eligible & (article > 0)).any():
             eligible[:] = True

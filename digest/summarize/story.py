@@ -17,7 +17,7 @@ from digest.text.discourse import (
     Discourse,
     discourse_for,
     has_quote_mark,
-    is_bare_question,
+    is_aside,
     is_bare_quote,
     opens_quote,
 )
@@ -270,9 +270,9 @@ def is_fragment(text: str) -> bool:
 
 
 def _not_a_report(text: str) -> bool:
-    """A heading, teaser or question standing alone: what a summary quotes only when the
-    story has nothing else."""
-    return is_fragment(text) or is_bare_question(text)
+    """A heading, teaser, or short question or exclamation standing alone: what a summary
+    quotes only when the story has nothing else."""
+    return is_fragment(text) or is_aside(text)
 
 
 def _fill(
@@ -285,7 +285,7 @@ def _fill(
     """(index, text) of the sentences taken in rank order within the caps, no near-duplicates.
 
     Each ranked sentence is taken with the sentences it leans on (`_Candidates.unit`), all of
-    them or none. Fragments and bare questions (`_not_a_report`) are skipped unless
+    them or none. Fragments and asides (`_not_a_report`) are skipped unless
     `fragments`; a sentence with a
     dateline gives way to its undated twin when the story has one.
     """

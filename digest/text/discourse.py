@@ -20,7 +20,7 @@ __all__ = [
     "clauses_for",
     "discourse_for",
     "has_quote_mark",
-    "is_bare_question",
+    "is_aside",
     "is_bare_quote",
     "opens_quote",
 ]
@@ -239,25 +239,25 @@ def is_bare_quote(sentence: str) -> bool:
     return quoted and not _LETTER.search(outside)
 
 
-def is_bare_question(sentence: str) -> bool:
-    """Whether the sentence is a short question standing alone: it ends with a question mark
-    (closing quotes and brackets after it set aside), no colon introduces it, and it has fewer
-    than BARE_QUESTION_WORDS words.
+def is_aside(sentence: str) -> bool:
+    """Whether the sentence is a short question or exclamation standing alone: it ends with
+    `?` or `!` (closing quotes and brackets after it set aside), no colon introduces it, and it
+    has fewer than ASIDE_WORDS words.
 
     A summary reports. "How is the plague spread?" is a subheading, "Is Holder the president's
-    conscience?" a writer's aside; "CNN asked on Wednesday: Did the president know?" reports
-    the question, "“Why?” he asked." ends as a statement, and a longer question often carries
-    the news ("Remember the California couple who found $10 million in gold coins on their
-    property?").
+    conscience?" and "Oh, Betty, you're in such high demand!" a writer's asides; "CNN asked on
+    Wednesday: Did the president know?" reports the question, "“Why?” he asked." ends as a
+    statement, and a longer question often carries the news ("Remember the California couple
+    who found $10 million in gold coins on their property?").
     """
-    text = sentence.rstrip().rstrip(_QUESTION_CLOSERS)
-    return text.endswith("?") and ":" not in text and len(text.split()) < BARE_QUESTION_WORDS
+    text = sentence.rstrip().rstrip(_CLOSERS_AFTER_MARK)
+    return text.endswith(("?", "!")) and ":" not in text and len(text.split()) < ASIDE_WORDS
 
 
-# As for headings (`summarize.story.FRAGMENT_WORDS`): under ten words, a question asks, it
-# does not tell.
-BARE_QUESTION_WORDS = 10
-_QUESTION_CLOSERS = "\"'”’»)]"
+# As for headings (`summarize.story.FRAGMENT_WORDS`): under ten words, a question asks and an
+# exclamation exclaims; neither tells.
+ASIDE_WORDS = 10
+_CLOSERS_AFTER_MARK = "\"'”’»)]"
 _QUOTE_MARKS = frozenset('“”„«»"')
 _ANY_QUOTE_MARK = re.compile('[“”„«»"]')
 
