@@ -222,21 +222,31 @@ def quality() -> None:
             label = ""
 
 
-def events(*, listing: bool) -> None:
-    """Table 3 (see the module docstring); with `listing`, every story of several pages."""
+def load_pages() -> tuple[list[dict[str, Any]], list[str]]:
+    """The article-extraction pages as `digest cluster --jsonl` records (id: the page's key)
+    and each one's event by our reading: `event<NN>` for a group of `EVENTS`, else
+    `page-<key>` (an event of its own)."""
     pages = json.loads(PAGES.read_text(encoding="utf-8"))
+    event_of = {key: f"event{n:02d}" for n, line in enumerate(EVENTS) for key in line.split()}
     records = [
         {"id": key, "title": "", "text": page["articleBody"], "url": page["url"]}
         for key, page in pages.items()
     ]
-    url = {key: page["url"] for key, page in pages.items()}
-    event_of = {short: n for n, line in enumerate(EVENTS) for short in line.split()}
-    gold = [event_of.get(key[:6], key) for key in pages]
+    gold = [event_of.get(key[:6], f"page-{key[:12]}") for key in pages]
+    return records, gold
+
+
+def events(*, listing: bool) -> None:
+    """Table 3 (see the module docstring); with `listing`, every story of several pages."""
+    records, gold = load_pages()
+    pages = [r["id"] for r in records]
+    url = {r["id"]: r["url"] for r in records}
+    event_of = dict(zip(pages, gold, strict=True))
     stories = stories_via_cli(records)
     of = {article_id: n for n, story in enumerate(stories) for article_id in story["ids"]}
     p, r, f = bcubed([of[key] for key in pages], gold)
     several = [story for story in stories if len(story["ids"]) > 1]
-    mixed = [s for s in several if len({event_of.get(i[:6], i) for i in s["ids"]}) > 1]
+    mixed = [s for s in several if len({event_of[i] for i in s["ids"]}) > 1]
     print()
     print("Events, not topics: the article-extraction pages (by our reading, see EVENTS)")
     print(

@@ -39,10 +39,9 @@ from typing import Any
 import yaml
 from clusters import (  # benchmarks/ is this script's folder
     DIGEST,
-    EVENTS,
-    PAGES,
     bcubed,
     load_eval,
+    load_pages,
     via_cli,
 )
 from real_day_checks import (
@@ -76,18 +75,12 @@ def load_set(name: str) -> tuple[list[dict[str, Any]], list[str]]:
     """The set's records (`digest cluster --jsonl` input) and each one's gold story."""
     if SETS[name] is not None:
         return load_eval(SETS[name])
-    pages = json.loads(PAGES.read_text(encoding="utf-8"))
-    event_of = {key: f"event{n:02d}" for n, line in enumerate(EVENTS) for key in line.split()}
-    records, gold = [], []
+    records, gold = load_pages()
     numbers: dict[str, int] = {}
-    for key, saved in pages.items():
-        story = event_of.get(key[:6], f"page-{key[:12]}")
+    for record, story in zip(records, gold, strict=True):
+        # The id carries the event, as a dev set's carries its gold story (`file_stem`).
         number = numbers[story] = numbers.get(story, -1) + 1
-        records.append(
-            {"id": f"{story}/{number}", "title": "", "text": saved["articleBody"],
-             "published": None, "url": saved["url"]}
-        )  # fmt: skip
-        gold.append(story)
+        record["id"] = f"{story}/{number}"
     return records, gold
 
 

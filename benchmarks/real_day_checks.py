@@ -25,9 +25,11 @@ __all__ = [
     "furniture",
     "headline_problems",
     "is_publisher",
+    "length_in_words",
     "names_speaker",
     "non_article",
     "same_telling",
+    "text_language",
     "words",
 ]
 

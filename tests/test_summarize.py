@@ -641,6 +641,10 @@ def test_bare_quotes(sentence: str, bare: bool) -> None:
         ("Plague is caused by the bacteria Yersinia pestis.", False),
         ("Oh, Betty, you're in such high demand!", True),  # sample203
         ("Gasp!", True),  # sample003
+        ("“Why now?”", True),  # a quotation alone: its closing mark set aside
+        ("He asked, “Why?”", False),  # reported: words outside the quotation
+        ("Why did the council vote for it so late?", True),  # 9 words
+        ("Why did the council vote for the plan so late?", False),  # 10 words
         ("“It's official: I'm hosting the #Oscars!", False),  # ECB+ t02: a colon
     ],
 )

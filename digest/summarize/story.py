@@ -92,7 +92,7 @@ def summarize_story(
     )
     ranking = rank_sentences(factory(options), document)
     caps = _Caps(words, sentences, truncate)
-    # A story of nothing but headings and fragments is summarized all the same.
+    # A story of nothing but headings, fragments and asides is summarized all the same.
     chosen = _fill(ranking, candidates, caps) or _fill(ranking, candidates, caps, fragments=True)
     origins = document.origins
     first_rank: dict[int, int] = {}
@@ -285,9 +285,9 @@ def _fill(
     """(index, text) of the sentences taken in rank order within the caps, no near-duplicates.
 
     Each ranked sentence is taken with the sentences it leans on (`_Candidates.unit`), all of
-    them or none. Fragments and asides (`_not_a_report`) are skipped unless
-    `fragments`; a sentence with a
-    dateline gives way to its undated twin when the story has one.
+    them or none: a unit holding a fragment or an aside (`_not_a_report`) is skipped unless
+    `fragments` (an answer leaning on a question goes with it). A sentence with a dateline
+    gives way to its undated twin when the story has one.
     """
     chosen: list[tuple[int, str]] = []
     taken: set[int] = set()

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from digest.text.words import final_mark, word_count
+
 __all__ = [
     "Clauses",
     "Discourse",
@@ -241,23 +243,25 @@ def is_bare_quote(sentence: str) -> bool:
 
 def is_aside(sentence: str) -> bool:
     """Whether the sentence is a short question or exclamation standing alone: it ends with
-    `?` or `!` (closing quotes and brackets after it set aside), no colon introduces it, and it
-    has fewer than ASIDE_WORDS words.
+    `?` or `!` (closing quotes and brackets after it set aside), no colon introduces it, no
+    words outside a quotation report it, and it has fewer than ASIDE_WORDS words.
 
     A summary reports. "How is the plague spread?" is a subheading, "Is Holder the president's
     conscience?" and "Oh, Betty, you're in such high demand!" a writer's asides; "CNN asked on
-    Wednesday: Did the president know?" reports the question, "“Why?” he asked." ends as a
-    statement, and a longer question often carries the news ("Remember the California couple
-    who found $10 million in gold coins on their property?").
+    Wednesday: Did the president know?" and 'He asked, “Why?”' report the question, "“Why?”
+    he asked." ends as a statement, and a longer question often carries the news ("Remember
+    the California couple who found $10 million in gold coins on their property?").
     """
-    text = sentence.rstrip().rstrip(_CLOSERS_AFTER_MARK)
-    return text.endswith(("?", "!")) and ":" not in text and len(text.split()) < ASIDE_WORDS
+    if final_mark(sentence) not in ("?", "!") or ":" in sentence:
+        return False
+    if has_quote_mark(sentence) and not is_bare_quote(sentence):
+        return False  # words outside the quotation: who asked or exclaimed
+    return word_count(sentence) < ASIDE_WORDS
 
 
 # As for headings (`summarize.story.FRAGMENT_WORDS`): under ten words, a question asks and an
 # exclamation exclaims; neither tells.
 ASIDE_WORDS = 10
-_CLOSERS_AFTER_MARK = "\"'”’»)]"
 _QUOTE_MARKS = frozenset('“”„«»"')
 _ANY_QUOTE_MARK = re.compile('[“”„«»"]')
 

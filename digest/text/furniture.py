@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from digest.text.words import tokens
+from digest.text.words import WEB_ADDRESS, tokens
 
 __all__ = [
     "AGENCIES",
@@ -272,7 +272,7 @@ _WIDGET = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Markup and addresses: 'poster="http://v.politico.com/…"', "<div …>", "More>>".
-_MARKUP = re.compile(r"""[<>{}]|\w=\s*["']|https?://|\bwww\.|\S@\S""")
+_MARKUP = re.compile(r"""[<>{}]|\w=\s*["']|""" + WEB_ADDRESS.pattern)
 # "Tags: Super Bowl XLVI, Mark Herzlich, …", "Filed under: …".
 _TAG_LIST = re.compile(r"^\W*(?:tags?|topics?|keywords|filed\s+under|categories)\s*:", re.I)
 

@@ -17,7 +17,7 @@ import syntok.segmenter
 import syntok.tokenizer
 
 from digest.text.dates import MONTH_ABBREVIATIONS
-from digest.text.words import words_of
+from digest.text.words import WEB_ADDRESS, run_at, words_of
 
 __all__ = ["SentenceTokenizer", "leading_sentences", "split_sentences"]
 
@@ -158,7 +158,8 @@ def _chunk_sentences(chunk: str, doubtful: bool) -> Iterable[str]:
 
 
 def _syntok_sentences(text: str) -> tuple[str, ...]:
-    """syntok's sentences of the text (a title's or month's dot joined to what follows)."""
+    """syntok's sentences of the text (a title's or month's dot, or a cut inside a web
+    address, joined to what follows)."""
     return tuple(_syntok_stream(text))
 
 
@@ -181,23 +182,10 @@ def _syntok_stream(text: str) -> Iterator[str]:
         yield sentence
 
 
-# A web or e-mail address: what a cut with no white space inside it falls in.
-_ADDRESS = re.compile(r"www\.|://|@", re.IGNORECASE)
-
-
 def _inside_address(text: str, end: int, start: int) -> bool:
     """Whether a cut between `end` (the last sentence's end) and `start` (the next one's)
     falls inside one run of non-space characters that is an address ("www.DearAbby.com")."""
-    if end != start or end == 0 or end == len(text) or text[end].isspace():
-        return False
-    before = _RUN_END.search(text, 0, end)
-    after = _RUN_START.match(text, end)
-    run = text[before.start() if before else end : after.end() if after else end]
-    return _ADDRESS.search(run) is not None
-
-
-_RUN_END = re.compile(r"\S+$")
-_RUN_START = re.compile(r"\S+")
+    return end == start and WEB_ADDRESS.search(run_at(text, end)) is not None
 
 
 class SentenceTokenizer:

@@ -7,9 +7,12 @@ import re
 import unicodedata
 
 __all__ = [
+    "WEB_ADDRESS",
+    "final_mark",
     "first_words",
     "has_final_mark",
     "normalize",
+    "run_at",
     "size",
     "tokens",
     "word_count",
@@ -23,6 +26,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*")
 # What may follow a sentence's final mark: closing quotes and brackets.
 _CLOSERS = "\"'”’)]"
 _SPACE_RUN = re.compile(r"\S+")
+_RUN_END = re.compile(r"\S+$")
+# A web or e-mail address, or the start of one.
+WEB_ADDRESS = re.compile(r"https?://|\bwww\.|\S@\S")
 
 
 # Cached: classifying a page asks for the same line's tokens several times over (its size,
@@ -58,7 +64,22 @@ def words_of(sentence: str) -> tuple[str, ...]:
 
 def has_final_mark(text: str) -> bool:
     """Whether `text` ends as a finished sentence does: `.`, `!` or `?`, then closing quotes."""
-    return text.rstrip(_CLOSERS).endswith((".", "!", "?"))
+    return final_mark(text) in (".", "!", "?")
+
+
+def final_mark(text: str) -> str:
+    """The last character of `text` before any closing quotes and brackets ('' if none)."""
+    return text.rstrip(_CLOSERS)[-1:]
+
+
+def run_at(text: str, index: int) -> str:
+    """The run of non-space characters of `text` that holds the characters on both sides of
+    `index` ('' when either is white space or missing)."""
+    if not 0 < index < len(text) or text[index - 1].isspace() or text[index].isspace():
+        return ""
+    before = _RUN_END.search(text, 0, index)
+    after = _SPACE_RUN.match(text, index)
+    return text[before.start() if before else index : after.end() if after else index]
 
 
 def word_count(text: str) -> int:
