@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import SEEDS
+from tests.service_logs import scheduled_builds
 
 
 def test_digest_schedule_builds_once_at_the_scheduled_second_and_stops_on_sigterm(
@@ -41,7 +42,7 @@ def test_digest_schedule_builds_once_at_the_scheduled_second_and_stops_on_sigter
     _, stderr = service.communicate(timeout=30)
     assert service.returncode == 0, stderr
     assert briefing.exists(), stderr
-    runs = [line for line in stderr.splitlines() if "scheduled build due" in line]
+    runs = scheduled_builds(stderr)
     assert len(runs) == 1, stderr
     assert "exit code 0" in runs[0]
     assert "Traceback" not in stderr
