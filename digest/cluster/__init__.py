@@ -125,13 +125,7 @@ def _far_evidence(names: _Names) -> FarEvidence:
     is in two articles at least, so in a batch of fewer than 40 no name is rare and nothing
     far apart merges.
     """
-    rows, df, rare = names
-
-    def accept(left: Sequence[int], right: Sequence[int]) -> bool:
-        shared = shared_rare_names([rows[i] for i in left], [rows[i] for i in right], df, rare)
-        return shared >= FAR_NAMES
-
-    return accept
+    return _names_in_common(names, FAR_NAMES, rare=names.rare)
 
 
 def _pair_evidence(names: _Names) -> GroupTest:
@@ -148,12 +142,17 @@ def _pair_evidence(names: _Names) -> GroupTest:
     several articles is evidence already. PAIR_RARE_LEAST keeps a name only the two articles
     share rare in a small batch.
     """
-    rows, df, rare = names
-    rare = max(rare, PAIR_RARE_LEAST)
+    return _names_in_common(names, PAIR_NAMES, rare=max(names.rare, PAIR_RARE_LEAST))
+
+
+def _names_in_common(names: _Names, least: int, *, rare: float) -> GroupTest:
+    """Whether two groups share at least `least` names, each in at least half of either
+    group's articles and in at most `rare` articles of the batch."""
+    rows, df = names.rows, names.df
 
     def accept(left: Sequence[int], right: Sequence[int]) -> bool:
         shared = shared_rare_names([rows[i] for i in left], [rows[i] for i in right], df, rare)
-        return shared >= PAIR_NAMES
+        return shared >= least
 
     return accept
 
