@@ -10,10 +10,19 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from digest.cluster import _vectors, attach_background, choose_headline, cluster_articles, story_id
+from digest.cluster import (
+    RARE_NAME_SHARE,
+    _close_evidence,
+    _Names,
+    _vectors,
+    attach_background,
+    choose_headline,
+    cluster_articles,
+    story_id,
+)
 from digest.cluster._headline import headline_in, headlines_in, strip_attribution
 from digest.cluster._linkage import GroupTest, average_link
-from digest.cluster._names import article_names, core_names_named
+from digest.cluster._names import article_names, core_names_named, name_ids
 from digest.cluster._vectors import (
     CANDIDATES,
     Edges,
@@ -648,25 +657,40 @@ def test_pages_of_one_source_alone_are_not_one_story() -> None:
     assert several(published_by("ascom.com", "example-news.com")) == [["p0", "p1"]]
 
 
+def never(left: Sequence[int], right: Sequence[int]) -> bool:
+    """A group test that accepts nothing."""
+    return False
+
+
+def undated_links(
+    edges: Edges,
+    *,
+    pair_threshold: float = 0.0,
+    pair_evidence: GroupTest | None = None,
+    close_threshold: float = 0.0,
+    close_evidence: GroupTest | None = None,
+) -> list[list[int]]:
+    """`average_link` at threshold 0.1 over undated articles, with the given evidence tests."""
+    return average_link(
+        edges,
+        np.full(int(edges.high.max()) + 1, np.nan),
+        threshold=0.1,
+        max_gap_days=7,
+        pair_threshold=pair_threshold,
+        pair_evidence=pair_evidence,
+        close_threshold=close_threshold,
+        close_evidence=close_evidence,
+    )
+
+
 def test_linkage_asks_two_lone_articles_for_evidence_below_the_pair_threshold() -> None:
     # 0-1: two lone articles a little above the threshold; 2-3: a strong pair; 4 joins 2-3
     # at the same weight as 0-1, as a lone article joining a group.
     low, high = np.array([0, 2, 2, 3]), np.array([1, 3, 4, 4])
     edges = Edges(low, high, np.array([0.15, 0.5, 0.15, 0.15]))
-    days = np.full(5, np.nan)
-
-    def never(left: Sequence[int], right: Sequence[int]) -> bool:
-        return False
 
     def linked(pair_threshold: float, evidence: GroupTest | None) -> list[list[int]]:
-        return average_link(
-            edges,
-            days,
-            threshold=0.1,
-            max_gap_days=7,
-            pair_threshold=pair_threshold,
-            pair_evidence=evidence,
-        )
+        return undated_links(edges, pair_threshold=pair_threshold, pair_evidence=evidence)
 
     assert linked(0.2, None) == [[0, 1], [2, 3, 4]]
     assert linked(0.2, never) == [[0], [1], [2, 3, 4]]
@@ -727,3 +751,101 @@ def test_two_lone_articles_a_little_alike_need_rare_names_in_common(
     # On similarity alone both pairs are one story: the rule is what splits the stabbings.
     monkeypatch.setattr("digest.cluster.PAIR_NAMES", 0)
     assert together()
+
+
+def test_linkage_asks_merges_with_a_group_for_evidence_below_the_close_threshold() -> None:
+    # 0-1 and 2-3: two strong pairs joined at 0.15 on average; 4 joins the strong pair 5-6 at
+    # 0.15 too (one edge of 0.3 to article 5, none to 6); 7-8: two lone articles at 0.15.
+    low, high = np.array([0, 2, 0, 1, 0, 1, 5, 4, 7]), np.array([1, 3, 2, 3, 3, 2, 6, 5, 8])
+    weights = np.array([0.5, 0.5, 0.15, 0.15, 0.15, 0.15, 0.5, 0.3, 0.15])
+    edges = Edges(low, high, weights)
+
+    def linked(close_threshold: float, evidence: GroupTest | None) -> list[list[int]]:
+        return undated_links(edges, close_threshold=close_threshold, close_evidence=evidence)
+
+    assert linked(0.2, None) == [[0, 1, 2, 3], [4, 5, 6], [7, 8]]
+    # Neither a group nor a lone article joins a group on 0.15; two lone articles still do
+    # (they are the pair test's).
+    assert linked(0.2, never) == [[0, 1], [2, 3], [4], [5, 6], [7, 8]]
+    # At or above the close threshold, similarity alone decides.
+    assert linked(0.15, never) == [[0, 1, 2, 3], [4, 5, 6], [7, 8]]
+
+
+# Pages of ../shared/corpora/article-extraction-benchmark (excerpts, verbatim). Two on the
+# 16-inch MacBook Pro (65bf30 on appleinsider.com, 5fa567 on gizmodo.com), two deal lists
+# of the same days (ad8266 on 9to5mac.com, e7d77f on bgr.com): the two groups merged there at
+# 0.046, just above the threshold.
+MACBOOK = (
+    "The new keyboard on the 16-inch MacBook Pro has a physical escape key, and instead of "
+    "the Touch ID sensor being connected to the Touch Bar, it is in its own little well. "
+    "Depending on model, there are options for a AMD Radeon Pro 5300M or 5500M.",
+    "The new machine comes with a bigger display, a bigger battery, better speakers, and a "
+    "brand new AMD graphics card. There’s a physical escape button just like there was on "
+    "MacBook Pros before the rise of the Touch Bar.",
+)
+DEALS = (
+    "Monday’s best deals include various MacBook models from $700 at Amazon. You’ll also find "
+    "AirPods 2 with wireless charging case for $150 and Black Friday pricing on ecobee "
+    "thermostats from $139. Rakuten offers the latest Apple AirPods with wireless charging "
+    "case for $150.",
+    "AirPods 2 dropped to an all-time low on Amazon at just $139, and AirPods 2 with Wireless "
+    "Charging Case are down to $164.99. Of course, as is the case each and every year on "
+    "Black Friday, people tend to be particularly interested in deals on Apple devices.",
+)
+# Three pages on the phase-one trade talks (39d5c4 on deccanherald.com, 702d1d on
+# nytimes.com, b6906c on politifact.com) and Reuters' markets report of the day (57d46c),
+# which joined them at 0.044.
+TRADE_TALKS = (
+    "One Washington-based trade expert said that to achieve the $40-50 billion in annual "
+    "Chinese purchases of American farm goods touted by Trump in October, he would likely "
+    "have to eliminate all of the tariffs. A 'phase one' trade deal, once expected to be "
+    "completed within weeks of an October news conference between Trump and Chinese "
+    "vice-premier Liu He, could now be pushed into next year, trade experts say.",
+    "The president announced the Phase 1 trade deal during a meeting in the Oval Office with "
+    "Liu He, China’s top trade negotiator. In a letter to the president in May, Zippy Duvall, "
+    "the president of the American Farm Bureau, said farmers faced hardship, He Jianxiong "
+    "said at a Nov. 6 event at the Peterson Institute in Washington.",
+    "Firms will inevitably pass on some or all of the increase to U.S. consumers, said Monica "
+    "de Bolle, a senior fellow at the Peterson Institute for International Economics. U.S. "
+    "agricultural exports to China dropped to $9.1 billion in 2018, according to the American "
+    "Farm Bureau Federation.",
+)
+MARKETS = (
+    "U.S. President Donald Trump said he would raise tariffs on Chinese imports if no deal is "
+    "reached with Beijing to end the trade war. While the dollar was supported by recent U.S. "
+    "economic data, the greenback may be in for some weakness, said Juan Perez, senior "
+    "foreign exchange trader and strategist at Tempus Inc."
+)
+
+
+def close_evidence(*groups: Sequence[str]) -> bool:
+    """`_close_evidence` on the groups of texts, among 60 unrelated articles."""
+    texts = [text for group in groups for text in group]
+    batch = [make_article(f"c{n}", "", text) for n, text in enumerate(texts)] + filler(60)
+    names = _Names(*name_ids(batch), rare=RARE_NAME_SHARE * len(batch))
+    sides, start = [], 0
+    for group in groups:
+        sides.append(list(range(start, start + len(group))))
+        start += len(group)
+    return _close_evidence(names)(*sides)
+
+
+def test_two_groups_barely_alike_each_name_some_of_what_the_other_agrees_on() -> None:
+    # The deal lists name the MacBook, a quarter of what the two MacBook pages agree on (AMD,
+    # the Touch Bar); the MacBook pages name none of the deal lists' AirPods, Amazon, Black
+    # Friday: two events.
+    assert not close_evidence(MACBOOK, DEALS)
+    # Two tellings of one event each name what the other agrees on.
+    assert close_evidence(OSCARS[:2], OSCARS[2:])
+
+
+def test_a_lone_article_barely_alike_names_one_of_what_the_group_agrees_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The talks' pages agree on Liu He, the Farm Bureau, the Peterson Institute; the markets
+    # report names Trump and Beijing, in every page, and none of those.
+    assert not close_evidence(TRADE_TALKS, [MARKETS])
+    assert close_evidence(OSCARS[1:], OSCARS[:1])
+    # A group that agrees on fewer than CLOSE_CORE_LEAST rare names gives no evidence.
+    monkeypatch.setattr("digest.cluster.CLOSE_CORE_LEAST", 100)
+    assert close_evidence(TRADE_TALKS, [MARKETS])

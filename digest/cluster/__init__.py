@@ -4,14 +4,16 @@ Each article becomes a sparse TF-IDF vector (words and word pairs, idf counted t
 keeps its nearest neighbours, found by sparse dot products in row blocks, never an n×n
 matrix; an edge's weight is its cosine scaled by the neighbours the two articles share.
 Average-link agglomerative clustering then runs on those candidate edges only: a pair that
-is not a candidate counts as 0, so a chain of weakly linked articles never becomes one story.
-Groups whose known days lie more than `max_gap_days` apart merge only on much stronger
-evidence: twice the similarity and several rare names in common. Two groups of several
-articles each merge only when one names most of the rare names the other agrees on: two
-events of one topic (Colbert's bid for a Senate seat, Colbert's trip to Russia) each have
-names of their own. Two lone articles less than three times the threshold alike merge only
-when they name two rare things in common. Groups that together hold the pages of one source
-only never merge: a story is what several sources report. See docs/clustering.md.
+is not a candidate counts as 0, so a chain of weakly linked articles never becomes one
+story. Groups whose known days lie more than `max_gap_days` apart merge only on much
+stronger evidence: twice the similarity and several rare names in common. Two groups of
+several articles each merge only when one names most of the rare names the other agrees on:
+two events of one topic (Colbert's bid for a Senate seat, Colbert's trip to Russia) each
+have names of their own. Two lone articles less than three times the threshold alike merge
+only when they name two rare things in common; a merge with a group barely above the
+threshold only when each side names some of what the other agrees on. Groups that together
+hold the pages of one source only never merge: a story is what several sources report. See
+docs/clustering.md.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from digest.cluster._background import attach_background
 from digest.cluster._dates import day_numbers
 from digest.cluster._headline import choose_headline, headline_in, headlines_in
 from digest.cluster._linkage import FarEvidence, GroupTest, average_link
-from digest.cluster._names import core_names_named, name_ids, shared_rare_names
+from digest.cluster._names import (
+    core_names_named,
+    core_shares_named,
+    name_ids,
+    rare_core,
+    shared_rare_names,
+)
 from digest.cluster._vectors import candidate_edges, counts_meanwhile, document, weigh
 from digest.identity import source_key
 from digest.model import Article, Story
@@ -59,6 +67,13 @@ CORE_NAMED = 0.5
 PAIR_FACTOR = 3.0
 PAIR_NAMES = 2
 PAIR_RARE_LEAST = 2
+# A merge that involves a group of several articles, with less than this many times the
+# similarity, needs each side to name some of what the other agrees on (see _close_evidence):
+# a group at least CLOSE_NAMED of a group's core, a lone article one name of a group's core
+# of at least CLOSE_CORE_LEAST names.
+CLOSE_FACTOR = 1.25
+CLOSE_NAMED = 0.2
+CLOSE_CORE_LEAST = 3
 
 
 def cluster_articles(
@@ -98,6 +113,8 @@ def cluster_articles(
         apart=_either(_one_source([source_key(a) for a in ordered]), _apart(names)),
         pair_threshold=similarity * PAIR_FACTOR,
         pair_evidence=_pair_evidence(names),
+        close_threshold=similarity * CLOSE_FACTOR,
+        close_evidence=_close_evidence(names),
     )
     members = [[ordered[i] for i in group] for group in groups]
     headlines = headlines_in(members, vectors, groups, space)
@@ -143,6 +160,34 @@ def _pair_evidence(names: _Names) -> GroupTest:
     share rare in a small batch.
     """
     return _names_in_common(names, PAIR_NAMES, rare=max(names.rare, PAIR_RARE_LEAST))
+
+
+def _close_evidence(names: _Names) -> GroupTest:
+    """A group and what joins it barely above the threshold are one event when each names
+    some of what the other agrees on.
+
+    On the article-extraction pages the last merges of the MacBook Pro story and of the
+    impeachment hearings, each just above the threshold, joined a group of Black Friday deal
+    lists, and a group on the Democratic primary: one side names half of the other's core, the
+    other side a seventh (MacBook) or a sixth (impeachment) of the first's. Well above the
+    threshold the larger share decides (`_apart`): one event's groups are told with details of
+    their own. Here both sides must name at least CLOSE_NAMED of the other's core. A lone
+    article has no core (nothing corroborates its names); it must name one of the group's,
+    when the group agrees on at least CLOSE_CORE_LEAST rare names: a markets report joining
+    three pages on the trade talks, a scores page joining an NHL game report, name none of
+    what the group agrees on.
+    """
+    rows, df, rare = names
+
+    def accept(left: Sequence[int], right: Sequence[int]) -> bool:
+        if len(left) > 1 and len(right) > 1:
+            shares = core_shares_named([rows[i] for i in left], [rows[i] for i in right], df, rare)
+            return shares is None or min(shares) >= CLOSE_NAMED
+        lone, group = (left, right) if len(left) == 1 else (right, left)
+        core = rare_core([rows[i] for i in group], df, rare)
+        return len(core) < CLOSE_CORE_LEAST or bool(core & rows[lone[0]])
+
+    return accept
 
 
 def _names_in_common(names: _Names, least: int, *, rare: float) -> GroupTest:

@@ -30,6 +30,8 @@ def average_link(
     apart: GroupTest | None = None,
     pair_threshold: float = 0.0,
     pair_evidence: GroupTest | None = None,
+    close_threshold: float = 0.0,
+    close_evidence: GroupTest | None = None,
 ) -> list[list[int]]:
     """Merge the most similar pair of clusters while their average similarity ≥ `threshold`.
 
@@ -38,19 +40,35 @@ def average_link(
     `max_gap_days` apart merge only when their average similarity is at least
     `far_threshold` and `far_evidence` accepts them (never, by default). Two clusters for which
     `apart` is true are never merged, however similar. Two lone articles whose similarity is
-    below `pair_threshold` merge only when `pair_evidence` accepts them. Returns the groups of
-    row indices, each sorted.
+    below `pair_threshold` merge only when `pair_evidence` accepts them; two clusters at least
+    one of which holds several articles, whose similarity is below `close_threshold`, only
+    when `close_evidence` accepts them. Returns the groups of row indices, each sorted.
     """
     agglomeration = _Agglomeration(edges, days, max_gap_days)
-    pair_test = _PairTest(pair_threshold, pair_evidence) if pair_evidence else None
-    return agglomeration.run(threshold, far_threshold, far_evidence, apart, pair_test)
+    below = _EvidenceBelow(
+        pair=_Evidence(pair_threshold, pair_evidence) if pair_evidence else None,
+        close=_Evidence(close_threshold, close_evidence) if close_evidence else None,
+    )
+    return agglomeration.run(threshold, far_threshold, far_evidence, apart, below)
 
 
-class _PairTest(NamedTuple):
-    """Evidence two lone articles need to merge when their similarity is below `threshold`."""
+class _Evidence(NamedTuple):
+    """Evidence two clusters need to merge when their similarity is below `threshold`."""
 
     threshold: float
     evidence: GroupTest
+
+
+class _EvidenceBelow(NamedTuple):
+    """The evidence asked of two lone articles (`pair`) and of merges that involve a cluster
+    of several articles (`close`), each below its own threshold."""
+
+    pair: _Evidence | None
+    close: _Evidence | None
+
+    def accepts(self, left: Sequence[int], right: Sequence[int], score: float) -> bool:
+        test = self.pair if len(left) == 1 and len(right) == 1 else self.close
+        return test is None or score >= test.threshold or test.evidence(left, right)
 
 
 class _Agglomeration:
@@ -78,7 +96,7 @@ class _Agglomeration:
         far_threshold: float,
         far_evidence: FarEvidence | None,
         apart: GroupTest | None,
-        pair_test: _PairTest | None,
+        below: _EvidenceBelow,
     ) -> list[list[int]]:
         while self.heap:
             negative, a, b, version_a, version_b = heapq.heappop(self.heap)
@@ -94,7 +112,7 @@ class _Agglomeration:
                 and far_evidence(self.members[a], self.members[b])
             ):
                 continue
-            if pair_test is not None and not self._pair_accepted(a, b, -negative, pair_test):
+            if not below.accepts(self.members[a], self.members[b], -negative):
                 continue  # re-examined if either side grows and the pair is pushed again
             if apart is not None and apart(self.members[a], self.members[b]):
                 continue  # re-examined if either side grows and the pair is pushed again
@@ -103,12 +121,6 @@ class _Agglomeration:
             self._merge(a, b)
             self._push_neighbours(a, threshold)
         return sorted((sorted(group) for group in self.members.values()), key=lambda g: g[0])
-
-    def _pair_accepted(self, a: int, b: int, score: float, pair_test: _PairTest) -> bool:
-        left, right = self.members[a], self.members[b]
-        if len(left) > 1 or len(right) > 1 or score >= pair_test.threshold:
-            return True
-        return pair_test.evidence(left, right)
 
     def _close_in_time(self, a: int, b: int) -> bool:
         """False when the days of a and b are known and lie more than max_gap_days apart.

@@ -8,7 +8,14 @@ from collections.abc import Sequence
 
 from digest.model import Article
 
-__all__ = ["article_names", "core_names_named", "name_ids", "shared_rare_names"]
+__all__ = [
+    "article_names",
+    "core_names_named",
+    "core_shares_named",
+    "name_ids",
+    "rare_core",
+    "shared_rare_names",
+]
 
 # A capitalised word (or an all-capitals one: "SEACOM", "NATO") or a number of two digits or
 # more, after the spaces before it. A word that opens a sentence is capitalised by grammar, not
@@ -51,18 +58,33 @@ def shared_rare_names(
 def core_names_named(
     left: Sequence[frozenset[int]], right: Sequence[frozenset[int]], df: Sequence[int], rare: float
 ) -> float:
-    """How much of what one group agrees on the other group names: of the rare names (in at
-    most `rare` articles of the batch) that one side's articles agree on (each in at least half
-    and at least two of them), the share that any article of the other side names; the larger
-    of the two sides' shares, and 1.0 when a side agrees on no rare name (no evidence)."""
+    """How much of what one group agrees on the other group names: the larger of the two
+    sides' shares (`core_shares_named`), and 1.0 when a side agrees on no rare name (no
+    evidence)."""
+    shares = core_shares_named(left, right, df, rare)
+    return 1.0 if shares is None else max(shares)
+
+
+def core_shares_named(
+    left: Sequence[frozenset[int]], right: Sequence[frozenset[int]], df: Sequence[int], rare: float
+) -> tuple[float, float] | None:
+    """Of the rare names (in at most `rare` articles of the batch) that each side's articles
+    agree on (`rare_core`), the share that any article of the other side names: left's core
+    named by right, right's by left. None when a side agrees on no rare name."""
     shares = []
     for own, other in ((left, right), (right, left)):
-        core = {name for name in _core(own, least=2) if df[name] <= rare}
+        core = rare_core(own, df, rare)
         if not core:
-            return 1.0
+            return None
         named = frozenset().union(*other)
         shares.append(len(core & named) / len(core))
-    return max(shares)
+    return shares[0], shares[1]
+
+
+def rare_core(rows: Sequence[frozenset[int]], df: Sequence[int], rare: float) -> set[int]:
+    """The rare names a group agrees on: each in at least half and at least two of its rows,
+    and in at most `rare` articles of the batch."""
+    return {name for name in _core(rows, least=2) if df[name] <= rare}
 
 
 def _core(rows: Sequence[frozenset[int]], *, least: int = 1) -> set[int]:
