@@ -818,7 +818,7 @@ MARKETS = (
 )
 
 
-def close_evidence(*groups: Sequence[str]) -> bool:
+def close_accepts(*groups: Sequence[str]) -> bool:
     """`_close_evidence` on the groups of texts, among 60 unrelated articles."""
     texts = [text for group in groups for text in group]
     batch = [make_article(f"c{n}", "", text) for n, text in enumerate(texts)] + filler(60)
@@ -830,22 +830,47 @@ def close_evidence(*groups: Sequence[str]) -> bool:
     return _close_evidence(names)(*sides)
 
 
-def test_two_groups_barely_alike_each_name_some_of_what_the_other_agrees_on() -> None:
+def test_two_groups_barely_alike_each_name_some_of_what_the_other_agrees_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # The deal lists name the MacBook, a quarter of what the two MacBook pages agree on (AMD,
     # the Touch Bar); the MacBook pages name none of the deal lists' AirPods, Amazon, Black
     # Friday: two events.
-    assert not close_evidence(MACBOOK, DEALS)
-    # Two tellings of one event each name what the other agrees on.
-    assert close_evidence(OSCARS[:2], OSCARS[2:])
+    assert not close_accepts(MACBOOK, DEALS)
+    assert not close_accepts(DEALS, MACBOOK)
+    # Two tellings of one event each name what the other agrees on: a half and three quarters.
+    assert close_accepts(OSCARS[:2], OSCARS[2:])
+    monkeypatch.setattr("digest.cluster.CLOSE_NAMED", 0.6)
+    assert not close_accepts(OSCARS[:2], OSCARS[2:])
 
 
 def test_a_lone_article_barely_alike_names_one_of_what_the_group_agrees_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The talks' pages agree on Liu He, the Farm Bureau, the Peterson Institute; the markets
-    # report names Trump and Beijing, in every page, and none of those.
-    assert not close_evidence(TRADE_TALKS, [MARKETS])
-    assert close_evidence(OSCARS[1:], OSCARS[:1])
-    # A group that agrees on fewer than CLOSE_CORE_LEAST rare names gives no evidence.
-    monkeypatch.setattr("digest.cluster.CLOSE_CORE_LEAST", 100)
-    assert close_evidence(TRADE_TALKS, [MARKETS])
+    # The talks' pages agree on seven rare names (American, Bureau, Farm, He, Institute, Liu,
+    # Peterson); the markets report names Trump and Beijing and none of those.
+    assert not close_accepts(TRADE_TALKS, [MARKETS])
+    assert not close_accepts([MARKETS], TRADE_TALKS)
+    assert close_accepts(OSCARS[1:], OSCARS[:1])
+    assert close_accepts(OSCARS[:1], OSCARS[1:])
+    # A group of two that agrees on no rare name is asked what a lone article is.
+    assert not close_accepts([MARKETS, STABBING_BART], TRADE_TALKS)
+    # A core smaller than CLOSE_CORE_LEAST gives no evidence.
+    monkeypatch.setattr("digest.cluster.CLOSE_CORE_LEAST", 7)
+    assert not close_accepts(TRADE_TALKS, [MARKETS])
+    monkeypatch.setattr("digest.cluster.CLOSE_CORE_LEAST", 8)
+    assert close_accepts(TRADE_TALKS, [MARKETS])
+
+
+def test_clustering_asks_close_merges_for_their_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    batch = [make_article(f"o{n}", "", text) for n, text in enumerate(OSCARS)] + filler(60)
+
+    def largest() -> int:
+        return max(len(s.articles) for s in cluster_articles(batch))
+
+    assert largest() == 4
+    # Every merge with a group is a close one, and none has the evidence: no group grows
+    # beyond a pair.
+    monkeypatch.setattr("digest.cluster.CLOSE_FACTOR", 100.0)
+    monkeypatch.setattr("digest.cluster._close_evidence", lambda names: never)
+    assert largest() <= 2

@@ -30,8 +30,8 @@ from digest.cluster._headline import choose_headline, headline_in, headlines_in
 from digest.cluster._linkage import FarEvidence, GroupTest, average_link
 from digest.cluster._names import (
     core_names_named,
-    core_shares_named,
     name_ids,
+    names_in,
     rare_core,
     shared_rare_names,
 )
@@ -69,8 +69,8 @@ PAIR_NAMES = 2
 PAIR_RARE_LEAST = 2
 # A merge that involves a group of several articles, with less than this many times the
 # similarity, needs each side to name some of what the other agrees on (see _close_evidence):
-# a group at least CLOSE_NAMED of a group's core, a lone article one name of a group's core
-# of at least CLOSE_CORE_LEAST names.
+# a group with a core of its own at least CLOSE_NAMED of the other's core; a lone article (or
+# a group with no core) one name of the other's core, when that holds CLOSE_CORE_LEAST names.
 CLOSE_FACTOR = 1.25
 CLOSE_NAMED = 0.2
 CLOSE_CORE_LEAST = 3
@@ -155,9 +155,9 @@ def _pair_evidence(names: _Names) -> GroupTest:
     binge-eating guide and game-day snacks, a stabbing in Berlin and one near San Francisco.
     They share the subject's words; reports of one event share its people, places and numbers
     (the one true pair, two pages on Prince Andrew, shares eight). A stronger pair merges on
-    similarity alone, as does a lone article joining a group: the group's average over
-    several articles is evidence already. PAIR_RARE_LEAST keeps a name only the two articles
-    share rare in a small batch.
+    similarity alone; a lone article joining a group is asked less (`_close_evidence`, and
+    only barely above the threshold): the group's average over several articles is evidence
+    already. PAIR_RARE_LEAST keeps a name only the two articles share rare in a small batch.
     """
     return _names_in_common(names, PAIR_NAMES, rare=max(names.rare, PAIR_RARE_LEAST))
 
@@ -169,23 +169,28 @@ def _close_evidence(names: _Names) -> GroupTest:
     On the article-extraction pages the last merges of the MacBook Pro story and of the
     impeachment hearings, each just above the threshold, joined a group of Black Friday deal
     lists, and a group on the Democratic primary: one side names half of the other's core, the
-    other side a seventh (MacBook) or a sixth (impeachment) of the first's. Well above the
-    threshold the larger share decides (`_apart`): one event's groups are told with details of
-    their own. Here both sides must name at least CLOSE_NAMED of the other's core. A lone
-    article has no core (nothing corroborates its names); it must name one of the group's,
-    when the group agrees on at least CLOSE_CORE_LEAST rare names: a markets report joining
-    three pages on the trade talks, a scores page joining an NHL game report, name none of
-    what the group agrees on.
+    other side a seventh (MacBook) or a sixth (impeachment) of the first's. `_apart` asks, at
+    any weight, only that one side name half of the other's core (one event's groups are told
+    with details of their own); below CLOSE_FACTOR × the threshold each side must also name
+    CLOSE_NAMED of the other's. A side with no core (a lone article: nothing corroborates its
+    names) must name one name of the other's core when that holds at least CLOSE_CORE_LEAST
+    names: a markets report joining three pages on the trade talks, a scores page joining an
+    NHL game report, name none of what the group agrees on. A core too small to ask about
+    gives no evidence either way, and in a batch of fewer than 40 articles no name is rare.
     """
     rows, df, rare = names
 
     def accept(left: Sequence[int], right: Sequence[int]) -> bool:
-        if len(left) > 1 and len(right) > 1:
-            shares = core_shares_named([rows[i] for i in left], [rows[i] for i in right], df, rare)
-            return shares is None or min(shares) >= CLOSE_NAMED
-        lone, group = (left, right) if len(left) == 1 else (right, left)
-        core = rare_core([rows[i] for i in group], df, rare)
-        return len(core) < CLOSE_CORE_LEAST or bool(core & rows[lone[0]])
+        sides = ([rows[i] for i in left], [rows[i] for i in right])
+        cores = (rare_core(sides[0], df, rare), rare_core(sides[1], df, rare))
+        for own, other, other_core in ((0, 1, cores[1]), (1, 0, cores[0])):
+            core = cores[own]
+            named = len(core & names_in(sides[other]))
+            if other_core and core and named < CLOSE_NAMED * len(core):
+                return False
+            if not other_core and len(core) >= CLOSE_CORE_LEAST and not named:
+                return False
+        return True
 
     return accept
 
@@ -214,8 +219,8 @@ def _apart(names: _Names) -> GroupTest:
     is the rare names (as for the far-apart evidence) in at least half and at least two of its
     articles; the groups stay apart when, on both sides, less than CORE_NAMED of the core is
     named anywhere in the other group. A lone article has no core (nothing corroborates its
-    names), so it joins a group on similarity alone; a group that agrees on no rare name gives
-    no evidence either way.
+    names), so this test never keeps it from a group (`_close_evidence` may, barely above the
+    threshold); a group that agrees on no rare name gives no evidence either way.
     """
     rows, df, rare = names
 

@@ -1,4 +1,6 @@
-"""Name-like tokens of articles: the evidence that coverage weeks apart is one story."""
+"""Name-like tokens of articles, and the rare names groups of them agree on: the evidence that
+coverage weeks apart is one story, and that two groups (or a group and an article) a little
+alike report one event, not two of one topic."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from digest.model import Article
 __all__ = [
     "article_names",
     "core_names_named",
-    "core_shares_named",
     "name_ids",
+    "names_in",
     "rare_core",
     "shared_rare_names",
 ]
@@ -51,40 +53,36 @@ def shared_rare_names(
 ) -> int:
     """How many names are in at least half the articles of each side and in at most `rare`
     articles of the whole batch."""
-    common = _core(left) & _core(right)
-    return sum(1 for name in common if df[name] <= rare)
+    return len(rare_core(left, df, rare, least=1) & rare_core(right, df, rare, least=1))
 
 
 def core_names_named(
     left: Sequence[frozenset[int]], right: Sequence[frozenset[int]], df: Sequence[int], rare: float
 ) -> float:
-    """How much of what one group agrees on the other group names: the larger of the two
-    sides' shares (`core_shares_named`), and 1.0 when a side agrees on no rare name (no
-    evidence)."""
-    shares = core_shares_named(left, right, df, rare)
-    return 1.0 if shares is None else max(shares)
-
-
-def core_shares_named(
-    left: Sequence[frozenset[int]], right: Sequence[frozenset[int]], df: Sequence[int], rare: float
-) -> tuple[float, float] | None:
-    """Of the rare names (in at most `rare` articles of the batch) that each side's articles
-    agree on (`rare_core`), the share that any article of the other side names: left's core
-    named by right, right's by left. None when a side agrees on no rare name."""
+    """How much of what one group agrees on the other group names: of each side's core
+    (`rare_core`), the share that any article of the other side names; the larger of the two
+    sides' shares, and 1.0 when a side agrees on no rare name (no evidence)."""
     shares = []
     for own, other in ((left, right), (right, left)):
         core = rare_core(own, df, rare)
         if not core:
-            return None
-        named = frozenset().union(*other)
-        shares.append(len(core & named) / len(core))
-    return shares[0], shares[1]
+            return 1.0
+        shares.append(len(core & names_in(other)) / len(core))
+    return max(shares)
 
 
-def rare_core(rows: Sequence[frozenset[int]], df: Sequence[int], rare: float) -> set[int]:
-    """The rare names a group agrees on: each in at least half and at least two of its rows,
-    and in at most `rare` articles of the batch."""
-    return {name for name in _core(rows, least=2) if df[name] <= rare}
+def rare_core(
+    rows: Sequence[frozenset[int]], df: Sequence[int], rare: float, *, least: int = 2
+) -> set[int]:
+    """The rare names a group agrees on (its core): each in at least half and at least `least`
+    of its rows, and in at most `rare` articles of the batch. A lone article has none at the
+    default `least`: nothing corroborates its names."""
+    return {name for name in _core(rows, least=least) if df[name] <= rare}
+
+
+def names_in(rows: Sequence[frozenset[int]]) -> frozenset[int]:
+    """Every name any of the rows names."""
+    return frozenset().union(*rows)
 
 
 def _core(rows: Sequence[frozenset[int]], *, least: int = 1) -> set[int]:
