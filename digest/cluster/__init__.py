@@ -181,18 +181,23 @@ def _close_evidence(names: _Names) -> GroupTest:
     rows, df, rare = names
 
     def accept(left: Sequence[int], right: Sequence[int]) -> bool:
-        sides = ([rows[i] for i in left], [rows[i] for i in right])
-        cores = (rare_core(sides[0], df, rare), rare_core(sides[1], df, rare))
-        for own, other, other_core in ((0, 1, cores[1]), (1, 0, cores[0])):
-            core = cores[own]
-            named = len(core & names_in(sides[other]))
-            if other_core and core and named < CLOSE_NAMED * len(core):
-                return False
-            if not other_core and len(core) >= CLOSE_CORE_LEAST and not named:
-                return False
-        return True
+        left_rows, right_rows = [rows[i] for i in left], [rows[i] for i in right]
+        left_core, right_core = rare_core(left_rows, df, rare), rare_core(right_rows, df, rare)
+        return _names_enough(left_core, right_rows, right_core) and _names_enough(
+            right_core, left_rows, left_core
+        )
 
     return accept
+
+
+def _names_enough(core: set[int], other: Sequence[frozenset[int]], other_core: set[int]) -> bool:
+    """Whether the other side names enough of this side's core for a close merge: a group with
+    a core of its own CLOSE_NAMED of it, any other side one name of a core of at least
+    CLOSE_CORE_LEAST (a smaller core, or none, asks nothing)."""
+    named = len(core & names_in(other))
+    if other_core:
+        return named >= CLOSE_NAMED * len(core)
+    return named > 0 or len(core) < CLOSE_CORE_LEAST
 
 
 def _names_in_common(names: _Names, least: int, *, rare: float) -> GroupTest:

@@ -241,6 +241,11 @@ def is_bare_quote(sentence: str) -> bool:
     return quoted and not _LETTER.search(outside)
 
 
+# As for headings (`summarize.story.FRAGMENT_WORDS`): under ten words, a question asks and an
+# exclamation exclaims; neither tells.
+ASIDE_WORDS = 10
+
+
 def is_aside(sentence: str) -> bool:
     """Whether the sentence is a short question or exclamation standing alone: it ends with
     `?` or `!` (closing quotes and brackets after it set aside), no colon introduces it, no
@@ -259,9 +264,6 @@ def is_aside(sentence: str) -> bool:
     return word_count(sentence) < ASIDE_WORDS
 
 
-# As for headings (`summarize.story.FRAGMENT_WORDS`): under ten words, a question asks and an
-# exclamation exclaims; neither tells.
-ASIDE_WORDS = 10
 _QUOTE_MARKS = frozenset('“”„«»"')
 _ANY_QUOTE_MARK = re.compile('[“”„«»"]')
 
