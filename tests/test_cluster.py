@@ -21,6 +21,7 @@ from digest.cluster import (
     story_id,
 )
 from digest.cluster._headline import headline_in, headlines_in, strip_attribution
+from digest.cluster._kinds import is_fact_check
 from digest.cluster._linkage import GroupTest, average_link
 from digest.cluster._names import article_names, core_names_named, name_ids
 from digest.cluster._vectors import (
@@ -874,3 +875,92 @@ def test_clustering_asks_close_merges_for_their_evidence(monkeypatch: pytest.Mon
     monkeypatch.setattr("digest.cluster.CLOSE_FACTOR", 100.0)
     monkeypatch.setattr("digest.cluster._close_evidence", lambda names: never)
     assert largest() <= 2
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "fact_check"),
+    [
+        # Pages of ../shared/corpora/article-extraction-benchmark: a fact-checking site, a
+        # section of one, a newsroom's fact-check section, VOA's fact-checking site.
+        ("https://www.snopes.com/fact-check/marie-yovanovitch-net-worth/", "", True),
+        (
+            "https://www.politifact.com/truth-o-meter/article/2019/nov/18/"
+            "politifacts-guide-understanding-tariffs-and-intern/",
+            "",
+            True,
+        ),
+        (
+            "https://www.newsnation.in/fact-check/news/"
+            "fact-check-is-an-oxygen-bar-in-delhi-offering-fresh-air-for-rs-300-244592.html",
+            "",
+            True,
+        ),
+        (
+            "https://www.polygraph.info/a/fact-check-russia-us-al-tanf-rukban/30279001.html",
+            "",
+            True,
+        ),
+        ("https://apnews.com/article/ap-fact-check-trump-speech-1a2b3c", "", True),
+        (None, "AP FACT CHECK: Trump's claims on the border wall", True),
+        (None, "Fact check: Is an oxygen bar in Delhi offering fresh air?", True),
+        # Reports, whatever words their addresses or titles hold.
+        ("https://www.nytimes.com/2019/11/18/business/trump-trade-war-china.html", "", False),
+        ("https://example.com/museum/artifact-checks-begin", "", False),
+        ("https://notsnopes.com/story", "", False),
+        (None, "Fact checkers dispute the video's claims", False),
+        ("https://[broken/fact-check/", "", False),
+    ],
+)
+def test_is_fact_check(url: str | None, title: str, fact_check: bool) -> None:
+    article = replace(make_article("a", title, "Text."), url=url)
+    assert is_fact_check(article) is fact_check
+
+
+# Snopes's check of a rumour (page 838068 of ../shared/corpora/article-extraction-benchmark)
+# and two reports of the impeachment hearings it came up in (7a664e on cbsnews.com, c90731 on
+# deccanherald.com); excerpts. The check joined the hearings' story there, at 0.042.
+YOVANOVITCH_SNOPES = (
+    "Former U.S. ambassador to Ukraine Marie Yovanovitch has a net worth of $17 million.",
+    "On Nov. 15, 2019, former U.S. ambassador to the Ukraine Marie Yovanovitch testified before "
+    "the U.S. House Intelligence Committee in the impeachment inquiry against President Donald "
+    "Trump. Shortly after, some of Trump’s defenders took to social media apparently to "
+    "discredit her testimony, claiming that the ambassador’s net worth far exceeded her salary, "
+    "insinuating because of some illicit means:",
+)
+HEARINGS_CBS = (
+    "Kurt Volker, the former special envoy to Ukraine, and Tim Morrison, a former National "
+    "Security Council official, testified side-by-side before the House Intelligence Committee "
+    "Tuesday about the events at the center of the impeachment inquiry. Volker said he had no "
+    "knowledge of any efforts to urge Ukraine to investigate Joe and Hunter Biden.",
+)
+HEARINGS_DECCAN = (
+    "US President Donald Trump has claimed victory as the Democratic Party-controlled House of "
+    "Representatives concluded its third public hearing on the impeachment proceedings against "
+    "him for allegedly abusing his office for political gain in the run-up to the 2020 "
+    "presidential election.",
+    "The impeachment hearings are an effort by Democrats to establish whether Trump withheld US "
+    "military aid to Ukraine to pressure the country's President Volodymyr Zelensky into "
+    "announcing a corruption inquiry into Joe Biden, Trump's leading Democratic rival in the "
+    "poll.",
+)
+
+
+def test_a_fact_check_is_a_story_of_its_own() -> None:
+    def several(*urls: str | None) -> list[list[str]]:
+        texts = (YOVANOVITCH_SNOPES, HEARINGS_CBS, HEARINGS_DECCAN)
+        batch = [
+            replace(make_article(f"p{n}", "", *paragraphs), url=url)
+            for n, (paragraphs, url) in enumerate(zip(texts, urls, strict=True))
+        ]
+        stories = cluster_articles([*batch, *filler(60)])
+        return sorted(ids(s) for s in stories if len(s.articles) > 1)
+
+    snopes = "https://www.snopes.com/fact-check/marie-yovanovitch-net-worth/"
+    # Saved pages with no address: the check reads like the hearings and joins them.
+    assert several(None, None, None) == [["p0", "p1", "p2"]]
+    # Known as a fact check, it stays apart from the reports...
+    assert several(snopes, "https://www.cbsnews.com/a", "https://www.deccanherald.com/b") == [
+        ["p1", "p2"]
+    ]
+    # ...and joins another fact check as readily as a report joins a report.
+    assert several(snopes, "https://www.factcheck.org/2019/11/a", None) == [["p0", "p1"]]

@@ -12,8 +12,8 @@ two events of one topic (Colbert's bid for a Senate seat, Colbert's trip to Russ
 have names of their own. Two lone articles less than three times the threshold alike merge
 only when they name two rare things in common; a merge with a group barely above the
 threshold only when each side names some of what the other agrees on. Groups that together
-hold the pages of one source only never merge: a story is what several sources report. See
-docs/clustering.md.
+hold the pages of one source only never merge: a story is what several sources report; nor do
+a fact check and a report (`_kinds`). See docs/clustering.md.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import NamedTuple
 from digest.cluster._background import attach_background
 from digest.cluster._dates import day_numbers
 from digest.cluster._headline import choose_headline, headline_in, headlines_in
+from digest.cluster._kinds import is_fact_check
 from digest.cluster._linkage import FarEvidence, GroupTest, average_link
 from digest.cluster._names import (
     core_names_named,
@@ -110,7 +111,11 @@ def cluster_articles(
         max_gap_days=max_gap_days,
         far_threshold=similarity * FAR_FACTOR,
         far_evidence=_far_evidence(names),
-        apart=_either(_one_source([source_key(a) for a in ordered]), _apart(names)),
+        apart=_either(
+            _one_source([source_key(a) for a in ordered]),
+            _apart(names),
+            _other_kind([is_fact_check(a) for a in ordered]),
+        ),
         pair_threshold=similarity * PAIR_FACTOR,
         pair_evidence=_pair_evidence(names),
         close_threshold=similarity * CLOSE_FACTOR,
@@ -255,6 +260,16 @@ def _one_source(sources: Sequence[str]) -> GroupTest:
         return all(sources[i] == first for side in (left, right) for i in side)
 
     return one_source
+
+
+def _other_kind(fact_checks: Sequence[bool]) -> GroupTest:
+    """A fact check and a report are kept apart, however alike (`_kinds`): a group holds
+    fact checks only or reports only, so its first article says which."""
+
+    def other_kind(left: Sequence[int], right: Sequence[int]) -> bool:
+        return fact_checks[left[0]] != fact_checks[right[0]]
+
+    return other_kind
 
 
 def _either(*tests: GroupTest) -> GroupTest:
