@@ -21,7 +21,7 @@ from digest.cluster import (
     story_id,
 )
 from digest.cluster._headline import headline_in, headlines_in, strip_attribution
-from digest.cluster._kinds import is_fact_check
+from digest.cluster._kinds import is_fact_check, labelled_headline
 from digest.cluster._linkage import GroupTest, average_link
 from digest.cluster._names import article_names, core_names_named, name_ids
 from digest.cluster._vectors import (
@@ -901,6 +901,8 @@ def test_clustering_asks_close_merges_for_their_evidence(monkeypatch: pytest.Mon
             True,
         ),
         ("https://apnews.com/article/ap-fact-check-trump-speech-1a2b3c", "", True),
+        ("https://eu.usatoday.com/story/news/factcheck/2020/06/01/claim/5300000002/", "", True),
+        ("https://www.washingtonpost.com/politics/2019/11/18/fact-checker/a-claim/", "", True),
         (None, "AP FACT CHECK: Trump's claims on the border wall", True),
         (None, "Fact check: Is an oxygen bar in Delhi offering fresh air?", True),
         # Reports, whatever words their addresses or titles hold.
@@ -964,3 +966,20 @@ def test_a_fact_check_is_a_story_of_its_own() -> None:
     ]
     # ...and joins another fact check as readily as a report joins a report.
     assert several(snopes, "https://www.factcheck.org/2019/11/a", None) == [["p0", "p1"]]
+
+
+def test_a_story_of_fact_checks_says_so_in_its_headline() -> None:
+    snopes = "https://www.snopes.com/fact-check/marie-yovanovitch-net-worth/"
+    check = replace(make_article("p0", "", *YOVANOVITCH_SNOPES), url=snopes)
+    report = replace(make_article("p1", "", *HEARINGS_CBS), url="https://www.cbsnews.com/a")
+    headlines = {ids(s)[0]: s.headline for s in cluster_articles([check, report, *filler(60)])}
+    # The untitled check's first sentence is the claim it rates, not news.
+    assert headlines["p0"].startswith(
+        "Fact check: Former U.S. ambassador to Ukraine Marie Yovanovitch has a net worth"
+    )
+    assert not headlines["p1"].startswith("Fact check")
+    # Alone (no clustering to do), and with a title that says so already.
+    assert cluster_articles([check])[0].headline.startswith("Fact check: Former U.S.")
+    titled = replace(check, title="AP FACT CHECK: Trump's claims on the border")
+    assert labelled_headline(titled.title, [titled]) == titled.title
+    assert labelled_headline("A claim", [check, report]) == "A claim"

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from digest.cluster._background import attach_background
 from digest.cluster._dates import day_numbers
 from digest.cluster._headline import choose_headline, headline_in, headlines_in
-from digest.cluster._kinds import is_fact_check
+from digest.cluster._kinds import is_fact_check, labelled_headline
 from digest.cluster._linkage import FarEvidence, GroupTest, average_link
 from digest.cluster._names import (
     core_names_named,
@@ -99,9 +99,12 @@ def cluster_articles(
             names = _Names(*name_ids(ordered), rare=RARE_NAME_SHARE * len(ordered))
             fitted = weigh(counts(), sharpen=True, max_terms=MAX_TERMS)
     if fitted is None:
-        stories = [_story([a], headline_in([a], None, None)) for a in ordered]
+        stories = [
+            _story([a], labelled_headline(headline_in([a], None, None), [a])) for a in ordered
+        ]
         return tuple(sorted(stories, key=_story_order))
     vectors, space = fitted
+    fact_checks = [is_fact_check(a) for a in ordered]
     # Pairs far apart in time stay candidates: with enough evidence they are one story.
     edges = candidate_edges(vectors, days, floor=similarity * EDGE_FLOOR, max_gap_days=NO_GAP)
     groups = average_link(
@@ -114,7 +117,7 @@ def cluster_articles(
         apart=_either(
             _one_source([source_key(a) for a in ordered]),
             _apart(names),
-            _other_kind([is_fact_check(a) for a in ordered]),
+            _other_kind(fact_checks),
         ),
         pair_threshold=similarity * PAIR_FACTOR,
         pair_evidence=_pair_evidence(names),
@@ -122,7 +125,10 @@ def cluster_articles(
         close_evidence=_close_evidence(names),
     )
     members = [[ordered[i] for i in group] for group in groups]
-    headlines = headlines_in(members, vectors, groups, space)
+    headlines = [
+        labelled_headline(h, m)
+        for h, m in zip(headlines_in(members, vectors, groups, space), members, strict=True)
+    ]
     stories = [_story(m, h) for m, h in zip(members, headlines, strict=True)]
     log.debug("clustered %d articles into %d stories", len(ordered), len(stories))
     return tuple(sorted(stories, key=_story_order))
