@@ -111,8 +111,14 @@ _FURNITURE_ANYWHERE = re.compile(
     r"|this material may not be published|scroll down for video|toggle caption|hide caption"
     r"|enlarge this image|click here|media playback|newsletter"
     r"|follow (?:us|him|her|them) on|like us on facebook|share this (?:article|story)"
-    r"|download (?:the|our) app|have a news tip|enlarge image|undated photo|photo provided by"
-    r"|\bin this [^.]{0,40}\bphoto\b|\b(?:is|are) (?:shown|pictured)\b",
+    r"|download (?:the|our) app|have a news tip|enlarge image|undated photo"
+    r"|photo(?:graph)? provided by|\bin this [^.]{0,40}\bphoto(?:graph)?\b"
+    r"|\b(?:is|are) (?:shown|pictured)\b"
+    # Who stands where in the picture: "A Klansman, left, uses …", "Zainab al-Khawaja (L) is
+    # greeted by …".
+    r"|, (?:left|right|center|centre|second from (?:left|right)),"
+    # Not "(R)" or "(D)": a party ("Gov. Kristi Noem (R)").
+    r"|\((?:L|L-R|R-L|left|right|center|centre|pictured)\)",
     re.IGNORECASE,
 )
 # ...labels in capitals that open a caption or promo ("FILE -", "WATCH:")...

@@ -159,6 +159,10 @@ def test_good_headlines_pass(headline: str) -> None:
         "This undated photo provided by Husky Homestead shows Banjo, a dog that was injured.",
         "Follow us on Twitter for even more live coverage of this, ahem, momentous event.",
         "Watch: the moment the roof collapsed.",
+        # Multi-News dev captions that headed one-line stories.
+        "Aurelie Chatelain, in this photograph provided by the Caudry City Hall April 22, 2015",
+        "A Ku Klux Klansman, left, uses an American flag to fend off a protester.",
+        "Bahraini activist Zainab al-Khawaja (L) is greeted by Sumaiya Rajab",
     ],
 )
 def test_furniture_flags_captions_credits_and_promos(sentence: str) -> None:
@@ -171,6 +175,8 @@ def test_furniture_flags_captions_credits_and_promos(sentence: str) -> None:
         "Video footage shows the suspect fleeing the store.",
         "Voters can sign up for absentee ballots until Friday.",
         "Photographers gathered outside the courthouse.",
+        "Turn left, then right, at the second light, the police said.",
+        "South Dakota Gov. Kristi Noem (R) is defending the state’s anti-drug campaign.",
     ],
 )
 def test_furniture_lets_news_pass(sentence: str) -> None:

@@ -817,3 +817,31 @@ def test_a_lead_headline_never_opens_with_a_connective_or_pronoun() -> None:
     headline = fallback_headline(lead)
     assert not headline.startswith("Then")
     assert headline.startswith("New surveillance video obtained by ABC News")
+
+
+def test_a_lead_of_captions_gives_no_headline() -> None:
+    # Multi-News dev sample110: a Reuters page whose first paragraphs are its gallery's
+    # captions, each closing with its place and date, then the report.
+    captions = (
+        "Aurelie Chatelain, in this photograph provided by the Caudry City Hall April 22, 2015, "
+        "is seen during a sporting event in Caudry on April 11, 2015.",
+        "Members of the media work as Paris prosecutor Francois Molins (R) and Christian "
+        "Flaesch, director of the Paris' judiciary police, attend a news conference at the "
+        "courthouse in Paris, April 22, 2015.",
+        "French President Francois Hollande (R) speaks with Interior minister Bernard Cazeneuve "
+        "(C) and Prime Minister Manuel Valls at the end of the weekly cabinet meeting at the "
+        "Elysee Palace in Paris, April 22, 2015.",
+        "French soldiers patrol outside the Notre Dame Cathedral as part of the 'Vigipirate' "
+        "security plan in Paris, April 22, 2015.",
+        "General view of the Emergency entrance to the Hotel Dieu Hospital in Paris April 22, "
+        "2015.",
+    )
+    report = (
+        "PARIS An Algerian man suspected of planning an imminent attack on a church has been "
+        "arrested in Paris, with police discovering Kalashnikovs, hand guns and ammunition in "
+        "his possession, top officials said on Wednesday.",
+    )
+    headline = fallback_headline((*captions, *report))
+    assert headline.startswith("An Algerian man suspected of planning an imminent attack")
+    # With nothing else on the page, the first paragraph is what there is.
+    assert fallback_headline(captions[:1]).startswith("Aurelie Chatelain")

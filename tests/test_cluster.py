@@ -983,3 +983,20 @@ def test_a_story_of_fact_checks_says_so_in_its_headline() -> None:
     titled = replace(check, title="AP FACT CHECK: Trump's claims on the border")
     assert labelled_headline(titled.title, [titled]) == titled.title
     assert labelled_headline("A claim", [check, report]) == "A claim"
+
+
+def test_a_title_that_reads_as_a_caption_heads_a_story_only_when_nothing_else_can(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Multi-News dev sample110: an untitled Reuters page whose lead is its gallery's captions,
+    # beside a report on the same arrest.
+    caption = "Aurelie Chatelain, in this photograph provided by the Caudry City Hall April…"
+    report = "An Islamic extremist with an arsenal of heavy weapons planned an imminent…"
+    body = "An Algerian student suspected of planning an attack on a church was arrested in Paris."
+    gallery = make_article("a", caption, body)
+    arrest = make_article("b", report, body)
+    assert choose_headline([gallery, arrest]) == report
+    assert choose_headline([gallery]) == caption
+    # Scored like any title, the caption (the longer, on a tie) would win.
+    monkeypatch.setattr("digest.cluster._headline._reads_as_furniture", lambda title: False)
+    assert choose_headline([gallery, arrest]) == caption

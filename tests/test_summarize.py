@@ -439,6 +439,19 @@ def test_splitter_judges_each_boundary(paragraph: str, expected: tuple[str, ...]
         "These crawls are part of an effort to archive pages as they are created and archive "
         "the pages that they refer to.",
         "Picture taken December 28, 2017.",
+        # sample110: a gallery's captions above a Reuters report, each closing with its place
+        # and date; the first names its subject, then the picture.
+        "Aurelie Chatelain, in this photograph provided by the Caudry City Hall April 22, 2015, "
+        "is seen during a sporting event in Caudry on April 11, 2015.",
+        "Members of the media work as Paris prosecutor Francois Molins (R) and Christian "
+        "Flaesch, director of the Paris' judiciary police, attend a news conference at the "
+        "courthouse in Paris, April 22, 2015.",
+        # sample127: who stands where.
+        "Bahraini activist Zainab al-Khawaja (L) is greeted by Sumaiya Rajab, wife of jailed "
+        "activist Nabeel Rajab, after her release from prison in Budaiya",
+        # ECB+ dev, document 25_5ecb: a picture's subject named in the prose.
+        "In case you had any doubts whether or not Pierre Thomas (left) would get more carries "
+        "than Reggie Bush, you can now have full faith in Thomas.",
     ],
 )
 def test_captions_credits_and_widgets_are_furniture(sentence: str) -> None:
@@ -456,6 +469,12 @@ def test_captions_credits_and_widgets_are_furniture(sentence: str) -> None:
         "Prodigy, one-half of the seminal New York City hip-hop outfit Mobb Deep, died Tuesday "
         "at the age of 42.",
         "The man, left, was treated at the scene and later released by the police.",
+        # Dated the way news prose dates: after "on", or after a weekday.
+        "The attack happened in Paris on April 22, 2015.",
+        "He died at his home in Paris on Tuesday, April 21, 2015.",
+        # A party, not a place in a picture.
+        "South Dakota Gov. Kristi Noem (R) is defending the state's anti-drug campaign.",
+        "The judge said, in this case, the law was clear.",
     ],
 )
 def test_news_sentences_are_not_furniture(sentence: str) -> None:

@@ -85,6 +85,28 @@ def test_datelines_without_spaces_around_the_dash(
     assert strip_dateline(text).startswith(rest)
 
 
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        # Multi-News dev samples 110, 127 and a budget story: Reuters pages whose dash was lost.
+        ("PARIS An Algerian man suspected of planning an imminent attack", "An Algerian man"),
+        ("DUBAI A Bahraini court sentenced a political activist", "A Bahraini court"),
+        ("WASHINGTON The Senate passed a Republican-authored budget plan", "The Senate passed"),
+    ],
+)
+def test_a_place_in_capitals_that_lost_its_dash_goes_where_the_article_opens(
+    text: str, rest: str
+) -> None:
+    found = find_dateline(text)
+    assert found is not None
+    assert found.bare
+    assert found.agency is None
+    assert strip_dateline(text) == text[found.end :]
+    assert strip_dateline(text).startswith(rest)
+    # Further on, capitals before an article may be a label: the sentence stays whole.
+    assert strip_dateline(text, opens_article=False) == text
+
+
 def test_a_press_release_wire_is_no_wire_credit() -> None:
     # Multi-News dev, story 142: Business Wire carries the release; it did not report it.
     found = find_dateline("SAN FRANCISCO--(BUSINESS WIRE)--The following statement is issued")
@@ -104,6 +126,9 @@ def test_a_press_release_wire_is_no_wire_credit() -> None:
         "US—EU talks resumed on Monday.",
         "AN AUSTRALIAN climber who watched his brother fall to his death.",
         "SAN Diego Chargers receiver Vincent Jackson has been arrested.",
+        # A subject in capitals is followed by a name, not by an article.
+        "NASA Administrator Jim Bridenstine said the agency would pick more landers.",
+        "THE DÁIL IS to sit late tonight to pass emergency legislation.",
     ],
 )
 def test_sentences_without_datelines_stay_whole(text: str) -> None:

@@ -29,6 +29,7 @@ from digest.text.furniture import (
     is_byline,
     is_caption,
     is_credit_line,
+    is_furniture_sentence,
     is_headline_furniture,
     is_section_break,
     is_section_name,
@@ -187,11 +188,22 @@ def fallback_headline(paragraphs: Sequence[str], language: str = "english") -> s
     can (`_cut`); a sentence of fewer than `_CLAUSE_MIN` words is taken only when no longer
     one does.
     """
+    # The lead first; past it only when the lead holds nothing a headline can be made of (a
+    # gallery's captions above the report).
+    for part in (paragraphs[:_LEAD_PARAGRAPHS], paragraphs[_LEAD_PARAGRAPHS:]):
+        headline = _headline_in(part, language)
+        if headline is not None:
+            return headline
+    return _shorten(strip_dateline(paragraphs[0])) if paragraphs else ""
+
+
+def _headline_in(paragraphs: Sequence[str], language: str) -> str | None:
+    """`fallback_headline` from these paragraphs, None when no sentence of theirs can be one."""
     stop_words = stop_words_for(language)
     clauses = clauses_for(language)
     sentences = (
         " ".join(sentence.split())
-        for paragraph in paragraphs[:_LEAD_PARAGRAPHS]
+        for paragraph in paragraphs
         if not (len(tokens(paragraph)) < _CAPTION_TOKENS and is_caption(paragraph))
         for sentence in leading_sentences(strip_dateline(paragraph), 2)
     )
@@ -208,9 +220,7 @@ def fallback_headline(paragraphs: Sequence[str], language: str = "english") -> s
         first_cut = first_cut or cut
     if first_cut is not None:
         return first_cut
-    if first_good is not None:
-        return _shorten(first_good)
-    return _shorten(strip_dateline(paragraphs[0])) if paragraphs else ""
+    return _shorten(first_good) if first_good is not None else None
 
 
 def _lead_headline(candidate: str, language: str) -> bool:
@@ -218,6 +228,8 @@ def _lead_headline(candidate: str, language: str) -> bool:
     return (
         bool(toks)
         and not is_headline_furniture(candidate)
+        # A sentence no summary quotes heads no story: "A Ku Klux Klansman, left, uses …".
+        and not is_furniture_sentence(candidate)
         and not _opens_with_dateline(candidate)
         # "Then, near the intersection …", "She is up for …": a headline must stand alone.
         and not discourse_for(language).opens_dangling(candidate)

@@ -11,6 +11,7 @@ from scipy import sparse
 from digest.cluster._vectors import TermSpace, document, project, vectorize
 from digest.model import Article
 from digest.text.dates import MONTH_NAME, ZONE_NAME
+from digest.text.furniture import is_furniture_sentence, is_headline_furniture
 
 __all__ = ["choose_headline", "headline_in", "headlines_in", "strip_attribution", "usable_title"]
 
@@ -73,6 +74,9 @@ def headlines_in(
     pending: list[tuple[int, list[str], list[str]]] = []  # group, titles, stripped titles
     for index, articles in enumerate(groups):
         titles = sorted({a.title.strip() for a in articles if usable_title(a)})
+        # A title that reads as a caption or other furniture (an untitled article's lead may
+        # open with a gallery's captions) heads the story only when no other title can.
+        titles = [t for t in titles if not _reads_as_furniture(t)] or titles
         candidates = [strip_attribution(t) for t in titles]
         if not titles:
             headlines.append(_fallback_headline(articles))
@@ -140,6 +144,13 @@ def usable_title(article: Article) -> bool:
         return False
     outlet = (article.outlet or "").strip().casefold()
     return not (outlet and title.casefold() == outlet)
+
+
+def _reads_as_furniture(title: str) -> bool:
+    # Without the "…" of a headline cut from a lead, which `is_furniture_sentence` reads as a
+    # teaser's.
+    whole = title.removesuffix("…").rstrip()
+    return is_headline_furniture(whole) or is_furniture_sentence(whole)
 
 
 def _fallback_headline(articles: Sequence[Article]) -> str:

@@ -42,6 +42,18 @@ _TIGHT_DATELINE = re.compile(
 )
 
 
+# The same with its dash lost in scraping: "PARIS An Algerian man …", "DUBAI A Bahraini court
+# …", "WASHINGTON The Senate passed …". Only a place in capitals (each word two letters or more,
+# an optional region after a comma) and then an article opening the sentence: a subject in
+# capitals ("NASA Administrator Jim Bridenstine …") is followed by a name, never by "The".
+_BARE_DATELINE = re.compile(
+    r"""^(?P<place>[A-Z][A-Z.'’&-]*[A-Z.](?:\s[A-Z][A-Z.'’&-]*[A-Z.]){0,3}
+          (?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?)
+        \s(?=(?:The|A|An)\s+[\w"“‘'])""",
+    re.VERBOSE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Dateline:
     """A dateline at the start of a text: its place, date and agency as written, and its end."""
@@ -51,6 +63,7 @@ class Dateline:
     agency: str | None  # "(Reuters)" in brackets, or a credit after a comma ("ARTSAKHPRESS:")
     bracketed: bool  # the agency was written in brackets: an explicit wire credit
     end: int  # where the text after the dateline starts
+    bare: bool = False  # no mark between the place and the sentence: its dash was lost
 
 
 def find_dateline(text: str) -> Dateline | None:
@@ -59,7 +72,10 @@ def find_dateline(text: str) -> Dateline | None:
     if match is None or not (match["place"] or match["agency"]):
         tight = _TIGHT_DATELINE.match(text)
         if tight is None:
-            return None
+            bare = _BARE_DATELINE.match(text)
+            if bare is None:
+                return None
+            return Dateline(bare["place"], None, None, False, bare.end(), bare=True)
         # Not a wire credit: brackets between tight dashes are the press-release wires' style
         # ("--(BUSINESS WIRE)--", "--(PR Newswire)--"), which carry releases, not reporting.
         return Dateline(tight["place"], None, tight["agency"], False, tight.end())
@@ -90,7 +106,8 @@ def strip_dateline(sentence: str, *, opens_article: bool = True) -> str:
     only where the article opens; further on "LEE: " names who speaks in a transcript. "Sen.
     Kirsten Gillibrand: " and "First, Pelosi said of the deal: " name a speaker too: without
     them the quote after has none. A run-in label before the dateline goes with it
-    ("EXCLUSIVE: ABA’S KEATING RIPS OBAMA - …", "UPDATE: WASHINGTON (AP) — …").
+    ("EXCLUSIVE: ABA’S KEATING RIPS OBAMA - …", "UPDATE: WASHINGTON (AP) — …"). A place in
+    capitals that lost its dash ("PARIS An Algerian man …") goes where the article opens.
     """
     for _ in range(_RUN_IN_LABELS + 1):
         found = find_dateline(sentence)
@@ -110,6 +127,9 @@ def _unmistakable(text: str, found: Dateline, *, opens_article: bool) -> bool:
     if found.agency is not None and not found.agency.isupper():
         return False  # a credit after a comma is written in capitals ("ARTSAKHPRESS:")
     head = (found.place or "").split(",")[0]
+    if found.bare:
+        # Where the article opens, as a dateline stands; further on, capitals may be a label.
+        return opens_article
     separator = text[: found.end].rstrip()[-1:]
     if separator == ":" and not opens_article:
         return False

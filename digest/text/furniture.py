@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from digest.text.dates import MONTH_NAME
 from digest.text.words import WEB_ADDRESS, tokens
 
 __all__ = [
@@ -252,13 +253,22 @@ def is_section_name(line: str) -> bool:
 
 # A caption or picture credit: "(Photo: …)", "Michael Nagle/Getty Images", "FILE - In this …",
 # "Image caption …", "… in a file photo", "Picture taken December 28, 2017".
+# Caption phrases found inside a sentence as well as opening a line: who stands where in the
+# picture ("Zainab al-Khawaja (L) is greeted by …", "whether or not Pierre Thomas (left) would
+# get more carries"; not "(R)", a party as often), and a name and then the picture it captions
+# ("Aurelie Chatelain, in this photograph provided by the Caudry City Hall …").
+_PICTURE_POSITION = r"\((?:(?-i:L|L-R|R-L)|left|right|center|centre|pictured)\)"
+_NAMED_IN_PICTURE = r",\s+in\s+this\s+(?:[\w.,'’-]+\s+){0,6}?(?:photo(?:graph)?|picture|image)s?\b"
 _CAPTION = re.compile(
     r"""\((?:ap\s+)?(?:photo|image|picture|pic)\b|\b(?:photo(?:graph)?|image|picture)s?\s*(?::|by\b)
       | \bgetty(?:\s+images)?\b|\bshutterstock\b|\bap\s+photo\b|\bphoto\s+illustration\b
       | \b(?:image|media)\s+caption\b|^file\s*[-–—]|\bfile\s+photo\b|\bpicture\s+taken\b
-      | ^in\s+this\s.{0,60}\bphoto\b|\bstaff\s+photo\b|\bphoto\s+(?:released|provided)\b
+      | ^in\s+this\s.{0,60}\bphoto\b|\bstaff\s+photo\b|\bphoto(?:graph)?\s+(?:released|provided)\b
       | ^(?:a|an|the)\s+(?:photo|picture|image)\s+(?:from|of|shows)\b|\w/\w[\w ]*\)\s*$
-      | \b(?:reuters|afp|epa|ap)/[a-z]""",
+      | \b(?:reuters|afp|epa|ap)/[a-z]|"""
+    + _PICTURE_POSITION
+    + "|"
+    + _NAMED_IN_PICTURE,
     re.IGNORECASE | re.VERBOSE,
 )
 # Widgets and page furniture that read like words: "× Close What is the Tomatometer®?",
@@ -281,7 +291,24 @@ _TAG_LIST = re.compile(r"^\W*(?:tags?|topics?|keywords|filed\s+under|categories)
 # Every `_CAPTION` match holds one of these, lower-cased. On an ASCII line, where the pattern's
 # case-blind letters are plain ones, a line holding none is no caption: a substring test finds
 # that for most lines, far cheaper than a search.
-_CAPTION_TERMS = ("photo", "image", "pic", "getty", "shutterstock", "caption", "file", "/")
+_CAPTION_TERMS = (
+    "photo",
+    "image",
+    "pic",
+    "getty",
+    "shutterstock",
+    "caption",
+    "file",
+    "/",
+    "(l)",
+    "(l-r)",
+    "(r-l)",
+    "(left)",
+    "(right)",
+    "(center)",
+    "(centre)",
+    "(pictured)",
+)
 
 
 def is_caption(line: str) -> bool:
@@ -351,6 +378,15 @@ _CREDIT_ENDING = re.compile(
     r"(?:\s*\([^()]{0,40}\))?\W*$",
     re.IGNORECASE,
 )
+# A caption's closing place and date: "… attend a news conference at the courthouse in Paris,
+# April 22, 2015.", "… the Hotel Dieu Hospital in Paris April 22, 2015." News prose dates an
+# event with "on" ("on April 22, 2015") or after a weekday ("Tuesday, April 21, 2015."); a
+# caption puts the date right after the place.
+_CAPTION_DATE_ENDING = re.compile(
+    r"(?:(?<!day)(?<!\d),|\s(?!(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)(?-i:[A-Z])[\w.'’-]*)"
+    rf"\s+{MONTH_NAME}\.?\s+\d{{1,2}},\s+\d{{4}}\W*$",
+    re.IGNORECASE,
+)
 # A caption or teaser cut short: "Police arrested several people and are widening..."
 _CUT_SHORT = re.compile(r"[\w,;)]\s?(?:\.\.\.|…)$")
 # Inside a sentence: "… file photo, …", "Brenda Snipes, left, and …" (a caption naming who is
@@ -359,6 +395,11 @@ _CUT_SHORT = re.compile(r"[\w,;)]\s?(?:\.\.\.|…)$")
 _FURNITURE_INSIDE = re.compile(
     r"""\bfile\s+(?:photo|picture|image)\b
       | \s(?-i:[A-Z])[\w.'’-]*,\s(?:left|right|center|centre|second\s+(?:from\s+)?(?:left|right)),\s
+      | """
+    + _PICTURE_POSITION
+    + "|"
+    + _NAMED_IN_PICTURE
+    + r"""
       | \bbreaking\s+news\s+(?:emails?|alerts)\b
       | \bfollow\s+(?:us|me)\b
       | \b(?:click|tap)\s+here\b
@@ -382,6 +423,15 @@ _FURNITURE_SENTENCE_TERMS = (
     ", center,",
     ", centre,",
     ", second",
+    "(l)",
+    "(l-r)",
+    "(r-l)",
+    "(left)",
+    "(right)",
+    "(center)",
+    "(centre)",
+    "(pictured)",
+    ", in this ",
     "breaking news",
     "follow us",
     "follow me",
@@ -412,6 +462,8 @@ def is_furniture_sentence(sentence: str) -> bool:
     if text.endswith(")") and _CREDIT_ENDING.search(text[-110:]):
         return True
     if text.endswith(("...", "…")) and _CUT_SHORT.search(text[-6:]):
+        return True
+    if (text[-1:].isdigit() or text.endswith(".")) and _CAPTION_DATE_ENDING.search(text[-40:]):
         return True
     lowered = text.lower()
     return any(term in lowered for term in _FURNITURE_SENTENCE_TERMS) and bool(
