@@ -258,6 +258,17 @@ def is_section_name(line: str) -> bool:
 # get more carries"; not "(R)", a party as often), and a name and then the picture it captions
 # ("Aurelie Chatelain, in this photograph provided by the Caudry City Hall …").
 _PICTURE_POSITION = r"\((?:(?-i:L|L-R|R-L)|left|right|center|centre|pictured)\)"
+# Every `_PICTURE_POSITION` match is one of these, lower-cased.
+_PICTURE_POSITION_TERMS = (
+    "(l)",
+    "(l-r)",
+    "(r-l)",
+    "(left)",
+    "(right)",
+    "(center)",
+    "(centre)",
+    "(pictured)",
+)
 _NAMED_IN_PICTURE = r",\s+in\s+this\s+(?:[\w.,'’-]+\s+){0,6}?(?:photo(?:graph)?|picture|image)s?\b"
 _CAPTION = re.compile(
     r"""\((?:ap\s+)?(?:photo|image|picture|pic)\b|\b(?:photo(?:graph)?|image|picture)s?\s*(?::|by\b)
@@ -300,14 +311,7 @@ _CAPTION_TERMS = (
     "caption",
     "file",
     "/",
-    "(l)",
-    "(l-r)",
-    "(r-l)",
-    "(left)",
-    "(right)",
-    "(center)",
-    "(centre)",
-    "(pictured)",
+    *_PICTURE_POSITION_TERMS,
 )
 
 
@@ -423,14 +427,7 @@ _FURNITURE_SENTENCE_TERMS = (
     ", center,",
     ", centre,",
     ", second",
-    "(l)",
-    "(l-r)",
-    "(r-l)",
-    "(left)",
-    "(right)",
-    "(center)",
-    "(centre)",
-    "(pictured)",
+    *_PICTURE_POSITION_TERMS,
     ", in this ",
     "breaking news",
     "follow us",
