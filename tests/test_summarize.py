@@ -452,6 +452,9 @@ def test_splitter_judges_each_boundary(paragraph: str, expected: tuple[str, ...]
         # ECB+ dev, document 25_5ecb: a picture's subject named in the prose.
         "In case you had any doubts whether or not Pierre Thomas (left) would get more carries "
         "than Reggie Bush, you can now have full faith in Thomas.",
+        # A sponsor's disclosure that headed a saved blog post (article-extraction pages).
+        "This shop has been compensated by #CollectiveBias, Inc. and its advertiser.",
+        "All opinions are mine alone.",
     ],
 )
 def test_captions_credits_and_widgets_are_furniture(sentence: str) -> None:
@@ -475,6 +478,7 @@ def test_captions_credits_and_widgets_are_furniture(sentence: str) -> None:
         # A party, not a place in a picture.
         "South Dakota Gov. Kristi Noem (R) is defending the state's anti-drug campaign.",
         "The judge said, in this case, the law was clear.",
+        "The company has been compensated by insurers for the loss, it said.",
     ],
 )
 def test_news_sentences_are_not_furniture(sentence: str) -> None:

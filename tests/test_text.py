@@ -199,6 +199,11 @@ def test_notice_kinds(text: str, kind: str | None) -> None:
         ),
         ("(Washington Post Staff Photo/Andrea Bruce)", True),
         ("FILE - In this May 24, 2016, file photo, Rep. Ryan speaks", True),
+        # A row of a scores table (a high-school football page of
+        # ../shared/corpora/article-extraction-benchmark): more numbers than words.
+        ("Palm Bay 18 22 13 17 — 70", True),
+        ("Euro 2020 qualifying is over.", False),
+        ("2020 Democratic debate: 10 candidates take the stage", False),
         ("Russia denies responding to US proposal on Ukraine crisis", False),
         ("World leaders meet in Paris to agree on climate targets", False),
         ("Timothy Poole, 43, posed for a photo with his check at the lottery office", False),

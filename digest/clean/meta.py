@@ -151,6 +151,7 @@ def _could_be_headline(line: str, language: str = "english") -> bool:
         and not line.rstrip().endswith(_OPEN_ENDS)
         and not (n >= _FOREIGN_TOKENS and stopword_density(toks, language) == 0)
         and not is_headline_furniture(line)
+        and not is_furniture_sentence(line)
         and not is_section_break(line)
         and not is_credit_line(line)
         and not is_date_line(line)

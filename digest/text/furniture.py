@@ -343,7 +343,15 @@ def is_headline_furniture(line: str) -> bool:
         or _is_widget(stripped)
         or (any(term in stripped for term in _MARKUP_TERMS) and bool(_MARKUP.search(stripped)))
         or bool(_TAG_LIST.match(stripped))
+        or _mostly_numbers(stripped)
     )
+
+
+def _mostly_numbers(line: str) -> bool:
+    """A score line or a table row ("Palm Bay 18 22 13 17 — 70"): more numbers than words."""
+    found = tokens(line)
+    numbers = sum(token[0].isdigit() for token in found)
+    return numbers > len(found) - numbers
 
 
 def _is_widget(line: str) -> bool:
@@ -394,10 +402,16 @@ _CAPTION_DATE_ENDING = re.compile(
 # A caption or teaser cut short: "Police arrested several people and are widening..."
 _CUT_SHORT = re.compile(r"[\w,;)]\s?(?:\.\.\.|…)$")
 # Inside a sentence: "… file photo, …", "Brenda Snipes, left, and …" (a caption naming who is
-# where), sign-up boxes, social widgets, archive and player notices: "Breaking News Emails Get
-# breaking news alerts and special reports.", "Follow us on Twitter", "Click here to …".
+# where), a sponsor's disclosure ("This shop has been compensated by #CollectiveBias, Inc. and
+# its advertiser.", "All opinions are mine alone."), sign-up boxes, social widgets, archive and
+# player notices: "Breaking News Emails Get breaking news alerts and special reports.", "Follow
+# us on Twitter", "Click here to …".
 _FURNITURE_INSIDE = re.compile(
     r"""\bfile\s+(?:photo|picture|image)\b
+      | \b(?:this\s+(?:shop|post|article|review|page)\s+has|i\s+have|we\s+have)
+        \s+been\s+compensated\b
+      | \ball\s+opinions\s+are\s+(?:mine|my\s+own|our\s+own)\b
+      | \bthis\s+(?:post|article|page)\s+(?:contains|may\s+contain)\s+affiliate\s+links\b
       | \s(?-i:[A-Z])[\w.'’-]*,\s(?:left|right|center|centre|second\s+(?:from\s+)?(?:left|right)),\s
       | """
     + _PICTURE_POSITION
@@ -422,6 +436,9 @@ _FURNITURE_INSIDE = re.compile(
 # Every `_FURNITURE_INSIDE` match holds one of these (lower-cased).
 _FURNITURE_SENTENCE_TERMS = (
     "file ",
+    "compensated",
+    "opinions are",
+    "affiliate links",
     ", left,",
     ", right,",
     ", center,",
