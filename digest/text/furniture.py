@@ -251,8 +251,6 @@ def is_section_name(line: str) -> bool:
     return 0 < len(words) <= 3 and all(w.strip("&,") in _SECTIONS for w in words)
 
 
-# A caption or picture credit: "(Photo: …)", "Michael Nagle/Getty Images", "FILE - In this …",
-# "Image caption …", "… in a file photo", "Picture taken December 28, 2017".
 # Caption phrases found inside a sentence as well as opening a line: who stands where in the
 # picture ("Zainab al-Khawaja (L) is greeted by …", "whether or not Pierre Thomas (left) would
 # get more carries"; not "(R)", a party as often), and a name and then the picture it captions
@@ -270,6 +268,9 @@ _PICTURE_POSITION_TERMS = (
     "(pictured)",
 )
 _NAMED_IN_PICTURE = r",\s+in\s+this\s+(?:[\w.,'’-]+\s+){0,6}?(?:photo(?:graph)?|picture|image)s?\b"
+# A caption or picture credit: "(Photo: …)", "Michael Nagle/Getty Images", "FILE - In this …",
+# "Image caption …", "… in a file photo", "Picture taken December 28, 2017", and the phrases
+# above.
 _CAPTION = re.compile(
     r"""\((?:ap\s+)?(?:photo|image|picture|pic)\b|\b(?:photo(?:graph)?|image|picture)s?\s*(?::|by\b)
       | \bgetty(?:\s+images)?\b|\bshutterstock\b|\bap\s+photo\b|\bphoto\s+illustration\b
