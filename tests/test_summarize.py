@@ -452,6 +452,10 @@ def test_splitter_judges_each_boundary(paragraph: str, expected: tuple[str, ...]
         # ECB+ dev, document 25_5ecb: a picture's subject named in the prose.
         "In case you had any doubts whether or not Pierre Thomas (left) would get more carries "
         "than Reggie Bush, you can now have full faith in Thomas.",
+        # Multi-News dev: a picture credit run into the sentence after it.
+        "Tom Williams/Getty Images Rep. Jackie Speier (D-Calif.) will host an hour-long reading "
+        "of a widely circulated statement from the victim of a 2015 sexual assault.",
+        "Enlarge Image Close Getty Images LeBron James celebrated late in the fourth quarter.",
         # A sponsor's disclosure that headed a saved blog post (article-extraction pages).
         "This shop has been compensated by #CollectiveBias, Inc. and its advertiser.",
         "All opinions are mine alone.",
@@ -479,6 +483,8 @@ def test_captions_credits_and_widgets_are_furniture(sentence: str) -> None:
         "South Dakota Gov. Kristi Noem (R) is defending the state's anti-drug campaign.",
         "The judge said, in this case, the law was clear.",
         "The company has been compensated by insurers for the loss, it said.",
+        "Getty Images, the photo agency, was sold to a private equity firm on Tuesday for "
+        "more than $3 billion, people familiar with the deal said.",
     ],
 )
 def test_news_sentences_are_not_furniture(sentence: str) -> None:

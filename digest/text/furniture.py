@@ -371,7 +371,8 @@ def _is_widget(line: str) -> bool:
 # Photo captions, credits and notices as they open: "FILE - In this Thursday, April 26, 2018,
 # file photo, …", "Picture taken December 28, 2017.", "Image copyright Getty Images", "In this
 # image released by Turner Classic Movies, …", "Photo: …", "These crawls are part of an effort
-# to archive pages …", "Get breaking news alerts …".
+# to archive pages …", "Get breaking news alerts …", a picture credit run into the caption
+# ("Tom Williams/Getty Images Rep. Jackie Speier (D-Calif.) will host …").
 _FURNITURE_OPENING = re.compile(
     r"""(?:picture|photo)\s+taken\b
       | file\s*(?:photo\s*)?[-–—:]
@@ -382,6 +383,7 @@ _FURNITURE_OPENING = re.compile(
       | (?:photo|picture|image|photographer)s?\s*:
       | these\s+crawls\s+are\s+part\b
       | get\s+(?:breaking\s+news|the\s+latest|our)\b
+      | [^.]{0,40}?(?:/\s*|\bvia\s+|\bclose\s+)getty\s+images\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
