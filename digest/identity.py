@@ -2,6 +2,7 @@
 
     canonical_url(url)         -> the one spelling of a URL (no trackers, fragment, default port)
     url_key(url)               -> canonical URL without scheme and `www.`; None for a front page
+    url_host(url)              -> the URL's host without `www.`; None when it has none
     content_fingerprint(text)  -> sha256 of the words, blind to case, spacing, punctuation, forms
     text_words(text)           -> a text's fingerprint words and word count, in one pass
     document_keys(doc)         -> 'guid:<feed> <guid>', 'url:<url key>', 'text:<sha256>' or
@@ -41,6 +42,7 @@ __all__ = [
     "fingerprint_words",
     "source_key",
     "text_words",
+    "url_host",
     "url_key",
 ]
 
@@ -299,11 +301,15 @@ def source_key(article: Sourced) -> str:
     """
     if article.outlet:
         return "outlet:" + article.outlet.casefold()
-    if article.url:
-        try:
-            host = urlsplit(article.url.strip()).hostname
-        except ValueError:
-            host = None
-        if host:
-            return "host:" + host.removeprefix("www.")
+    if article.url and (host := url_host(article.url)):
+        return "host:" + host
     return "article:" + article.id
+
+
+def url_host(url: str) -> str | None:
+    """The URL's host, lower-cased, without `www.` and a closing dot; None when it has none."""
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return host.rstrip(".").removeprefix("www.") or None if host else None

@@ -282,6 +282,11 @@ def test_boilerplate_lines(line: str) -> None:
         "Read the statement in full below, the ministry said, after publishing the text online.",
         "Click for cheap flights was the ad's slogan until the regulator banned it in March, "
         "the company said.",
+        # A product or campaign named "Click to …", "Tap to …": news, not a link.
+        "Tap to Pay on iPhone is coming to 12 more countries, Apple said.",
+        "Click to Pray, the Vatican's prayer app, launched on Sunday.",
+        "Click for Babies, a knitting campaign, collected 10,000 caps.",
+        "Tap for tap, the rivals traded jabs all night.",
     ],
 )
 def test_not_boilerplate_lines(line: str) -> None:

@@ -903,6 +903,15 @@ def test_clustering_asks_close_merges_for_their_evidence(monkeypatch: pytest.Mon
         ("https://apnews.com/article/ap-fact-check-trump-speech-1a2b3c", "", True),
         ("https://eu.usatoday.com/story/news/factcheck/2020/06/01/claim/5300000002/", "", True),
         ("https://www.washingtonpost.com/politics/2019/11/18/fact-checker/a-claim/", "", True),
+        ("https://www.nytimes.com/2020/09/29/us/politics/fact-check-debate.html", "", True),
+        ("https://edition.cnn.com/2019/11/18/politics/FACT-CHECK-trump/index.html", "", True),
+        ("https://m.snopes.com/fact-check/a-claim/", "", True),
+        ("https://www.snopes.com./news/a-story/", "", True),
+        # Reports on fact checking, and addresses that only look like a fact-checking site's.
+        ("https://example-news.com/2020/10/23/biden-fact-checks-trump-at-debate", "", False),
+        ("https://example-news.com/technology/meta-ends-fact-checking-program", "", False),
+        ("https://politifact.com.evil.example.net/story", "", False),
+        ("mailto:factcheck@example.org", "", False),
         (None, "AP FACT CHECK: Trump's claims on the border wall", True),
         (None, "Fact check: Is an oxygen bar in Delhi offering fresh air?", True),
         # Reports, whatever words their addresses or titles hold.
@@ -980,9 +989,15 @@ def test_a_story_of_fact_checks_says_so_in_its_headline() -> None:
     assert not headlines["p1"].startswith("Fact check")
     # Alone (no clustering to do), and with a title that says so already.
     assert cluster_articles([check])[0].headline.startswith("Fact check: Former U.S.")
-    titled = replace(check, title="AP FACT CHECK: Trump's claims on the border")
-    assert labelled_headline(titled.title, [titled]) == titled.title
-    assert labelled_headline("A claim", [check, report]) == "A claim"
+    # A headline that says what it is already is not labelled twice.
+    for said in (
+        "AP FACT CHECK: Trump's claims on the border",
+        "Reuters Fact Check: The video is from 2015",
+        "Fact-Checking the First Debate",
+        "AP FACT FOCUS: What the numbers show",
+    ):
+        assert labelled_headline(said, fact_checks=True) == said
+    assert labelled_headline("A claim", fact_checks=False) == "A claim"
 
 
 def test_a_title_that_reads_as_a_caption_heads_a_story_only_when_nothing_else_can(

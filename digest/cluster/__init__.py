@@ -98,13 +98,14 @@ def cluster_articles(
             days = day_numbers(ordered)
             names = _Names(*name_ids(ordered), rare=RARE_NAME_SHARE * len(ordered))
             fitted = weigh(counts(), sharpen=True, max_terms=MAX_TERMS)
+    fact_checks = [is_fact_check(a) for a in ordered]
     if fitted is None:
         stories = [
-            _story([a], labelled_headline(headline_in([a], None, None), [a])) for a in ordered
+            _story([a], labelled_headline(headline_in([a], None, None), checks))
+            for a, checks in zip(ordered, fact_checks, strict=True)
         ]
         return tuple(sorted(stories, key=_story_order))
     vectors, space = fitted
-    fact_checks = [is_fact_check(a) for a in ordered]
     # Pairs far apart in time stay candidates: with enough evidence they are one story.
     edges = candidate_edges(vectors, days, floor=similarity * EDGE_FLOOR, max_gap_days=NO_GAP)
     groups = average_link(
@@ -125,9 +126,10 @@ def cluster_articles(
         close_evidence=_close_evidence(names),
     )
     members = [[ordered[i] for i in group] for group in groups]
+    # A group holds fact checks only or reports only (`_other_kind`): its first article says.
     headlines = [
-        labelled_headline(h, m)
-        for h, m in zip(headlines_in(members, vectors, groups, space), members, strict=True)
+        labelled_headline(h, fact_checks[group[0]])
+        for h, group in zip(headlines_in(members, vectors, groups, space), groups, strict=True)
     ]
     stories = [_story(m, h) for m, h in zip(members, headlines, strict=True)]
     log.debug("clustered %d articles into %d stories", len(ordered), len(stories))

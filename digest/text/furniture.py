@@ -54,7 +54,9 @@ _BOILERPLATE_LINE = re.compile(
             |terms\s+(?:of|and)\s+(?:use|service|conditions))\b.*
       | .*\bnewsletters?\b.*
       | .*\b(?:click|tap)\s+here\b.*
-      | (?:click|tap)\s+(?:for|to)\b[^.!?]{0,60}[.!?]?
+      | (?:click|tap)\s+(?:for|to)\s+(?:enlarge|expand|view|see|play|watch|listen|read|more|full
+        |all|the\s+full|results|photos?|gallery|video|subscribe|download|continue|learn)\b
+        [^.!?,]{0,60}[.!?]?
       | .*\bopens?\s+in\s+(?:a\s+)?new\s+(?:window|tab)\W*
       | .{0,30}\bon\s+(?:facebook|twitter|instagram|youtube|linkedin|pinterest|whatsapp)\W*
       | .*\bsharing\s+options\b.*|.{0,30}\brss(?:\s+feeds?)?\W*
