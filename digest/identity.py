@@ -312,4 +312,6 @@ def url_host(url: str) -> str | None:
         host = urlsplit(url.strip()).hostname
     except ValueError:
         return None
-    return host.rstrip(".").removeprefix("www.") or None if host else None
+    if not host:
+        return None
+    return host.rstrip(".").removeprefix("www.") or None

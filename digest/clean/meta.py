@@ -29,7 +29,6 @@ from digest.text.furniture import (
     is_byline,
     is_caption,
     is_credit_line,
-    is_furniture_sentence,
     is_headline_furniture,
     is_section_break,
     is_section_name,
@@ -151,7 +150,6 @@ def _could_be_headline(line: str, language: str = "english") -> bool:
         and not line.rstrip().endswith(_OPEN_ENDS)
         and not (n >= _FOREIGN_TOKENS and stopword_density(toks, language) == 0)
         and not is_headline_furniture(line)
-        and not is_furniture_sentence(line)
         and not is_section_break(line)
         and not is_credit_line(line)
         and not is_date_line(line)
@@ -229,8 +227,6 @@ def _lead_headline(candidate: str, language: str) -> bool:
     return (
         bool(toks)
         and not is_headline_furniture(candidate)
-        # A sentence no summary quotes heads no story: "A Ku Klux Klansman, left, uses …".
-        and not is_furniture_sentence(candidate)
         and not _opens_with_dateline(candidate)
         # "Then, near the intersection …", "She is up for …": a headline must stand alone.
         and not discourse_for(language).opens_dangling(candidate)

@@ -11,7 +11,7 @@ from scipy import sparse
 from digest.cluster._vectors import TermSpace, document, project, vectorize
 from digest.model import Article
 from digest.text.dates import MONTH_NAME, ZONE_NAME
-from digest.text.furniture import is_furniture_sentence, is_headline_furniture
+from digest.text.furniture import is_headline_furniture
 
 __all__ = ["choose_headline", "headline_in", "headlines_in", "strip_attribution", "usable_title"]
 
@@ -147,10 +147,9 @@ def usable_title(article: Article) -> bool:
 
 
 def _reads_as_furniture(title: str) -> bool:
-    # Without the "…" of a headline cut from a lead, which `is_furniture_sentence` reads as a
+    # Without the "…" of a headline cut from a lead, which the furniture test reads as a
     # teaser's.
-    whole = title.removesuffix("…").rstrip()
-    return is_headline_furniture(whole) or is_furniture_sentence(whole)
+    return is_headline_furniture(title.removesuffix("…").rstrip())
 
 
 def _fallback_headline(articles: Sequence[Article]) -> str:

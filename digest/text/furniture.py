@@ -337,7 +337,8 @@ _MARKUP_TERMS = ("<", ">", "{", "}", "=", "://", "www.", "@")
 
 def is_headline_furniture(line: str) -> bool:
     """True for a line that is never a headline: furniture, markup, a tag list, a section name,
-    a caption or a widget line."""
+    a caption, a widget line, a table's row, or a sentence no summary quotes
+    (`is_furniture_sentence`: "A Ku Klux Klansman, left, uses …")."""
     stripped = line.strip()
     return (
         is_boilerplate_line(stripped)
@@ -347,6 +348,7 @@ def is_headline_furniture(line: str) -> bool:
         or (any(term in stripped for term in _MARKUP_TERMS) and bool(_MARKUP.search(stripped)))
         or bool(_TAG_LIST.match(stripped))
         or _mostly_numbers(stripped)
+        or is_furniture_sentence(stripped)
     )
 
 
